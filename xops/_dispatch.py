@@ -1,0 +1,344 @@
+"""The one dispatch path: backend resolution, promotion, casts, kernel lookup, errors.
+
+Every public op goes through here. Elementwise ops and reductions get generated wrappers with a
+fast path (same array type, same dtype, nothing to cast: one dict lookup, then the native call);
+everything else falls to the slow path, which resolves the backend from the arguments, applies the
+xops promotion rules, casts, and caches the fast path for next time.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Sequence
+
+from . import _dtypes
+from ._dtypes import PROMOTION_TABLE, REAL_OF, DType, bool_
+from .backends import TYPE_CACHE, Backend, backend_of, current_default_backend, get_backend
+from .backends import _compiling
+
+PY_SCALARS = (bool, int, float, complex)
+
+
+def opname_of(name: str) -> str:
+    return f"xops.numpy.{name}"
+
+
+def annotate(e: BaseException, name: str, be: Backend | None) -> None:
+    """Name the op and backend on an error raised by a native kernel (keeps its type)."""
+    where = f" on the {be.name} backend" if be is not None else ""
+    note = f"(raised in {opname_of(name)}{where})"
+    if note not in getattr(e, "__notes__", ()):
+        e.add_note(note)
+
+
+def resolve(name: str, *args: Any, like: Any = None) -> Backend:
+    """The single backend of the array arguments (None entries and Python scalars ignored).
+
+    Mixing two backends is a TypeError naming the op and both backends; no array at all gives
+    ``like``'s backend or the default backend.
+    """
+    found: Backend | None = None
+    for a in args:
+        if a is None or type(a) in PY_SCALARS:
+            continue
+        be = TYPE_CACHE.get(type(a)) or backend_of(a)
+        if be is None:
+            raise TypeError(f"{opname_of(name)}: unsupported argument type {type(a).__module__}."
+                            f"{type(a).__qualname__}; pass an array of numpy, jax, torch or "
+                            "tensorflow, or a Python scalar")
+        if found is None:
+            found = be
+        elif be is not found:
+            raise TypeError(f"{opname_of(name)}: arguments mix the {found.name} and {be.name} "
+                            "backends; convert explicitly with xops.convert(x, "
+                            f"{found.name!r}) - xops never converts between backends implicitly")
+    if found is None:
+        if like is not None:
+            found = backend_of(like)
+            if found is None:
+                raise TypeError(f"{opname_of(name)}: like= must be an array of a supported "
+                                f"backend, got {type(like).__name__}")
+        else:
+            found = current_default_backend()
+    return found
+
+
+def backend_arg(name: str, backend: Any) -> Backend:
+    return backend if isinstance(backend, Backend) else get_backend(backend)
+
+
+def check_int_scalar(name: str, v: int, d: DType) -> None:
+    if d.kind in "iu" and not isinstance(v, bool):
+        info = _dtypes.iinfo(d)
+        if v < info.min or v > info.max:
+            raise OverflowError(f"{opname_of(name)}: Python int {v} is out of range for "
+                                f"{d.name} (NumPy 2 semantics: no silent wrap)")
+
+
+def to_array(be: Backend, name: str, v: Any, d: DType, like: Any = None) -> Any:
+    """A Python scalar as a 0-d array of dtype ``d`` (on ``like``'s device)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        check_int_scalar(name, v, d)
+    return be.k.scalar(v, be.check_dtype(d, name), like)
+
+
+# --------------------------------------------------------------------------------------------
+# elementwise
+# --------------------------------------------------------------------------------------------
+class Elementwise:
+    """Declaration data of an elementwise op: accepted dtype kinds and its dtype rule.
+
+    rule: 'same' (result = promoted inputs), 'float' (integers compute in the default float),
+    'bool' (compute in the promoted dtype, return bool), 'real' (complex in, real out),
+    'int' (integer/bool only, result = promoted).
+    """
+
+    __slots__ = ("name", "nin", "kinds", "rule", "fallback", "fast")
+
+    def __init__(self, name: str, nin: int, kinds: str, rule: str, fallback: Callable | None):
+        self.name = name
+        self.nin = nin
+        self.kinds = kinds
+        self.rule = rule
+        self.fallback = fallback
+        self.fast: dict[type, dict[Any, Callable]] = {}
+
+    def compute_dtype(self, d: DType, be: Backend) -> DType:
+        if d.kind not in self.kinds:
+            raise TypeError(f"{opname_of(self.name)}: does not accept {d.name} input "
+                            f"(accepted kinds: {_kind_names(self.kinds)}); cast with xnp.astype")
+        if self.rule == "float":
+            return _dtypes.to_float(d, be.default_float)
+        if self.rule == "tobool":
+            return bool_
+        return d
+
+    def result_dtype(self, compute: DType) -> DType:
+        if self.rule in ("bool", "tobool"):
+            return bool_
+        if self.rule == "real":
+            return REAL_OF.get(compute, compute)
+        return compute
+
+    def kernel(self, be: Backend, d: DType) -> Callable:
+        k = be.kernel(self.name, d)
+        if k is None:
+            k = self.fallback
+            if k is None:
+                raise NotImplementedError(f"{opname_of(self.name)} has no {be.name} kernel and no "
+                                          "generic fallback")
+        return k
+
+    def build_fast(self, be: Backend) -> dict[Any, Callable]:
+        table = {}
+        for d, native in be.native.items():
+            if d.kind not in self.kinds or self.compute_dtype(d, be) is not d:
+                continue
+            if be.k.unsupported_dtype(d):
+                continue
+            try:
+                table[native] = self.kernel(be, d)
+            except NotImplementedError:
+                pass
+        return table
+
+
+_KIND_NAMES = {"b": "bool", "i": "signed int", "u": "unsigned int", "f": "float", "c": "complex"}
+
+
+def _kind_names(kinds: str) -> str:
+    return ", ".join(_KIND_NAMES[k] for k in kinds)
+
+
+def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
+    be = resolve(op.name, *args)
+    dts: list[DType | None] = []
+    for a in args:
+        if type(a) in PY_SCALARS:
+            dts.append(None)
+        else:
+            dts.append(be.dtype_of(a))
+    arr_dts = [d for d in dts if d is not None]
+    if arr_dts:
+        d = arr_dts[0]
+        for e in arr_dts[1:]:
+            d = PROMOTION_TABLE[(d, e)]
+        for a, ad in zip(args, dts):
+            if ad is None:
+                d = _dtypes.weak_scalar_dtype(a, d, be.default_int, be.default_float)
+    else:  # only Python scalars: NumPy's defaults for each kind
+        d = _scalar_only_dtype(args, be)
+    compute = op.compute_dtype(d, be)
+    native = be.check_dtype(compute, op.name)
+    like = next((a for a, ad in zip(args, dts) if ad is not None), None)
+    call_args = []
+    for a, ad in zip(args, dts):
+        if ad is None:
+            if be.scalars_ok and like is not None:
+                if isinstance(a, int) and not isinstance(a, bool):
+                    check_int_scalar(op.name, a, compute)
+                call_args.append(a)
+            else:
+                call_args.append(to_array(be, op.name, a, compute, like))
+        elif ad is not compute:
+            call_args.append(be.k.astype(a, native))
+        else:
+            call_args.append(a)
+    k = op.kernel(be, compute)
+    try:
+        out = k(*call_args)
+    except Exception as e:
+        annotate(e, op.name, be)
+        raise
+    # Cache the fast path for this array type (all dtypes at once), outside compilation.
+    if like is not None and not _compiling():
+        t = type(like)
+        if t not in op.fast and all(type(a) is t for a in args):
+            op.fast[t] = op.build_fast(be)
+    return out
+
+
+def _scalar_only_dtype(args: Sequence[Any], be: Backend) -> DType:
+    if any(isinstance(a, complex) for a in args):
+        return _dtypes.to_complex(be.default_float)
+    if any(isinstance(a, float) for a in args):
+        return be.default_float
+    if all(isinstance(a, bool) for a in args):
+        return bool_
+    return be.default_int
+
+
+def make_unary(op: Elementwise) -> Callable[[Any], Any]:
+    fget = op.fast.get
+    slow = _elementwise_slow
+    name = op.name
+
+    def fn(x, /):
+        ft = fget(type(x))
+        if ft is not None:
+            k = ft.get(x.dtype)
+            if k is not None:
+                try:
+                    return k(x)
+                except Exception as e:
+                    annotate(e, name, TYPE_CACHE.get(type(x)))
+                    raise
+        return slow(op, (x,))
+
+    return fn
+
+
+def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
+    fget = op.fast.get
+    slow = _elementwise_slow
+    name = op.name
+
+    def fn(x1, x2, /):
+        t = type(x1)
+        ft = fget(t)
+        if ft is not None and type(x2) is t:
+            d = x1.dtype
+            if d is x2.dtype:
+                k = ft.get(d)
+                if k is not None:
+                    try:
+                        return k(x1, x2)
+                    except Exception as e:
+                        annotate(e, name, TYPE_CACHE.get(t))
+                        raise
+        return slow(op, (x1, x2))
+
+    return fn
+
+
+# --------------------------------------------------------------------------------------------
+# axes and shapes
+# --------------------------------------------------------------------------------------------
+def normalize_axis(name: str, axis: Any, ndim: int) -> int:
+    try:
+        a = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{opname_of(name)}: axis must be an integer, got "
+                        f"{type(axis).__name__}") from None
+    if not -ndim <= a < ndim:
+        raise ValueError(f"{opname_of(name)}: axis {a} is out of bounds for an array of "
+                         f"dimension {ndim}")
+    return a + ndim if a < 0 else a
+
+
+def normalize_axes(name: str, axis: Any, ndim: int) -> tuple[int, ...] | None:
+    """None, an int or a sequence of ints -> None or a sorted tuple of distinct non-negative ints."""
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        out = tuple(sorted(normalize_axis(name, a, ndim) for a in axis))
+        if len(set(out)) != len(out):
+            raise ValueError(f"{opname_of(name)}: repeated axis in {tuple(axis)}")
+        return out
+    return (normalize_axis(name, axis, ndim),)
+
+
+def normalize_shape(name: str, shape: Any) -> tuple[int, ...]:
+    if isinstance(shape, (tuple, list)):
+        try:
+            out = tuple(operator.index(s) for s in shape)
+        except TypeError:
+            raise TypeError(f"{opname_of(name)}: shape must be a sequence of integers, got "
+                            f"{shape!r}") from None
+    else:
+        try:
+            out = (operator.index(shape),)
+        except TypeError:
+            raise TypeError(f"{opname_of(name)}: shape must be an integer or a sequence of "
+                            f"integers, got {type(shape).__name__}") from None
+    return out
+
+
+def dtype_arg(name: str, dtype: Any) -> DType | None:
+    if dtype is None:
+        return None
+    try:
+        return _dtypes.canonical(dtype)
+    except TypeError:
+        raise TypeError(f"{opname_of(name)}: {dtype!r} is not a dtype; expected an xops dtype, "
+                        "a dtype name or a framework dtype") from None
+
+
+def call(be: Backend, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call backend kernel ``name`` (or raise a clear error), naming op and backend on failure."""
+    k = getattr(be.k, name, None)
+    if k is None:
+        raise NotImplementedError(f"{opname_of(name)} is not available on the {be.name} backend")
+    try:
+        return k(*args, **kwargs)
+    except Exception as e:
+        annotate(e, name, be)
+        raise
+
+
+def promote_args(name: str, be: Backend, args: Sequence[Any], kinds: str = "biufc",
+                 like: Any = None) -> tuple[list[Any], DType]:
+    """Cast arrays (and turn Python scalars into 0-d arrays) to their promoted dtype."""
+    dts = [None if type(a) in PY_SCALARS else be.dtype_of(a) for a in args]
+    arr = [d for d in dts if d is not None]
+    if arr:
+        d = _dtypes.result_type_of(arr)
+        for a, ad in zip(args, dts):
+            if ad is None:
+                d = _dtypes.weak_scalar_dtype(a, d, be.default_int, be.default_float)
+    else:
+        d = _scalar_only_dtype(args, be)
+    if d.kind not in kinds:
+        raise TypeError(f"{opname_of(name)}: does not accept {d.name} input "
+                        f"(accepted kinds: {_kind_names(kinds)})")
+    native = be.check_dtype(d, name)
+    if like is None:
+        like = next((a for a, ad in zip(args, dts) if ad is not None), None)
+    out = []
+    for a, ad in zip(args, dts):
+        if ad is None:
+            out.append(to_array(be, name, a, d, like))
+        elif ad is not d:
+            out.append(be.k.astype(a, native))
+        else:
+            out.append(a)
+    return out, d

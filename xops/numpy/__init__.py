@@ -1,0 +1,25 @@
+"""``from xops import numpy as xnp``: NumPy names and semantics on numpy, jax, torch and
+tensorflow arrays. This module only re-exports; declarations live in ``xops.numpy_api``."""
+from __future__ import annotations
+
+from ..numpy_api import ALIASES as _ALIASES
+from ..numpy_api import REGISTRY as _REGISTRY
+from .._dtypes import (bfloat16, bool_, complex64, complex128, float16, float32, float64, int8,
+                       int16, int32, int64, uint8, uint16, uint32, uint64)
+from .._dtypes import DType as dtype
+
+bool = bool_  # noqa: A001 - the Array API spelling
+
+e = 2.718281828459045
+pi = 3.141592653589793
+inf = float("inf")
+nan = float("nan")
+newaxis = None
+
+globals().update({name: info.fn for name, info in _REGISTRY.items()})
+globals().update({alias: _REGISTRY[name].fn for alias, name in _ALIASES.items()})
+
+__all__ = sorted([*_REGISTRY, *_ALIASES, "dtype", "bool", "bool_", "int8", "int16", "int32",
+                  "int64", "uint8", "uint16", "uint32", "uint64", "float16", "bfloat16",
+                  "float32", "float64", "complex64", "complex128", "e", "pi", "inf", "nan",
+                  "newaxis"])

@@ -1,0 +1,106 @@
+"""The op registry: every public op is declared once, here is where the declarations land.
+
+A declaration records the op's name, category, NumPy reference, aliases and (for elementwise
+ops) its dtype rule; tests, the manifest and the docs are generated from this registry.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .._dispatch import Elementwise, make_binary, make_unary
+
+__all__ = ["OpInfo", "REGISTRY", "ALIASES", "declare", "unary", "binary"]
+
+
+@dataclass
+class OpInfo:
+    name: str
+    fn: Callable[..., Any]
+    category: str
+    # Name of the NumPy function with the reference semantics ("" when xops is the reference).
+    ref: str
+    # True when the op needs no kernel: its body is a composition of other xops ops.
+    composite: bool = False
+    # Kernel names the op calls on every backend (defaults to the op's own name).
+    kernels: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    elementwise: Elementwise | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+REGISTRY: dict[str, OpInfo] = {}
+ALIASES: dict[str, str] = {}
+
+_KIND_DOC = {"b": "bool", "i": "signed integer", "u": "unsigned integer", "f": "real floating",
+             "c": "complex floating"}
+_RULE_DOC = {
+    "same": "the promoted dtype of the inputs",
+    "float": "the promoted dtype, with bool/integer inputs computed in the backend's default "
+             "float dtype",
+    "bool": "bool (inputs are compared in their promoted dtype)",
+    "real": "the promoted dtype, complex inputs giving the matching real dtype",
+    "tobool": "bool (inputs are read as truth values)",
+}
+
+
+def _register(info: OpInfo) -> None:
+    if info.name in REGISTRY or info.name in ALIASES:
+        raise RuntimeError(f"xops: op {info.name!r} declared twice")
+    REGISTRY[info.name] = info
+    for a in info.aliases:
+        ALIASES[a] = info.name
+    info.fn.__module__ = "xops.numpy"
+
+
+def declare(category: str, *, ref: str | None = None, composite: bool = False,
+            kernels: tuple[str, ...] | None = None, aliases: tuple[str, ...] = (),
+            **extra: Any) -> Callable[[Callable], Callable]:
+    """Register a hand-written op (its body normalises arguments then calls one kernel, or
+    composes other xops ops when ``composite``)."""
+
+    def deco(fn: Callable) -> Callable:
+        name = fn.__name__
+        _register(OpInfo(name, fn, category, name if ref is None else ref, composite,
+                         () if composite else (kernels if kernels is not None else (name,)),
+                         aliases, None, extra))
+        return fn
+
+    return deco
+
+
+def _elementwise(nin: int, kinds: str, rule: str, generic: bool, ref: str | None,
+                 aliases: tuple[str, ...], category: str) -> Callable[[Callable], Callable]:
+    def deco(body: Callable) -> Callable:
+        name = body.__name__
+        op = Elementwise(name, nin, kinds, rule, body if generic else None)
+        fn = (make_unary if nin == 1 else make_binary)(op)
+        functools.update_wrapper(fn, body)
+        fn.__signature__ = inspect.signature(body)  # type: ignore[attr-defined]
+        del fn.__wrapped__  # the body is the generic composition, not the public entry point
+        accepted = ", ".join(_KIND_DOC[k] for k in kinds)
+        args = "x" if nin == 1 else "x1, x2"
+        fn.__doc__ = (f"{(body.__doc__ or '').strip()}\n\n"
+                      f"Args:\n    {args}: arrays of one backend (numpy, jax, torch, tensorflow) or "
+                      "Python scalars (weak: they take the array's dtype kind), broadcast "
+                      f"together. Accepted dtypes: {accepted}.\n\n"
+                      f"Returns:\n    An array of the same backend, dtype {_RULE_DOC[rule]}.\n")
+        _register(OpInfo(name, fn, category, name if ref is None else ref, False, (name,),
+                         aliases, op))
+        return fn
+
+    return deco
+
+
+def unary(kinds: str, rule: str = "same", *, generic: bool = False, ref: str | None = None,
+          aliases: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+    """Declare a unary elementwise op. With ``generic`` the body is the fallback composition."""
+    return _elementwise(1, kinds, rule, generic, ref, aliases, "elementwise")
+
+
+def binary(kinds: str, rule: str = "same", *, generic: bool = False, ref: str | None = None,
+           aliases: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+    """Declare a binary elementwise op. With ``generic`` the body is the fallback composition."""
+    return _elementwise(2, kinds, rule, generic, ref, aliases, "elementwise")

@@ -1,0 +1,422 @@
+"""Array creation. With no array argument the backend is ``like``'s, else the scoped default
+(``xops.default_backend``), else ``XOPS_BACKEND``, else numpy. ``device=`` is passed to the
+backend as given; ``*_like`` and ``like=`` create on the device of their array."""
+from __future__ import annotations
+
+import builtins
+import operator
+from typing import Any, Sequence
+
+from .. import _dtypes
+from .._dispatch import (PY_SCALARS, call, dtype_arg, normalize_shape, opname_of, promote_args,
+                         resolve)
+from .._dtypes import DType, bool_
+from ..backends import Backend, backend_of
+from ._registry import declare
+
+Array = Any
+
+
+def _native(be: Backend, name: str, d: DType) -> Any:
+    return be.check_dtype(d, name)
+
+
+def _device(be: Backend, like: Any, device: Any) -> Any:
+    if device is not None or like is None:
+        return device
+    return be.k.device(like)
+
+
+def _infer(name: str, be: Backend, obj: Any) -> DType | None:
+    """dtype of nested Python data: NumPy's kinds with this backend's defaults."""
+    kinds: set[str] = set()
+    arr: list[DType] = []
+
+    def walk(o: Any) -> None:
+        if isinstance(o, bool):
+            kinds.add("b")
+        elif isinstance(o, int):
+            kinds.add("i")
+        elif isinstance(o, float):
+            kinds.add("f")
+        elif isinstance(o, complex):
+            kinds.add("c")
+        elif isinstance(o, (list, tuple)):
+            for e in o:
+                walk(e)
+        else:
+            ob = backend_of(o)
+            if ob is None:
+                raise TypeError(f"{opname_of(name)}: cannot make an array from "
+                                f"{type(o).__name__}")
+            if ob is not be:
+                raise TypeError(f"{opname_of(name)}: input holds a {ob.name} array but the target "
+                                f"backend is {be.name}; use xops.convert for explicit conversion")
+            arr.append(be.dtype_of(o))
+
+    walk(obj)
+    d = _dtypes.result_type_of(arr) if arr else None
+    for k, default in (("c", _dtypes.to_complex(be.default_float)), ("f", be.default_float),
+                       ("i", be.default_int), ("b", bool_)):
+        if k in kinds:
+            if d is None:
+                return default
+            if k == "b":
+                return d
+            if k == "i" and d.kind == "b":
+                return default
+            if k == "f" and d.kind in "biu":
+                return default
+            if k == "c" and d.kind != "c":
+                return _dtypes.to_complex(d if d.kind == "f" else be.default_float)
+            return d
+    return d
+
+
+@declare("creation")
+def asarray(obj: Any, /, dtype: Any = None, *, device: Any = None, copy: bool | None = None,
+            like: Array | None = None) -> Array:
+    """Make an array of ``like``'s (or the default) backend from nested Python data, or return
+    an array of that backend (cast to ``dtype`` when given). Arrays of another backend raise
+    TypeError: conversion between backends is explicit (``xops.convert``).
+
+    Args:
+        obj: Python scalar, nested sequence, or an array of the target backend.
+        dtype: result dtype (default: inferred; Python floats take the backend's default float).
+        device: backend device. copy: True always copies, False never does (error if needed).
+        like: array whose backend (and device) to use.
+
+    Returns:
+        A native array.
+
+    >>> import numpy as np
+    >>> from xops import numpy as xnp
+    >>> xnp.asarray([1.5, 2], dtype=xnp.float32)
+    array([1.5, 2. ], dtype=float32)
+    """
+    ob = backend_of(obj)
+    be = ob if (ob is not None and like is None) else resolve("asarray", like=like)
+    if ob is not None and ob is not be:
+        raise TypeError(f"xops.numpy.asarray: got a {ob.name} array but the target backend is "
+                        f"{be.name}; use xops.convert(x, {be.name!r}) for explicit conversion")
+    d = dtype_arg("asarray", dtype)
+    if ob is None:
+        if d is None:
+            d = _infer("asarray", be, obj)
+            if d is None:
+                d = be.default_float  # empty sequence: NumPy gives float64, we give the default
+        if d.kind in "iu":
+            _check_ints("asarray", obj, d)
+        return call(be, "asarray", obj, _native(be, "asarray", d), _device(be, like, device),
+                    copy)
+    native = None if d is None else _native(be, "asarray", d)
+    return call(be, "asarray", obj, native, device, copy)
+
+
+def _check_ints(name: str, obj: Any, d: DType) -> None:
+    info = _dtypes.iinfo(d)
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, (list, tuple)):
+            stack.extend(o)
+        elif isinstance(o, int) and not isinstance(o, bool) and not info.min <= o <= info.max:
+            raise OverflowError(f"{opname_of(name)}: Python int {o} is out of range for {d.name}")
+
+
+def _filled(name: str, shape: Any, dtype: Any, device: Any, like: Any, default_kind: str) -> Array:
+    be = resolve(name, like=like)
+    shape = normalize_shape(name, shape)
+    d = dtype_arg(name, dtype) or be.default_float
+    return call(be, name, shape, _native(be, name, d), _device(be, like, device))
+
+
+@declare("creation")
+def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
+    """Array of zeros (default dtype: the backend's default float).
+
+    Args:
+        shape: int or sequence of ints. dtype: result dtype. device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A native array.
+
+    >>> from xops import numpy as xnp
+    >>> xnp.zeros((2,), dtype="int32")
+    array([0, 0], dtype=int32)
+    """
+    return _filled("zeros", shape, dtype, device, like, "f")
+
+
+@declare("creation")
+def ones(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
+    """Array of ones (default dtype: the backend's default float).
+
+    Args:
+        shape: int or sequence of ints. dtype: result dtype. device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A native array.
+    """
+    return _filled("ones", shape, dtype, device, like, "f")
+
+
+@declare("creation")
+def empty(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
+    """Uninitialised array (contents unspecified; jax and tensorflow give zeros).
+
+    Args:
+        shape: int or sequence of ints. dtype: result dtype. device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A native array.
+    """
+    return _filled("empty", shape, dtype, device, like, "f")
+
+
+def _scalar_dtype(be: Backend, v: Any) -> DType:
+    if isinstance(v, bool):
+        return bool_
+    if isinstance(v, int):
+        return be.default_int
+    if isinstance(v, float):
+        return be.default_float
+    if isinstance(v, complex):
+        return _dtypes.to_complex(be.default_float)
+    return be.dtype_of(v)
+
+
+@declare("creation")
+def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
+         like: Array | None = None) -> Array:
+    """Array filled with ``fill_value``; default dtype from the value's kind (bool, default int,
+    default float, default complex).
+
+    Args:
+        shape: int or sequence of ints. fill_value: Python scalar or 0-d array.
+        dtype: result dtype. device: backend device. like: array whose backend and device to use.
+
+    Returns:
+        A native array.
+    """
+    be = resolve("full", fill_value if type(fill_value) not in PY_SCALARS else None, like=like)
+    shape = normalize_shape("full", shape)
+    d = dtype_arg("full", dtype) or _scalar_dtype(be, fill_value)
+    if isinstance(fill_value, int) and not isinstance(fill_value, bool) and d.kind in "iu":
+        _check_ints("full", fill_value, d)
+    return call(be, "full", shape, fill_value, _native(be, "full", d), _device(be, like, device))
+
+
+def _like(name: str, x: Array, dtype: Any, device: Any) -> tuple[Backend, DType, Any]:
+    be = resolve(name, x)
+    if type(x) in PY_SCALARS:
+        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    d = dtype_arg(name, dtype) or be.dtype_of(x)
+    return be, d, device if device is not None else be.k.device(x)
+
+
+@declare("creation")
+def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
+    """Zeros with the shape, dtype and device of ``x`` (``dtype``/``device`` override).
+
+    Args:
+        x: array. dtype: result dtype. device: backend device.
+
+    Returns:
+        A native array of ``x``'s backend.
+    """
+    be, d, dev = _like("zeros_like", x, dtype, device)
+    return call(be, "zeros", tuple(x.shape), _native(be, "zeros_like", d), dev)
+
+
+@declare("creation")
+def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
+    """Ones with the shape, dtype and device of ``x``.
+
+    Args:
+        x: array. dtype: result dtype. device: backend device.
+
+    Returns:
+        A native array of ``x``'s backend.
+    """
+    be, d, dev = _like("ones_like", x, dtype, device)
+    return call(be, "ones", tuple(x.shape), _native(be, "ones_like", d), dev)
+
+
+@declare("creation")
+def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
+    """Uninitialised array with the shape, dtype and device of ``x``.
+
+    Args:
+        x: array. dtype: result dtype. device: backend device.
+
+    Returns:
+        A native array of ``x``'s backend.
+    """
+    be, d, dev = _like("empty_like", x, dtype, device)
+    return call(be, "empty", tuple(x.shape), _native(be, "empty_like", d), dev)
+
+
+@declare("creation")
+def full_like(x: Array, /, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Array:
+    """``fill_value`` with the shape, dtype and device of ``x``.
+
+    Args:
+        x: array. fill_value: Python scalar. dtype: result dtype. device: backend device.
+
+    Returns:
+        A native array of ``x``'s backend.
+    """
+    be, d, dev = _like("full_like", x, dtype, device)
+    return call(be, "full", tuple(x.shape), fill_value, _native(be, "full_like", d), dev)
+
+
+@declare("creation")
+def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
+           device: Any = None, like: Array | None = None) -> Array:
+    """Evenly spaced values in ``[start, stop)``; integer arguments give the default integer
+    dtype, any float the default float.
+
+    Args:
+        start: first value (or ``stop`` when ``stop`` is None). stop: end (exclusive).
+        step: spacing. dtype: result dtype. device: backend device. like: backend/device source.
+
+    Returns:
+        A 1-d native array.
+    """
+    be = resolve("arange", like=like)
+    if stop is None:
+        start, stop = 0, start
+    for v in (start, stop, step):
+        if type(v) not in PY_SCALARS or isinstance(v, complex):
+            raise TypeError(f"xops.numpy.arange: start, stop and step must be real Python "
+                            f"scalars, got {type(v).__name__}")
+    if step == 0:
+        raise ValueError("xops.numpy.arange: step must not be zero")
+    d = dtype_arg("arange", dtype)
+    if d is None:
+        d = (be.default_float if builtins.any(isinstance(v, float) for v in (start, stop, step))
+             else be.default_int)
+    return call(be, "arange", start, stop, step, _native(be, "arange", d),
+                _device(be, like, device))
+
+
+@declare("creation")
+def linspace(start: Any, stop: Any, /, num: int = 50, *, endpoint: bool = True,
+             dtype: Any = None, device: Any = None, like: Array | None = None) -> Array:
+    """``num`` evenly spaced values from ``start`` to ``stop`` (inclusive with ``endpoint``),
+    computed in the default float dtype (or ``dtype``).
+
+    Args:
+        start, stop: real Python scalars. num: number of samples. endpoint: include ``stop``.
+        dtype: result dtype. device: backend device. like: backend/device source.
+
+    Returns:
+        A 1-d native array.
+    """
+    be = resolve("linspace", like=like)
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"xops.numpy.linspace: num must be non-negative, got {num}")
+    d = dtype_arg("linspace", dtype) or (
+        _dtypes.to_complex(be.default_float) if builtins.any(isinstance(v, complex)
+                                                              for v in (start, stop))
+        else be.default_float)
+    return call(be, "linspace", start, stop, num, bool(endpoint), _native(be, "linspace", d),
+                _device(be, like, device))
+
+
+@declare("creation")
+def eye(N: int, M: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None,
+        like: Array | None = None) -> Array:
+    """2-d array with ones on the ``k``-th diagonal.
+
+    Args:
+        N: rows. M: columns (default ``N``). k: diagonal offset. dtype: result dtype (default
+        float). device: backend device. like: backend/device source.
+
+    Returns:
+        A native array of shape ``(N, M)``.
+    """
+    be = resolve("eye", like=like)
+    N = operator.index(N)
+    M = N if M is None else operator.index(M)
+    d = dtype_arg("eye", dtype) or be.default_float
+    return call(be, "eye", N, M, operator.index(k), _native(be, "eye", d),
+                _device(be, like, device))
+
+
+@declare("creation", composite=True)
+def identity(n: int, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
+    """Square identity matrix of size ``n``.
+
+    Args:
+        n: size. dtype: result dtype (default float). device: backend device.
+        like: backend/device source.
+
+    Returns:
+        A native ``(n, n)`` array.
+    """
+    return eye(n, dtype=dtype, device=device, like=like)
+
+
+def _tri(name: str, x: Array, k: int) -> Array:
+    be = resolve(name, x)
+    if len(x.shape) < 2:
+        raise ValueError(f"{opname_of(name)}: input must be at least 2-d, got shape "
+                         f"{tuple(x.shape)}")
+    return call(be, name, x, operator.index(k))
+
+
+@declare("creation")
+def tril(x: Array, /, k: int = 0) -> Array:
+    """Lower triangle of the last two axes (elements above the ``k``-th diagonal zeroed).
+
+    Args:
+        x: array with ndim >= 2. k: diagonal offset.
+
+    Returns:
+        An array of ``x``'s backend, shape and dtype.
+    """
+    return _tri("tril", x, k)
+
+
+@declare("creation")
+def triu(x: Array, /, k: int = 0) -> Array:
+    """Upper triangle of the last two axes (elements below the ``k``-th diagonal zeroed).
+
+    Args:
+        x: array with ndim >= 2. k: diagonal offset.
+
+    Returns:
+        An array of ``x``'s backend, shape and dtype.
+    """
+    return _tri("triu", x, k)
+
+
+@declare("creation")
+def meshgrid(*xs: Array, indexing: str = "xy") -> list[Array]:
+    """Coordinate matrices from 1-d coordinate vectors (``indexing`` 'xy' or 'ij'); inputs are
+    promoted to one dtype.
+
+    Args:
+        *xs: 1-d arrays of one backend. indexing: 'xy' (Cartesian) or 'ij' (matrix).
+
+    Returns:
+        A list of native arrays.
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"xops.numpy.meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    if not xs:
+        return []
+    be = resolve("meshgrid", *xs)
+    arrs, _ = promote_args("meshgrid", be, xs)
+    for a in arrs:
+        if len(a.shape) != 1:
+            raise ValueError("xops.numpy.meshgrid: inputs must be 1-d arrays")
+    return list(call(be, "meshgrid", arrs, indexing))
+
+

@@ -1,0 +1,344 @@
+"""Reductions and scans. Kernels receive ``(x, axis, keepdims)`` with ``axis`` None or a sorted
+tuple of non-negative ints, and ``x`` already cast to the accumulation dtype."""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from .. import _dtypes
+from .._dispatch import annotate, call, dtype_arg, normalize_axes, normalize_axis, resolve
+from .._dtypes import DType, bool_
+from ..backends import Backend, _compiling
+from ._registry import declare
+
+Array = Any
+
+
+def _acc_dtype(rule: str, d: DType, be: Backend, dtype: DType | None, name: str) -> DType:
+    if dtype is not None:
+        return dtype
+    if rule == "sum":
+        return _dtypes.sum_dtype(d, be.default_int)
+    if rule == "float":
+        return _dtypes.to_float(d, be.default_float)
+    if rule == "bool":
+        return bool_
+    return d
+
+
+class _Reduction:
+    """A reduction with a cached fast path for the common ``f(x)`` call."""
+
+    def __init__(self, name: str, kinds: str, rule: str, empty_ok: bool = True) -> None:
+        self.name = name
+        self.kinds = kinds
+        self.rule = rule
+        self.empty_ok = empty_ok
+        self.fast: dict[type, dict[Any, Callable]] = {}
+
+    def prepare(self, x: Array, axis: Any, dtype: Any) -> tuple[Backend, Array, tuple | None]:
+        name = self.name
+        be = resolve(name, x)
+        if type(x) in (bool, int, float, complex):
+            x = call(be, "asarray", x, None, None, None)
+        d = be.dtype_of(x)
+        if d.kind not in self.kinds:
+            raise TypeError(f"xops.numpy.{name}: does not accept {d.name} input")
+        acc = _acc_dtype(self.rule, d, be, dtype_arg(name, dtype), name)
+        native = be.check_dtype(acc, name)
+        if acc is not d:
+            x = be.k.astype(x, native)
+        shape = tuple(x.shape)
+        axes = normalize_axes(name, axis, len(shape))
+        if not self.empty_ok:
+            reduced = shape if axes is None else [shape[a] for a in axes]
+            if any(s == 0 for s in reduced):
+                raise ValueError(f"xops.numpy.{name}: zero-size reduction has no identity "
+                                 f"(shape {shape}, axis {axis})")
+        return be, x, axes
+
+    def __call__(self, x: Array, axis: Any, dtype: Any, keepdims: bool) -> Array:
+        be, xc, axes = self.prepare(x, axis, dtype)
+        out = call(be, self.name, xc, axes, bool(keepdims))
+        if (axis is None and dtype is None and not keepdims and xc is x and not _compiling()
+                and type(x) not in self.fast):
+            self.fast[type(x)] = self._build_fast(be)
+        return out
+
+    def _build_fast(self, be: Backend) -> dict[Any, Callable]:
+        table = {}
+        k = getattr(be.k, self.name)
+        for d, native in be.native.items():
+            if (d.kind in self.kinds and _acc_dtype(self.rule, d, be, None, self.name) is d
+                    and not be.k.unsupported_dtype(d) and (self.empty_ok or True)):
+                table[native] = be.kernel(self.name, d) or k
+        return table
+
+
+def _fast(red: _Reduction) -> Callable:
+    fget = red.fast.get
+    name = red.name
+    check_empty = not red.empty_ok
+
+    def run(x: Array, axis: Any, dtype: Any, keepdims: bool) -> Array:
+        if axis is None and dtype is None and keepdims is False:
+            ft = fget(type(x))
+            if ft is not None:
+                k = ft.get(x.dtype)
+                if k is not None and not (check_empty and 0 in x.shape):
+                    try:
+                        return k(x, None, False)
+                    except Exception as e:
+                        annotate(e, name, None)
+                        raise
+        return red(x, axis, dtype, keepdims)
+
+    return run
+
+
+_sum = _fast(_Reduction("sum", "biufc", "sum"))
+_prod = _fast(_Reduction("prod", "biufc", "sum"))
+_mean = _fast(_Reduction("mean", "biufc", "float"))
+_max = _fast(_Reduction("max", "biuf", "same", empty_ok=False))
+_min = _fast(_Reduction("min", "biuf", "same", empty_ok=False))
+_all = _fast(_Reduction("all", "biufc", "bool"))
+_any = _fast(_Reduction("any", "biufc", "bool"))
+
+
+@declare("reduction")
+def sum(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+    """Sum over ``axis`` (None: all axes). Bool and narrow integers accumulate in the default
+    integer dtype (NumPy's rule), on every backend.
+
+    Args:
+        x: input array.
+        axis: None, an int or a tuple of ints.
+        dtype: accumulation and result dtype (default: see above).
+        keepdims: keep reduced axes as size-1 dimensions.
+
+    Returns:
+        An array of ``x``'s backend.
+
+    >>> import numpy as np
+    >>> from xops import numpy as xnp
+    >>> xnp.sum(np.array([[1, 2], [3, 4]], dtype=np.int8), axis=0)
+    array([4, 6])
+    """
+    return _sum(x, axis, dtype, keepdims)
+
+
+@declare("reduction")
+def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
+    """Product over ``axis``; accumulation dtype as for :func:`sum`.
+
+    Args:
+        x: input array. axis: None, int or tuple. dtype: result dtype. keepdims: keep axes.
+
+    Returns:
+        An array of ``x``'s backend.
+    """
+    return _prod(x, axis, dtype, keepdims)
+
+
+@declare("reduction")
+def mean(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
+    """Arithmetic mean over ``axis``; integers average in the default float dtype.
+
+    Args:
+        x: input array. axis: None, int or tuple. dtype: result dtype. keepdims: keep axes.
+
+    Returns:
+        An array of ``x``'s backend; NaN for an empty reduction.
+    """
+    return _mean(x, axis, dtype, keepdims)
+
+
+@declare("reduction", aliases=("amax",))
+def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+    """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError.
+
+    Args:
+        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+
+    Returns:
+        An array of ``x``'s backend and dtype.
+    """
+    return _max(x, axis, None, keepdims)
+
+
+@declare("reduction", aliases=("amin",))
+def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+    """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError.
+
+    Args:
+        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+
+    Returns:
+        An array of ``x``'s backend and dtype.
+    """
+    return _min(x, axis, None, keepdims)
+
+
+@declare("reduction")
+def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+    """True where every element along ``axis`` is truthy (NaN counts as true).
+
+    Args:
+        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+
+    Returns:
+        A bool array of ``x``'s backend.
+    """
+    return _all(x, axis, None, keepdims)
+
+
+@declare("reduction")
+def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+    """True where some element along ``axis`` is truthy (NaN counts as true).
+
+    Args:
+        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+
+    Returns:
+        A bool array of ``x``'s backend.
+    """
+    return _any(x, axis, None, keepdims)
+
+
+_var_red = _Reduction("var", "biufc", "float")
+
+
+def _moment(name: str, x: Array, axis: Any, dtype: Any, ddof: Any, correction: Any,
+            keepdims: bool) -> Array:
+    if correction is not None:
+        if ddof not in (0, None):
+            raise ValueError(f"xops.numpy.{name}: pass ddof or correction, not both")
+        ddof = correction
+    be, xc, axes = _var_red.prepare(x, axis, dtype)
+    return call(be, name, xc, axes, bool(keepdims), ddof or 0)
+
+
+@declare("reduction")
+def var(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
+        keepdims: bool = False, correction: float | None = None) -> Array:
+    """Variance over ``axis`` with ``ddof`` (alias ``correction``, Array API) degrees of freedom
+    subtracted; integers compute in the default float dtype.
+
+    Args:
+        x: input array. axis: None, int or tuple. dtype: result dtype. ddof/correction: delta
+        degrees of freedom. keepdims: keep reduced axes.
+
+    Returns:
+        An array of ``x``'s backend (real dtype for complex input).
+    """
+    return _moment("var", x, axis, dtype, ddof, correction, keepdims)
+
+
+@declare("reduction")
+def std(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
+        keepdims: bool = False, correction: float | None = None) -> Array:
+    """Standard deviation over ``axis``; see :func:`var`.
+
+    Args:
+        x: input array. axis: None, int or tuple. dtype: result dtype. ddof/correction: delta
+        degrees of freedom. keepdims: keep reduced axes.
+
+    Returns:
+        An array of ``x``'s backend (real dtype for complex input).
+    """
+    return _moment("std", x, axis, dtype, ddof, correction, keepdims)
+
+
+def _arg(name: str, x: Array, axis: Any, keepdims: bool) -> Array:
+    be = resolve(name, x)
+    d = be.dtype_of(x)
+    if d.kind not in "biuf":
+        raise TypeError(f"xops.numpy.{name}: does not accept {d.name} input")
+    shape = tuple(x.shape)
+    ax = None if axis is None else normalize_axis(name, axis, len(shape))
+    if (math.prod(shape) if ax is None else shape[ax]) == 0:
+        raise ValueError(f"xops.numpy.{name}: attempt to get {name} of an empty sequence")
+    idx = be.check_dtype(be.default_int, name)
+    return call(be, name, x, ax, bool(keepdims), idx)
+
+
+@declare("reduction")
+def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
+    """Index of the first maximum along ``axis`` (None: of the flattened array); the first NaN
+    counts as the maximum (NumPy semantics). Returns the default integer dtype.
+
+    Args:
+        x: input array. axis: None or an int. keepdims: keep the reduced axis.
+
+    Returns:
+        An integer array of ``x``'s backend.
+    """
+    return _arg("argmax", x, axis, keepdims)
+
+
+@declare("reduction")
+def argmin(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
+    """Index of the first minimum along ``axis`` (None: of the flattened array); the first NaN
+    counts as the minimum (NumPy semantics). Returns the default integer dtype.
+
+    Args:
+        x: input array. axis: None or an int. keepdims: keep the reduced axis.
+
+    Returns:
+        An integer array of ``x``'s backend.
+    """
+    return _arg("argmin", x, axis, keepdims)
+
+
+@declare("reduction")
+def count_nonzero(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
+    """Number of non-zero (truthy) elements along ``axis``, in the default integer dtype.
+
+    Args:
+        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+
+    Returns:
+        An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike NumPy's
+        Python int).
+    """
+    be, xc, axes = _Reduction("count_nonzero", "biufc", "bool").prepare(x, axis, None)
+    return call(be, "count_nonzero", xc, axes, bool(keepdims),
+                be.check_dtype(be.default_int, "count_nonzero"))
+
+
+def _scan(name: str, x: Array, axis: Any, dtype: Any) -> Array:
+    red = _Reduction(name, "biufc", "sum")
+    be, xc, _ = red.prepare(x, None, dtype)
+    if axis is None:
+        xc = call(be, "reshape", xc, (-1,))
+        ax = 0
+    else:
+        ax = normalize_axis(name, axis, len(xc.shape))
+    return call(be, name, xc, ax)
+
+
+@declare("reduction")
+def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
+    """Cumulative sum along ``axis`` (None: over the flattened array); accumulation dtype as for
+    :func:`sum`.
+
+    Args:
+        x: input array. axis: None or int. dtype: accumulation and result dtype.
+
+    Returns:
+        An array of ``x``'s backend.
+    """
+    return _scan("cumsum", x, axis, dtype)
+
+
+@declare("reduction")
+def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
+    """Cumulative product along ``axis`` (None: over the flattened array).
+
+    Args:
+        x: input array. axis: None or int. dtype: accumulation and result dtype.
+
+    Returns:
+        An array of ``x``'s backend.
+    """
+    return _scan("cumprod", x, axis, dtype)
