@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from . import _dtypes
+from ._convert import convert
 from ._dtypes import DType, finfo, iinfo
 from .backends import current_default_backend, default_backend, get_backend, installed_backends
 
 __version__ = "0.1.0"
 
 __all__ = ["DType", "dtype", "finfo", "iinfo", "default_backend", "backend", "get_backend",
-           "installed_backends", "current_default_backend", "__version__"]
+           "installed_backends", "current_default_backend", "convert", "__version__"]
 
 
 def dtype(x: Any) -> DType:

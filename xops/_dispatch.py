@@ -173,7 +173,7 @@ def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
     call_args = []
     for a, ad in zip(args, dts):
         if ad is None:
-            if be.scalars_ok and like is not None:
+            if like is not None and compute in be.scalars_ok:
                 if isinstance(a, int) and not isinstance(a, bool):
                     check_int_scalar(op.name, a, compute)
                 call_args.append(a)

@@ -44,7 +44,10 @@ class Backend:
             _dtypes._NATIVE.setdefault(extra, d)
         # Backends whose native calls already treat Python scalars as weak on either side
         # (NumPy >= 2 under NEP 50, jax) get scalars passed straight through.
-        self.scalars_ok: bool = bool(getattr(table, "SCALARS_OK", False))
+        ok = getattr(table, "SCALARS_OK", ())
+        if isinstance(ok, bool):
+            ok = table.DTYPES if ok else ()
+        self.scalars_ok: frozenset[DType] = frozenset(ok)
         self._adapt: Callable[[str, Callable, DType], Callable] | None = getattr(table, "adapt", None)
 
     def __repr__(self) -> str:

@@ -10,8 +10,6 @@ from .. import _dtypes as d
 from ._common import adapt_common
 
 NAME = "numpy"
-# NumPy >= 2 treats Python scalars as weak (NEP 50), on either side of a ufunc.
-SCALARS_OK = True
 
 DTYPES = {
     d.bool_: np.dtype(bool), d.int8: np.dtype(np.int8), d.int16: np.dtype(np.int16),
@@ -28,6 +26,11 @@ if importlib.util.find_spec("ml_dtypes") is not None:
 
     DTYPES[d.bfloat16] = np.dtype(ml_dtypes.bfloat16)
     EXTRA_NATIVE[ml_dtypes.bfloat16] = d.bfloat16
+
+
+# Dtypes for which Python scalars can be passed straight to the ufunc: NumPy >= 2 treats them
+# as weak (NEP 50) on either side, but not for ml_dtypes' bfloat16 (bfloat16 + 2.5 is float32).
+SCALARS_OK = frozenset(c for c in DTYPES if c is not d.bfloat16)
 
 
 def default_float() -> d.DType:

@@ -1,0 +1,34 @@
+# Developer and CI entry points. Everything installs into .venv from pyproject.toml's extras,
+# always with constraints.txt: torch is pinned to the CPU wheel, and a pip call without the pins
+# could resolve a newer torch and fetch a multi-GB CUDA build.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install -c constraints.txt
+STAMP  := $(VENV)/.installed
+
+.PHONY: .venv demo test test-deep bench clean-venv
+
+.venv: $(STAMP)
+
+# Stamp: re-install only when the dependency declarations change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+	$(PIP) -e '.[all,test]'
+	touch $@
+
+demo: .venv
+	$(BIN)/python -m xops demo
+
+test: .venv
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 -q
+
+test-deep: .venv
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n 2 -q
+
+bench: .venv
+	$(BIN)/python benchmarks/overhead.py
+
+clean-venv:
+	rm -rf $(VENV)

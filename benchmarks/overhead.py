@@ -1,0 +1,196 @@
+"""Dispatch overhead of xops.numpy against the native call, measured side by side in one run.
+
+For each installed backend, op and shape, rounds alternate a batch of N native calls with a batch
+of N xops calls (the order flips every round so neither side always runs first); the median
+per-call time of each side is reported. Also measures what ``import xops.numpy`` adds on top of
+``import numpy`` in fresh interpreters. Prints only: timings are never asserted.
+
+    python benchmarks/overhead.py [--backends numpy,torch] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+import xops
+from xops.backends import _canonical_name
+from xops import numpy as xnp
+
+TARGETS = {"numpy": 1.7, "torch": 1.15, "jax": 1.05, "tensorflow": 1.05}
+SHAPES = [(4,), (64, 64)]
+OPS = ["add", "exp", "sum", "matmul", "where"]
+IMPORT_TARGET_MS = 50.0
+
+
+def native_ops(name: str) -> tuple[dict[str, Callable], Callable[[Any], Any]]:
+    """The framework's own spelling of each op, and a 'wait for the result' function."""
+    if name == "numpy":
+        return {"add": np.add, "exp": np.exp, "sum": np.sum, "matmul": np.matmul,
+                "where": np.where}, lambda r: r
+    if name == "torch":
+        import torch
+        return {"add": torch.add, "exp": torch.exp, "sum": torch.sum, "matmul": torch.matmul,
+                "where": torch.where}, lambda r: r
+    if name == "jax":
+        import jax.numpy as jnp
+        return {"add": jnp.add, "exp": jnp.exp, "sum": jnp.sum, "matmul": jnp.matmul,
+                "where": jnp.where}, lambda r: r.block_until_ready()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        def matmul(a, b):  # tf.linalg.matmul needs rank >= 2; a 1-D matmul is a dot product
+            return tf.linalg.matmul(a, b) if a.shape.rank >= 2 else tf.tensordot(a, b, 1)
+        return {"add": tf.math.add, "exp": tf.math.exp, "sum": tf.math.reduce_sum,
+                "matmul": matmul, "where": tf.where}, lambda r: r
+    raise ValueError(name)
+
+
+def xops_ops() -> dict[str, Callable]:
+    return {op: getattr(xnp, op) for op in OPS}
+
+
+def args_for(op: str, a: Any, b: Any, c: Any) -> tuple:
+    return {"add": (a, b), "exp": (a,), "sum": (a,), "matmul": (a, b), "where": (c, a, b)}[op]
+
+
+def batch(fn: Callable, args: tuple, wait: Callable, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        wait(fn(*args))
+    return (time.perf_counter() - t0) / n
+
+
+def calibrate(fn: Callable, args: tuple, wait: Callable, budget_s: float) -> int:
+    per = batch(fn, args, wait, 20)
+    return int(min(5000, max(20, budget_s / max(per, 1e-9))))
+
+
+def measure(native: Callable, ours: Callable, args: tuple, wait: Callable, rounds: int,
+            budget_s: float) -> tuple[float, float]:
+    for _ in range(3):  # warm-up: jax compiles, xops fills its fast-path cache
+        wait(native(*args)), wait(ours(*args))
+    n = calibrate(native, args, wait, budget_s)
+    tn, tx = [], []
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for r in range(rounds):
+            if r % 2 == 0:
+                tn.append(batch(native, args, wait, n))
+                tx.append(batch(ours, args, wait, n))
+            else:
+                tx.append(batch(ours, args, wait, n))
+                tn.append(batch(native, args, wait, n))
+    finally:
+        if gc_was:
+            gc.enable()
+    return statistics.median(tn) * 1e6, statistics.median(tx) * 1e6
+
+
+def bench_backend(name: str, rounds: int, budget_s: float) -> list[list[str]]:
+    rows = []
+    try:
+        nat, wait = native_ops(name)
+        ours = xops_ops()
+        rng = np.random.default_rng(0)
+        inputs = {}
+        for shape in SHAPES:
+            a = rng.standard_normal(shape).astype(np.float32)
+            b = rng.standard_normal(shape).astype(np.float32)
+            ab, bb = xops.convert(a, name), xops.convert(b, name)
+            inputs[shape] = (ab, bb, xops.convert(a > 0, name))
+    except Exception as e:  # noqa: BLE001
+        return [[name, "-", "-", "-", "-", "-", f"≤ {TARGETS[name]}×", f"unavailable: {_why(e)}"]]
+    for op in OPS:
+        for shape in SHAPES:
+            args = args_for(op, *inputs[shape])
+            label = "x".join(map(str, shape))
+            try:
+                tn, tx = measure(nat[op], ours[op], args, wait, rounds, budget_s)
+            except Exception as e:  # noqa: BLE001
+                rows.append([name, op, label, "-", "-", "-", f"≤ {TARGETS[name]}×",
+                             f"unavailable: {_why(e)}"])
+                continue
+            ratio = tx / tn
+            rows.append([name, op, label, f"{tn:.2f}", f"{tx:.2f}", f"{ratio:.2f}",
+                         f"≤ {TARGETS[name]}×", "yes" if ratio <= TARGETS[name] else "no"])
+    return rows
+
+
+def _why(e: BaseException) -> str:
+    if isinstance(e, ModuleNotFoundError) and (e.name or "").startswith("xops.backends."):
+        return f"no kernel table {e.name}"
+    return f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:80]}"
+
+
+_IMPORT_PROBE = """
+import sys, time
+import numpy
+t0 = time.perf_counter()
+import xops.numpy
+t1 = time.perf_counter()
+frameworks = sorted({'torch', 'jax', 'tensorflow'} & set(sys.modules))
+print((t1 - t0) * 1e3, ','.join(frameworks) or '-')
+"""
+_BARE = "import time; t0 = time.perf_counter(); import numpy; print((time.perf_counter() - t0) * 1e3)"
+
+
+def import_cost(reps: int) -> tuple[float, float, str]:
+    """Median ms of `import xops.numpy` after `import numpy` (fresh interpreter each time), the
+    median ms of `import numpy` alone, and which frameworks xops pulled in ('-': none)."""
+    xs, nps, fw = [], [], "-"
+    for _ in range(reps):
+        out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE], capture_output=True,
+                             text=True, check=True).stdout.split()
+        xs.append(float(out[0]))
+        fw = out[1]
+        nps.append(float(subprocess.run([sys.executable, "-c", _BARE], capture_output=True,
+                                        text=True, check=True).stdout))
+    return statistics.median(xs), statistics.median(nps), fw
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    w = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(n) for c, n in zip(r, w)) + " |"  # noqa: E731
+    return "\n".join([line(header), "|" + "|".join("-" * (n + 2) for n in w) + "|",
+                      *map(line, rows)])
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--backends", default=None,
+                   help="comma-separated subset of the installed backends (default: all)")
+    p.add_argument("--quick", action="store_true", help="fewer rounds and shorter batches")
+    a = p.parse_args()
+    installed = xops.installed_backends()
+    names = installed if a.backends is None else [
+        _canonical_name(n.strip()) for n in a.backends.split(",")]
+    rounds, budget, reps = (5, 0.002, 3) if a.quick else (15, 0.005, 7)
+    print(f"xops {xops.__version__}, python {sys.version.split()[0]}, numpy {np.__version__}; "
+          f"{rounds} interleaved rounds, median per-call time, float32 inputs\n")
+    rows = []
+    for name in names:
+        if name not in installed:
+            rows.append([name, "-", "-", "-", "-", "-", f"≤ {TARGETS[name]}×",
+                         "unavailable: framework not installed"])
+            continue
+        rows += bench_backend(name, rounds, budget)
+        print(f"  {name}: done", file=sys.stderr)
+    print(table(["backend", "op", "shape", "native µs", "xops µs", "ratio", "target", "ok"], rows))
+    ms, np_ms, fw = import_cost(reps)
+    ok = "yes" if ms < IMPORT_TARGET_MS and fw == "-" else "no"
+    print(f"\nimport xops.numpy on top of numpy: {ms:.1f} ms median of {reps} fresh interpreters "
+          f"(import numpy alone: {np_ms:.1f} ms); target < {IMPORT_TARGET_MS:.0f} ms: {ok}; "
+          f"frameworks imported by it: {fw}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Shared fixtures: one ``backend`` fixture over the installed backends (``XOPS_TEST_BACKENDS``
+narrows it, e.g. ``XOPS_TEST_BACKENDS=numpy,torch``), hypothesis profiles ``ci`` and ``deep``."""
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=20, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.data_too_large,
+                                                 HealthCheck.filter_too_much])
+settings.register_profile("deep", max_examples=300, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.data_too_large,
+                                                 HealthCheck.filter_too_much])
+settings.register_profile("dev", max_examples=10, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+_MODULES = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
+
+
+def _installed() -> list[str]:
+    names = [n for n, m in _MODULES.items() if importlib.util.find_spec(m) is not None]
+    wanted = os.environ.get("XOPS_TEST_BACKENDS")
+    if wanted:
+        sel = {w.strip() for w in wanted.split(",") if w.strip()}
+        names = [n for n in names if n in sel]
+    return names
+
+
+INSTALLED = _installed()
+
+
+class Handle:
+    """How tests make and read arrays of one backend (conversions live only in tests)."""
+
+    def __init__(self, name: str, x64: bool = False) -> None:
+        self.name = name
+        self.x64 = x64
+        self.id = name + ("_x64" if x64 else "")
+        if name == "jax":
+            import jax
+            jax.config.update("jax_enable_x64", x64)
+        import xops.backends
+        self.be = xops.backends.get_backend(name)
+
+    def __repr__(self) -> str:
+        return self.id
+
+    def holds(self, dtype) -> bool:
+        return not self.be.k.unsupported_dtype(dtype)
+
+    def arr(self, a):
+        """A native array with exactly ``a``'s dtype and values."""
+        a = np.asarray(a)
+        n = self.name
+        if n == "numpy":
+            return a.copy()
+        if n == "jax":
+            import jax.numpy as jnp
+            return jnp.asarray(a)
+        if n == "torch":
+            import torch
+            if a.dtype.name == "bfloat16":
+                return torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16)
+            if a.dtype in (np.uint16, np.uint32, np.uint64):
+                return torch.from_numpy(a.view(a.dtype.str.replace("u", "i"))).view(
+                    getattr(torch, a.dtype.name)).clone()
+            return torch.from_numpy(a.copy())
+            if a.dtype.name == "bfloat16":
+                return tf.cast(tf.constant(a.astype(np.float32)), tf.bfloat16)
+            return tf.constant(a)
+        raise AssertionError(n)
+
+    def np(self, x):
+        """A NumPy copy of a native array (or list of arrays)."""
+        if isinstance(x, (list, tuple)):
+            return [self.np(e) for e in x]
+        n = self.name
+        if n == "torch":
+            import torch
+            if x.dtype == torch.bfloat16:
+                import ml_dtypes
+                return x.detach().float().numpy().astype(ml_dtypes.bfloat16)
+            if x.dtype in (torch.uint16, torch.uint32, torch.uint64):
+                signed = {torch.uint16: torch.int16, torch.uint32: torch.int32,
+                          torch.uint64: torch.int64}[x.dtype]
+                return x.view(signed).numpy().view(str(x.dtype).replace("torch.", ""))
+            return x.detach().resolve_conj().numpy()
+        if n == "tensorflow":
+            return np.asarray(x.numpy())
+        return np.asarray(x)
+
+    def is_native(self, x) -> bool:
+        import xops
+        try:
+            return xops.backend(x) == self.name
+        except TypeError:
+            return False
+
+
+_HANDLES: dict[tuple[str, bool], Handle] = {}
+
+
+def handle(name: str, x64: bool = False) -> Handle:
+    key = (name, x64)
+    if key not in _HANDLES:
+        _HANDLES[key] = Handle(name, x64)
+    h = _HANDLES[key]
+    if name == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", x64)
+    return h
+
+
+@pytest.fixture(params=INSTALLED, ids=INSTALLED)
+def backend(request) -> Handle:
+    """One installed backend (jax with x64 off: what most jax users run)."""
+    h = handle(request.param)
+    yield h
+    if request.param == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", False)
+
+
+_DT_PARAMS = [(n, False) for n in INSTALLED] + ([("jax", True)] if "jax" in INSTALLED else [])
+
+
+@pytest.fixture(params=_DT_PARAMS, ids=[n + ("_x64" if x else "") for n, x in _DT_PARAMS])
+def dtype_backend(request) -> Handle:
+    """Every installed backend, plus jax with x64 mode on."""
+    name, x64 = request.param
+    h = handle(name, x64)
+    yield h
+    if name == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", False)

@@ -1,0 +1,31 @@
+"""``python -m xops``: small command-line entry point."""
+from __future__ import annotations
+
+import sys
+
+USAGE = """usage: python -m xops COMMAND
+
+commands:
+  demo     run one op written once with xops.numpy on every installed backend (numpy, jax,
+           torch, tensorflow), compare each result with NumPy, and take a gradient where the
+           framework has autodiff
+  -h, --help
+           show this message
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE, end="")
+        return 0
+    if args[0] == "demo" and len(args) == 1:
+        from ._demo import run
+        return run()
+    print(f"python -m xops: unknown command {' '.join(args)!r}\n\n{USAGE}", end="",
+          file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

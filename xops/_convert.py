@@ -1,0 +1,118 @@
+"""Explicit conversion of an array between backends (xops never converts implicitly).
+
+DLPack is tried first, so data is shared rather than copied where both sides allow it (CPU
+numpy <-> torch <-> jax, and tf through its dlpack capsules); otherwise the data goes through a
+NumPy array on the host. The dtype is kept exactly or the call raises: no silent narrowing.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+from ._dtypes import DType, bfloat16
+from .backends import Backend, backend_of, get_backend
+
+__all__ = ["convert"]
+
+
+def convert(x: Any, backend: str) -> Any:
+    """``x`` as a native array of ``backend`` ('numpy', 'jax', 'torch', 'tensorflow'; 'np' and
+    'tf' are aliases), with the same dtype, sharing memory through DLPack where possible.
+
+    Gradients do not flow across frameworks: a torch tensor that requires grad is detached.
+
+    Raises:
+        TypeError: ``x`` is not an array of a supported backend, or ``backend`` cannot hold its
+            dtype (jax without x64 mode cannot hold 64-bit types; NumPy needs ``ml_dtypes`` for
+            bfloat16).
+    """
+    dst = get_backend(backend)
+    src = backend_of(x)
+    if src is None:
+        raise TypeError(f"xops.convert: {type(x).__module__}.{type(x).__qualname__} is not an "
+                        "array of numpy, jax, torch or tensorflow; use xops.numpy.asarray(obj, "
+                        "like=...) to create one")
+    if src is dst:
+        return x
+    d = src.dtype_of(x)
+    reason = dst.k.unsupported_dtype(d) if d in dst.native else f"it has no {d.name} dtype"
+    if reason:
+        raise TypeError(f"xops.convert: cannot convert a {d.name} {src.name} array to "
+                        f"{dst.name}: {reason}. xops.convert never changes the dtype; cast "
+                        "first with xops.numpy.astype if a narrower dtype is acceptable")
+    out = _direct(x, src.name, dst.name)
+    if out is None:
+        out = _from_host(_to_host(x, src.name, d), dst, d)
+    got = dst.dtype_of(out)
+    if got is not d:  # a framework changed it on the way: refuse rather than hand it back
+        raise TypeError(f"xops.convert: {src.name} -> {dst.name} turned {d.name} into "
+                        f"{got.name}; this conversion is not supported for {d.name}")
+    return out
+
+
+def _tf_capsule(x: Any) -> Any:
+    return sys.modules["tensorflow"].experimental.dlpack.to_dlpack(x)
+
+
+def _direct(x: Any, src: str, dst: str) -> Any | None:
+    """Zero-copy DLPack exchange between frameworks, or None to take the host path."""
+    fn = _DIRECT.get((src, dst))
+    if fn is None:
+        return None
+    if src == "torch":
+        x = x.detach().resolve_conj().resolve_neg()
+    try:
+        return fn(x)
+    except Exception:  # noqa: BLE001 - unsupported layout/dtype/device pair: copy via host
+        return None
+
+
+def _mod(name: str) -> Any:
+    return sys.modules[name]  # imported by get_backend / present since x is such an array
+
+
+_DIRECT: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("jax", "torch"): lambda x: _mod("torch").from_dlpack(x),
+    ("tensorflow", "torch"): lambda x: _mod("torch").from_dlpack(_tf_capsule(x)),
+    ("torch", "jax"): lambda x: _mod("jax").dlpack.from_dlpack(x),
+    ("torch", "tensorflow"): lambda x: _mod("tensorflow").experimental.dlpack.from_dlpack(
+        x.__dlpack__()),
+    ("jax", "tensorflow"): lambda x: _mod("tensorflow").experimental.dlpack.from_dlpack(
+        x.__dlpack__()),
+}
+
+
+def _to_host(x: Any, src: str, d: DType) -> Any:
+    """A NumPy array holding ``x``'s data (a view where the framework allows one)."""
+    import numpy as np
+    if src == "numpy":
+        return np.asarray(x)
+    if src == "torch":
+        x = x.detach().resolve_conj().resolve_neg().cpu()
+        if d is bfloat16:  # torch's .numpy() has no bfloat16: reinterpret the bits
+            import ml_dtypes
+            return x.view(_mod("torch").int16).numpy().view(ml_dtypes.bfloat16)
+        return x.numpy()
+    if src == "tensorflow":
+        return x.numpy()
+    return np.asarray(x)  # jax
+
+
+def _from_host(a: Any, be: Backend, d: DType) -> Any:
+    import numpy as np
+    a, dst = np.asarray(a), be.name
+    if dst == "numpy":
+        return a
+    if dst == "torch":
+        torch = _mod("torch")
+        if not a.flags.writeable:  # torch.from_numpy warns on read-only memory; try DLPack
+            try:
+                return torch.from_dlpack(a)
+            except Exception:  # noqa: BLE001
+                a = a.copy()
+        if d is bfloat16:
+            return torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)
+        return torch.from_numpy(a)
+    if dst == "jax":
+        return _mod("jax").numpy.asarray(a)
+    return _mod("tensorflow").convert_to_tensor(a, dtype=be.native[d])
