@@ -280,12 +280,18 @@ def argsort(x, axis, descending, idx):
     return (n - 1 - r).astype(idx, copy=False)
 
 
-matmul = np.matmul
+# ml_dtypes' bfloat16 has no matmul loop: NumPy answers in float32, so cast back.
+def _same_dtype(out, like):
+    return out if out.dtype == like.dtype else out.astype(like.dtype)
+
+
+def matmul(a, b):
+    return _same_dtype(np.matmul(a, b), a)
 
 
 def tensordot(a, b, axes_a, axes_b):
-    return np.tensordot(a, b, axes=(axes_a, axes_b))
+    return _same_dtype(np.tensordot(a, b, axes=(axes_a, axes_b)), a)
 
 
 def einsum(subscripts, operands):
-    return np.einsum(subscripts, *operands)
+    return _same_dtype(np.asarray(np.einsum(subscripts, *operands)), operands[0])

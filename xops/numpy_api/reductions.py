@@ -2,6 +2,7 @@
 tuple of non-negative ints, and ``x`` already cast to the accumulation dtype."""
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any, Callable
 
@@ -52,7 +53,7 @@ class _Reduction:
         axes = normalize_axes(name, axis, len(shape))
         if not self.empty_ok:
             reduced = shape if axes is None else [shape[a] for a in axes]
-            if any(s == 0 for s in reduced):
+            if builtins.any(s == 0 for s in reduced):
                 raise ValueError(f"xops.numpy.{name}: zero-size reduction has no identity "
                                  f"(shape {shape}, axis {axis})")
         return be, x, axes

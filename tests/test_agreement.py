@@ -1,0 +1,100 @@
+"""Registry-driven agreement: every registered op, on every backend, against the NumPy
+reference, over hypothesis-generated shapes, dtypes, broadcasting and special values."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import xops
+from xops.numpy_api import REGISTRY
+
+from .specs import _LIKE, DTYPE_ONLY, np_dtype, spec_for
+
+OPS = sorted(n for n in REGISTRY if n not in DTYPE_ONLY)
+
+# (rtol, atol) per result dtype; scaled per case for accumulating ops.
+TOL = {"float16": (5e-3, 1e-3), "bfloat16": (3e-2, 1e-2), "float32": (2e-5, 1e-6),
+       "float64": (1e-10, 1e-12), "complex64": (2e-5, 1e-6), "complex128": (1e-10, 1e-12)}
+
+
+def _to_native(h, v):
+    if isinstance(v, np.ndarray):
+        return h.arr(v)
+    if isinstance(v, list) and v and all(isinstance(e, np.ndarray) for e in v):
+        return [h.arr(e) for e in v]
+    return v
+
+
+def _wide(a):
+    """bfloat16/float16 as float64 so NaNs compare equal in numpy's testing helpers."""
+    a = np.asarray(a)
+    return a.astype(np.float64) if a.dtype.name in ("bfloat16", "float16") else a
+
+
+def compare(h, case, got, want):
+    if isinstance(want, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(want), (type(got), len(want))
+        for g, w in zip(got, want):
+            compare(h, case, g, w)
+        return
+    assert h.is_native(got), f"result is {type(got).__module__}.{type(got).__name__}"
+    if case.dtype is not None:
+        assert xops.dtype(got) is case.dtype, f"dtype {xops.dtype(got)} != {case.dtype}"
+    g = h.np(got)
+    w = np.asarray(want)
+    assert g.shape == w.shape, f"shape {g.shape} != {w.shape}"
+    if case.dtype is None:
+        assert xops.dtype(g.dtype) is xops.dtype(w.dtype), f"dtype {g.dtype} != {w.dtype}"
+    if not case.values:
+        return
+    name = w.dtype.name
+    if case.exact or name not in TOL:
+        np.testing.assert_array_equal(_wide(g), _wide(w))
+        return
+    rtol, atol = TOL[name]
+    np.testing.assert_allclose(g.astype(np.complex128 if w.dtype.kind == "c" else np.float64),
+                               w.astype(np.complex128 if w.dtype.kind == "c" else np.float64),
+                               rtol=rtol * case.rtol_scale, atol=atol * case.rtol_scale,
+                               equal_nan=True)
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_agrees_with_numpy(backend, name):
+    strategy = spec_for(name, backend)
+    assert strategy is not None, f"no input strategy for {name} (tests/specs.py)"
+    fn = REGISTRY[name].fn
+
+    @given(case=strategy, data=st.data())
+    def run(case, data):
+        args = [_to_native(backend, a) for a in case.args]
+        kwargs = dict(case.kwargs)
+        if kwargs.get("like") is _LIKE:
+            kwargs["like"] = backend.arr(np.zeros(1, np.float32))
+        np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with np.errstate(all="ignore"):
+                ref = case.ref if case.ref is not None else getattr(np, REGISTRY[name].ref)
+                rkw = {k: v for k, v in case.kwargs.items() if k != "like"}
+                want = ref(*np_args, **(rkw if case.ref is None else {}))
+            got = fn(*args, **kwargs)
+        compare(backend, case, got, want)
+        # inputs are never mutated
+        for a, n in zip(args, case.args):
+            if isinstance(n, np.ndarray):
+                np.testing.assert_array_equal(_wide(backend.np(a)), _wide(n))
+
+    run()
+
+
+def test_every_op_has_a_strategy(backend):
+    missing = [n for n in OPS if spec_for(n, backend) is None]
+    assert not missing, f"ops without an input strategy in tests/specs.py: {missing}"
+
+
+def test_bfloat16_reference_dtype_helper():
+    assert np_dtype(xops.numpy.bfloat16).name == "bfloat16"
