@@ -277,13 +277,14 @@ _FINFO = {
 
 def _dtype_arg(obj: Any, opname: str) -> DType:
     """A dtype from a dtype-like or from an array of any loaded backend."""
+    if not isinstance(obj, type) and hasattr(obj, "shape"):
+        native = getattr(obj, "dtype", None)
+        if native is not None:
+            return canonical(native)
     try:
         return canonical(obj)
     except TypeError:
         pass
-    native = getattr(obj, "dtype", None)
-    if native is not None:
-        return canonical(native)
     raise TypeError(f"xops.{opname}: expected a dtype or an array, got {type(obj).__name__}")
 
 

@@ -48,6 +48,8 @@ def unsupported_dtype(dt: d.DType) -> str | None:
 
 
 def adapt(name, fn, dt):
+    if name == "matmul" and dt is d.bfloat16:
+        return _matmul_bf16
     return adapt_common(name, fn, dt)
 
 
@@ -285,7 +287,10 @@ def _same_dtype(out, like):
     return out if out.dtype == like.dtype else out.astype(like.dtype)
 
 
-def matmul(a, b):
+matmul = np.matmul
+
+
+def _matmul_bf16(a, b):
     return _same_dtype(np.matmul(a, b), a)
 
 

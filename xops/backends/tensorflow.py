@@ -103,10 +103,25 @@ def _const(v, dtype):
     except (TypeError, ValueError):
         if dtype is None:
             raise
-    src = tf.constant(v, _py_dtype(v))
+    src_dt = _py_dtype(v)
+    if dtype.is_integer and src_dt == tf.float64:
+        _check_float_to_int(v, dtype)
+    src = tf.constant(v, src_dt)
     if src.dtype in _COMPLEX and dtype not in _COMPLEX:
         src = tf.math.real(src)
     return tf.cast(src, dtype)
+
+
+def _check_float_to_int(obj, dtype):
+    """NumPy raises OverflowError when a Python float truncates outside an integer dtype."""
+    lo, hi = dtype.min, dtype.max
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, (list, tuple)):
+            stack.extend(o)
+        elif isinstance(o, float) and math.isfinite(o) and not lo <= int(o) <= hi:
+            raise OverflowError(f"Python integer {int(o)} out of bounds for {dtype.name}")
 
 
 def _has_tensor(obj) -> bool:
@@ -192,7 +207,10 @@ fmod = _binary(R.TruncateMod)       # C fmod; narrow ints, unsigned, float16: se
 power = _binary(R.Pow)
 maximum = tf.math.maximum           # floats: NaN propagation enforced in adapt
 minimum = tf.math.minimum
-arctan2 = _binary(R.Atan2)
+
+
+def arctan2(x1, x2):
+    return R.Atan2(y=x1, x=x2)  # Atan2's inputs are named (y, x)
 
 
 def _f32(fn):
@@ -440,6 +458,52 @@ def _int_signbit(x):
     return x < tf.zeros([], x.dtype)
 
 
+def _cscale(fn):
+    """log2/log10 of complex: scale the parts (a complex product would turn -inf+0j into
+    -inf+nanj)."""
+    def k(x):
+        lg = R.Log(x=x)
+        c = tf.constant(1.0 / math.log(2.0 if fn is log2 else 10.0), x.dtype.real_dtype)
+        return tf.complex(tf.math.real(lg) * c, tf.math.imag(lg) * c)
+
+    return k
+
+
+def _divide_complex(a, b):
+    """NumPy's complex division (Smith's algorithm; x / 0 gives a complex inf or nan)."""
+    ar, ai = tf.math.real(a), tf.math.imag(a)
+    br, bi = tf.math.real(b), tf.math.imag(b)
+    abr, abi = tf.math.abs(br), tf.math.abs(bi)
+    zero = tf.zeros([], br.dtype)
+    one = tf.ones([], br.dtype)
+    first = abr >= abi
+    both_zero = tf.math.equal(abr, zero) & tf.math.equal(abi, zero)
+    # branch 1: |br| >= |bi|
+    rat1 = tf.math.divide_no_nan(bi, br)
+    scl1 = one / (br + bi * rat1)
+    r1 = (ar + ai * rat1) * scl1
+    i1 = (ai - ar * rat1) * scl1
+    r1 = tf.where(both_zero, ar / abr, r1)
+    i1 = tf.where(both_zero, ai / abr, i1)
+    # branch 2
+    rat2 = br / bi
+    scl2 = one / (bi + br * rat2)
+    r2 = (ar * rat2 + ai) * scl2
+    i2 = (ai * rat2 - ar) * scl2
+    return tf.complex(tf.where(first, r1, r2), tf.where(first, i1, i2))
+
+
+def _power_complex(a, b):
+    """NumPy's complex power special cases: z**0 = 1, 0**p = 0 for real(p) > 0, else nan."""
+    out = R.Pow(x=a, y=b)
+    zero = tf.zeros([], a.dtype)
+    br = tf.math.real(b)
+    nan = tf.constant(complex(math.nan, math.nan), a.dtype)
+    base0 = tf.where(br > tf.zeros([], br.dtype), zero, nan)
+    out = tf.where(tf.math.equal(a, zero), base0, out)
+    return tf.where(tf.math.equal(b, zero), tf.ones([], a.dtype), out)
+
+
 def _rint_complex(x):
     return tf.complex(R.Round(x=tf.math.real(x)), R.Round(x=tf.math.imag(x)))
 
@@ -480,7 +544,8 @@ _BOOL = {
     "imag": _imag_zero,
 }
 _COMPLEX_K = {
-    "abs": tf.math.abs, "rint": _rint_complex, "isnan": _isnan_complex,
+    "abs": tf.math.abs, "log2": _cscale(log2), "log10": _cscale(log10),
+    "divide": _divide_complex, "power": _power_complex, "rint": _rint_complex, "isnan": _isnan_complex,
     "isinf": _isinf_complex, "isfinite": _isfinite_complex,
 }
 # Float kernels computed in float32 for float16/bfloat16 (NumPy's half loops do the same).
@@ -544,18 +609,38 @@ def _ax(axis):
     return None if axis is None else list(axis)
 
 
+_NARROW_INT = (tf.bool, tf.int8, tf.int16, tf.int32)
+_NARROW_UINT = (tf.uint8, tf.uint16, tf.uint32)
+
+
+def _acc(x):
+    """NumPy's accumulator for sums and products: narrow integers (and bool) widen to
+    int64/uint64. Dispatch casts first, so this only matters for direct kernel calls."""
+    dt = x.dtype
+    if dt in _NARROW_INT:
+        return tf.cast(x, tf.int64)
+    if dt in _NARROW_UINT:
+        return tf.cast(x, tf.uint64)
+    return x
+
+
 def sum(x, axis, keepdims):  # noqa: A001
-    return tf.math.reduce_sum(x, _ax(axis), keepdims)
+    return tf.math.reduce_sum(_acc(x), _ax(axis), keepdims)
 
 
 def prod(x, axis, keepdims):
-    return tf.math.reduce_prod(x, _ax(axis), keepdims)
+    return tf.math.reduce_prod(_acc(x), _ax(axis), keepdims)
 
 
 def mean(x, axis, keepdims):
-    if x.dtype in _F16:  # accumulate halves in float32, like NumPy
-        return tf.cast(tf.math.reduce_mean(tf.cast(x, tf.float32), _ax(axis), keepdims), x.dtype)
-    return tf.math.reduce_mean(x, _ax(axis), keepdims)
+    dt = x.dtype
+    ax = _ax(axis)
+    if dt in _F16:  # accumulate halves in float32, like NumPy
+        return tf.cast(tf.math.reduce_mean(tf.cast(x, tf.float32), ax, keepdims), dt)
+    if dt in _COMPLEX:  # part by part: tf's complex mean of nothing is 0, NumPy's nan+nanj
+        return tf.complex(tf.math.reduce_mean(tf.math.real(x), ax, keepdims),
+                          tf.math.reduce_mean(tf.math.imag(x), ax, keepdims))
+    return tf.math.reduce_mean(x, ax, keepdims)
 
 
 def _count(x, axis, dtype):
@@ -574,7 +659,7 @@ def var(x, axis, keepdims, ddof):
     if dt in _F16:
         return tf.cast(var(tf.cast(x, tf.float32), axis, keepdims, ddof), dt)
     ax = _ax(axis)
-    dev = x - tf.math.reduce_mean(x, ax, keepdims=True)
+    dev = x - mean(x, axis, True)
     if dt in _COMPLEX:
         re, im = tf.math.real(dev), tf.math.imag(dev)
         sq = re * re + im * im
@@ -665,15 +750,11 @@ def count_nonzero(x, axis, keepdims, idx):
 
 
 def cumsum(x, axis):
-    if x.dtype == tf.bool:
-        x = tf.cast(x, tf.int64)
-    return tf.math.cumsum(x, axis)
+    return tf.math.cumsum(_acc(x), axis)
 
 
 def cumprod(x, axis):
-    if x.dtype == tf.bool:
-        x = tf.cast(x, tf.int64)
-    return tf.math.cumprod(x, axis)
+    return tf.math.cumprod(_acc(x), axis)
 
 
 # --- creation ----------------------------------------------------------------------------------
@@ -837,8 +918,13 @@ def pad(x, pad_width, mode, constant_values):
     if mode == "constant":
         return tf.pad(x, pad_width, "CONSTANT", _const(constant_values, x.dtype))
     if mode in ("reflect", "symmetric"):
-        return tf.pad(x, pad_width, mode.upper())
-    # edge and wrap: gather with clipped / wrapped indices, axis by axis.
+        limit = 1 if mode == "reflect" else 0
+        shape = x.shape
+        if builtins.all(n is not None and builtins.max(a, b) <= n - limit
+                        for (a, b), n in zip(pad_width, shape)):
+            return tf.pad(x, pad_width, mode.upper())
+    # tf.pad cannot: edge, wrap, and reflections wider than the axis (NumPy repeats them).
+    # Gather along each axis with the source index of every output position.
     for ax, (a, b) in enumerate(pad_width):
         if not a and not b:
             continue
@@ -846,8 +932,16 @@ def pad(x, pad_width, mode, constant_values):
         i = tf.range(-a, n + b, dtype=tf.int64)
         if mode == "edge":
             i = tf.clip_by_value(i, 0, n - 1)
-        else:
+        elif mode == "wrap":
             i = tf.math.floormod(i, n)
+        elif mode == "reflect":
+            p = tf.math.maximum(2 * (n - 1), 1)
+            i = tf.math.floormod(i, p)
+            i = tf.where(i >= n, p - i, i)
+        else:  # symmetric
+            p = 2 * n
+            i = tf.math.floormod(i, p)
+            i = tf.where(i >= n, p - 1 - i, i)
         x = tf.gather(x, i, axis=ax)
     return x
 

@@ -359,9 +359,10 @@ def adapt(name, fn, dt):
 
 # --- reductions --------------------------------------------------------------------------------
 def _n_reduced(shape, axis):
-    if axis is None:
-        return math.prod(shape)
-    return math.prod(shape[a] for a in axis)
+    n = 1
+    for a in (range(len(shape)) if axis is None else axis):
+        n *= shape[a]
+    return n
 
 
 def _keep_all(r, x):

@@ -218,7 +218,7 @@ def _like(name: str, x: Array, dtype: Any, device: Any) -> tuple[Backend, DType,
     return be, d, device if device is not None else be.k.device(x)
 
 
-@declare("creation")
+@declare("creation", kernels=("zeros",))
 def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Zeros with the shape, dtype and device of ``x`` (``dtype``/``device`` override).
 
@@ -232,7 +232,7 @@ def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     return call(be, "zeros", tuple(x.shape), _native(be, "zeros_like", d), dev)
 
 
-@declare("creation")
+@declare("creation", kernels=("ones",))
 def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Ones with the shape, dtype and device of ``x``.
 
@@ -246,7 +246,7 @@ def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     return call(be, "ones", tuple(x.shape), _native(be, "ones_like", d), dev)
 
 
-@declare("creation")
+@declare("creation", kernels=("empty",))
 def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Uninitialised array with the shape, dtype and device of ``x``.
 
@@ -260,7 +260,7 @@ def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     return call(be, "empty", tuple(x.shape), _native(be, "empty_like", d), dev)
 
 
-@declare("creation")
+@declare("creation", kernels=("full",))
 def full_like(x: Array, /, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Array:
     """``fill_value`` with the shape, dtype and device of ``x``.
 

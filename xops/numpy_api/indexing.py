@@ -167,6 +167,18 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     Returns:
         An array of the inputs' backend.
     """
+    t = type(x1)
+    ft = _MATMUL_FAST.get(t)
+    if ft is not None and type(x2) is t:
+        d = x1.dtype
+        if d is x2.dtype:
+            k = ft.get(d)
+            if k is not None:
+                try:
+                    return k(x1, x2)
+                except Exception as e:
+                    annotate(e, "matmul", TYPE_CACHE.get(t))
+                    raise
     be = resolve("matmul", x1, x2)
     (a, b), d = promote_args("matmul", be, (x1, x2), kinds="iufc")
     sa, sb = tuple(a.shape), tuple(b.shape)
@@ -174,7 +186,20 @@ def matmul(x1: Array, x2: Array, /) -> Array:
         raise ValueError("xops.numpy.matmul: operands must be at least 1-d")
     if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
         raise ValueError(f"xops.numpy.matmul: shapes {sa} and {sb} do not align")
-    return call(be, "matmul", a, b)
+    try:
+        out = be.kernel("matmul", d)(a, b)
+    except Exception as e:
+        annotate(e, "matmul", be)
+        raise
+    if t not in _MATMUL_FAST and type(x2) is t and not _compiling():
+        _MATMUL_FAST[t] = {native: be.kernel("matmul", dt) for dt, native in be.native.items()
+                           if dt.kind in "iufc" and not be.k.unsupported_dtype(dt)}
+    return out
+
+
+# matmul fast path: same array type and dtype, both at least 1-d (shape errors come from the
+# native call, annotated with the op and backend).
+_MATMUL_FAST: dict[type, dict[Any, Callable]] = {}
 
 
 @declare("linalg")
@@ -319,7 +344,7 @@ def nan_to_num(x: Array, /, nan: float = 0.0, posinf: float | None = None,
     return x
 
 
-@declare("elementwise", aliases=("around",))
+@declare("elementwise", composite=True, aliases=("around",))
 def round(x: Array, /, decimals: int = 0) -> Array:  # noqa: A001
     """Round to ``decimals`` decimal places, halves to even (NumPy semantics; integers with
     ``decimals >= 0`` unchanged).
