@@ -472,9 +472,11 @@ def _concat(draw, h):
         if axis is not None:
             s[axis] = draw(st.integers(0, 3))
         d2 = draw(st.sampled_from([d] + held(h, "biuf")))
-        if not h.holds(_dtypes.promote_types(d, d2)) or (
-                h.name == "torch" and _dtypes.promote_types(d, d2) is _dtypes.uint64):
+        acc = _dtypes.promote_types(d, d2)
+        if not h.holds(acc) or (h.name == "torch" and acc is _dtypes.uint64):
             d2 = d
+        else:
+            d = acc  # running promotion, so the whole list stays holdable
         xs.append(draw(array(d2, tuple(s), lo=-5, hi=5)))
     want = _dtypes.result_type_of([_dtypes.canonical(a.dtype.name) for a in xs])
     return [xs], {"axis": axis}, lambda xs: np.concatenate([a.astype(np_dtype(want))

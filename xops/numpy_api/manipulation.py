@@ -265,7 +265,9 @@ def split(x: Array, indices_or_sections: Any, /, axis: int = 0) -> list[Array]:
 
 
 def _broadcast_shapes(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
-    nd = builtins.max((len(s) for s in shapes), default=0)
+    nd = 0
+    for s in shapes:  # builtins.max(..., default=) does not trace under torch.compile
+        nd = nd if nd >= len(s) else len(s)
     out = [1] * nd
     for s in shapes:
         for i, v in enumerate(s, nd - len(s)):
