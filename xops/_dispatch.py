@@ -92,7 +92,7 @@ class Elementwise:
     'int' (integer/bool only, result = promoted).
     """
 
-    __slots__ = ("name", "nin", "kinds", "rule", "fallback", "fast")
+    __slots__ = ("name", "nin", "kinds", "rule", "fallback", "fast", "scalar_fast")
 
     def __init__(self, name: str, nin: int, kinds: str, rule: str, fallback: Callable | None):
         self.name = name
@@ -101,6 +101,8 @@ class Elementwise:
         self.rule = rule
         self.fallback = fallback
         self.fast: dict[type, dict[Any, Callable]] = {}
+        # (array type, native dtype, scalar type, scalar position) -> call(array, scalar)
+        self.scalar_fast: dict[tuple, Callable] = {}
 
     def compute_dtype(self, d: DType, be: Backend) -> DType:
         if d.kind not in self.kinds:
@@ -194,7 +196,34 @@ def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
         t = type(like)
         if t not in op.fast and all(type(a) is t for a in args):
             op.fast[t] = op.build_fast(be)
+        elif len(args) == 2 and dts.count(None) == 1 and compute is dts[0 if dts[0] else 1]:
+            pos = 0 if dts[0] is None else 1
+            st = type(args[pos])
+            if st in (int, float):
+                op.scalar_fast[(t, like.dtype, st, pos)] = _scalar_call(op, be, k, compute,
+                                                                       native, st, pos)
     return out
+
+
+def _scalar_call(op: Elementwise, be: Backend, k: Callable, d: DType, native: Any, st: type,
+                 pos: int) -> Callable:
+    """A cached call for array-with-Python-scalar when the scalar keeps the array's dtype."""
+    name = op.name
+    check = st is int and d.kind in "iu"
+    passthrough = d in be.scalars_ok
+    to_native = be.k.scalar
+
+    def call(a: Any, v: Any) -> Any:
+        if check:
+            check_int_scalar(name, v, d)
+        s = v if passthrough else to_native(v, native, a)
+        try:
+            return k(a, s) if pos == 1 else k(s, a)
+        except Exception as e:
+            annotate(e, name, be)
+            raise
+
+    return call
 
 
 def _scalar_only_dtype(args: Sequence[Any], be: Backend) -> DType:
@@ -232,19 +261,33 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
     slow = _elementwise_slow
     name = op.name
 
+    sget = op.scalar_fast.get
+
     def fn(x1, x2, /):
         t = type(x1)
         ft = fget(t)
-        if ft is not None and type(x2) is t:
-            d = x1.dtype
-            if d is x2.dtype:
-                k = ft.get(d)
+        if ft is not None:
+            t2 = type(x2)
+            if t2 is t:
+                d = x1.dtype
+                if d is x2.dtype:
+                    k = ft.get(d)
+                    if k is not None:
+                        try:
+                            return k(x1, x2)
+                        except Exception as e:
+                            annotate(e, name, TYPE_CACHE.get(t))
+                            raise
+            elif t2 is float or t2 is int:
+                k = sget((t, x1.dtype, t2, 1))
                 if k is not None:
-                    try:
-                        return k(x1, x2)
-                    except Exception as e:
-                        annotate(e, name, TYPE_CACHE.get(t))
-                        raise
+                    return k(x1, x2)
+        elif t is float or t is int:
+            t2 = type(x2)
+            if t2 in TYPE_CACHE:
+                k = sget((t2, x2.dtype, t, 0))
+                if k is not None:
+                    return k(x2, x1)
         return slow(op, (x1, x2))
 
     return fn
