@@ -72,6 +72,8 @@ class Handle:
                 return torch.from_numpy(a.view(a.dtype.str.replace("u", "i"))).view(
                     getattr(torch, a.dtype.name)).clone()
             return torch.from_numpy(a.copy())
+        if n == "tensorflow":
+            import tensorflow as tf
             if a.dtype.name == "bfloat16":
                 return tf.cast(tf.constant(a.astype(np.float32)), tf.bfloat16)
             return tf.constant(a)

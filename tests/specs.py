@@ -792,9 +792,11 @@ def _round(h):
 def _astype(h):
     @st.composite
     def case(draw):
-        d = draw(st.sampled_from(held(h, "biuf")))
+        d = draw(st.sampled_from(held(h, "biufc")))
         x = draw(array(d, shapes, lo=-100, hi=100, special=False))
-        to = draw(st.sampled_from(held(h, "biuf")))
+        to = draw(st.sampled_from(held(h, "biufc" if d.kind == "c" else "biuf")))
+        if d.kind == "c" and to.kind in "iu":
+            to = _dtypes.bool_
         if to.kind in "iu" and d.kind == "f":  # float -> int of out-of-range values: issue 3
             x = np.asarray(np.clip(np.nan_to_num(x), 0, 100).astype(x.dtype))
         return Case([x, to.name], {}, lambda x, t: x.astype(np_dtype(to)), to, exact=True)

@@ -44,6 +44,11 @@ def test_jax_jit_grad_vmap():
 def test_torch_compile_fullgraph_no_graph_breaks():
     torch = pytest.importorskip("torch")
     import torch._dynamo as dynamo
+
+    import xops
+    # The first xops call with torch imports the torch kernel table; under tracing that import
+    # is a graph break, so load it eagerly (documented in the README).
+    xops.get_backend("torch")
     dynamo.reset()
     args = (torch.from_numpy(X), torch.from_numpy(W).requires_grad_(), torch.from_numpy(B))
     explanation = dynamo.explain(block)(*args)

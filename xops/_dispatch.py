@@ -101,8 +101,10 @@ class Elementwise:
         self.rule = rule
         self.fallback = fallback
         self.fast: dict[type, dict[Any, Callable]] = {}
-        # (array type, native dtype, scalar type, scalar position) -> call(array, scalar)
-        self.scalar_fast: dict[tuple, Callable] = {}
+        # array type -> {(native dtype, scalar type, scalar position): call(array, scalar)};
+        # keyed by type first so that under torch.compile the dict dynamo reads holds only
+        # torch dtypes (it cannot hash NumPy dtypes while tracing).
+        self.scalar_fast: dict[type, dict[tuple, Callable]] = {}
 
     def compute_dtype(self, d: DType, be: Backend) -> DType:
         if d.kind not in self.kinds:
@@ -200,8 +202,8 @@ def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
             pos = 0 if dts[0] is None else 1
             st = type(args[pos])
             if st in (int, float):
-                op.scalar_fast[(t, like.dtype, st, pos)] = _scalar_call(op, be, k, compute,
-                                                                       native, st, pos)
+                op.scalar_fast.setdefault(t, {})[(like.dtype, st, pos)] = _scalar_call(
+                    op, be, k, compute, native, st, pos)
     return out
 
 
@@ -279,13 +281,15 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
                             annotate(e, name, TYPE_CACHE.get(t))
                             raise
             elif t2 is float or t2 is int:
-                k = sget((t, x1.dtype, t2, 1))
-                if k is not None:
-                    return k(x1, x2)
+                st = sget(t)
+                if st is not None:
+                    k = st.get((x1.dtype, t2, 1))
+                    if k is not None:
+                        return k(x1, x2)
         elif t is float or t is int:
-            t2 = type(x2)
-            if t2 in TYPE_CACHE:
-                k = sget((t2, x2.dtype, t, 0))
+            st = sget(type(x2))
+            if st is not None:
+                k = st.get((x2.dtype, t, 0))
                 if k is not None:
                     return k(x2, x1)
         return slow(op, (x1, x2))

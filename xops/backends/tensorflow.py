@@ -24,7 +24,7 @@ import math
 import tensorflow as tf
 
 from .. import _dtypes as d
-from ._common import adapt_common
+from ._common import adapt_common, identity
 
 NAME = "tensorflow"
 # tf ops reject Python scalars of a mismatched kind and never treat them as weak: dispatch turns
@@ -42,7 +42,6 @@ EXTRA_NATIVE: dict = {}
 
 R = tf.raw_ops
 _F16 = (tf.float16, tf.bfloat16)
-_UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
 _COMPLEX = (tf.complex64, tf.complex128)
 
 
@@ -152,6 +151,9 @@ def device(x):
 def astype(x, dtype, copy=True):
     if x.dtype == dtype:
         return tf.identity(x) if copy else x
+    if dtype == tf.bool and x.dtype.is_complex:
+        # tf.cast reads only the real part; NumPy's truth value of a complex is x != 0
+        return tf.math.not_equal(x, tf.zeros((), x.dtype))
     return tf.cast(x, dtype)
 
 
@@ -370,7 +372,7 @@ def _nan_first(fn):
     return k
 
 
-def _int_div_guard(fn, zero_result=0):
+def _int_div_guard(fn):
     """Integer x // 0 and x % 0 raise in tf; NumPy gives 0 (with a warning)."""
     def k(x1, x2):
         zero = tf.zeros([], x2.dtype)
@@ -380,10 +382,6 @@ def _int_div_guard(fn, zero_result=0):
         return tf.where(bad, tf.zeros([], out.dtype), out)
 
     return k
-
-
-def _fmod_float(x1, x2):
-    return R.TruncateMod(x=x1, y=x2)
 
 
 def _npy_divmod(a, b):
@@ -457,12 +455,12 @@ def _int_signbit(x):
     return x < tf.zeros([], x.dtype)
 
 
-def _cscale(fn):
+def _cscale(base):
     """log2/log10 of complex: scale the parts (a complex product would turn -inf+0j into
     -inf+nanj)."""
     def k(x):
         lg = R.Log(x=x)
-        c = tf.constant(1.0 / math.log(2.0 if fn is log2 else 10.0), x.dtype.real_dtype)
+        c = tf.constant(1.0 / math.log(base), x.dtype.real_dtype)
         return tf.complex(tf.math.real(lg) * c, tf.math.imag(lg) * c)
 
     return k
@@ -543,9 +541,9 @@ _BOOL = {
     "imag": _imag_zero,
 }
 _COMPLEX_K = {
-    "abs": tf.math.abs, "log2": _cscale(log2), "log10": _cscale(log10),
-    "divide": _divide_complex, "power": _power_complex, "rint": _rint_complex, "isnan": _isnan_complex,
-    "isinf": _isinf_complex, "isfinite": _isfinite_complex,
+    "abs": tf.math.abs, "log2": _cscale(2.0), "log10": _cscale(10.0),
+    "divide": _divide_complex, "power": _power_complex, "rint": _rint_complex,
+    "isnan": _isnan_complex, "isinf": _isinf_complex, "isfinite": _isfinite_complex,
 }
 # Float kernels computed in float32 for float16/bfloat16 (NumPy's half loops do the same).
 _HALF_IN_F32 = frozenset({"hypot", "logaddexp", "cbrt", "floor_divide", "remainder", "fmod"})
@@ -591,7 +589,7 @@ def adapt(name, fn, dt):
         return fn
     # unsigned
     if name == "abs":
-        return adapt_common("positive", fn, dt)
+        return identity
     if name == "negative":
         return _neg_unsigned
     if name == "sign":
@@ -748,12 +746,36 @@ def count_nonzero(x, axis, keepdims, idx):
     return tf.math.reduce_sum(tf.cast(x, idx), _ax(axis), keepdims)
 
 
+# XLA has no unsigned or complex Cumsum/Cumprod: unsigned scans run in int64 (same bits mod
+# 2**64), complex sums part by part, complex products as a log-depth scan of static length.
 def cumsum(x, axis):
-    return tf.math.cumsum(_acc(x), axis)
+    x = _acc(x)
+    dt = x.dtype
+    if dt == tf.uint64:
+        return tf.bitcast(tf.math.cumsum(tf.bitcast(x, tf.int64), axis), tf.uint64)
+    if dt in _COMPLEX:
+        return tf.complex(tf.math.cumsum(tf.math.real(x), axis),
+                          tf.math.cumsum(tf.math.imag(x), axis))
+    return tf.math.cumsum(x, axis)
 
 
 def cumprod(x, axis):
-    return tf.math.cumprod(_acc(x), axis)
+    x = _acc(x)
+    dt = x.dtype
+    if dt == tf.uint64:
+        return tf.bitcast(tf.math.cumprod(tf.bitcast(x, tf.int64), axis), tf.uint64)
+    n = x.shape[axis]
+    if dt in _COMPLEX and n is not None:
+        nd = len(x.shape)
+        s = 1
+        while s < n:  # Hillis-Steele: x[i] *= x[i - s]
+            head = [slice(None)] * nd
+            head[axis] = slice(0, n - s)
+            ones = tf.ones(tf.stack([tf.shape(x)[i] if i != axis else s for i in range(nd)]), dt)
+            x = x * tf.concat([ones, x[tuple(head)]], axis)
+            s *= 2
+        return x
+    return tf.math.cumprod(x, axis)
 
 
 # --- creation ----------------------------------------------------------------------------------
