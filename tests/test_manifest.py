@@ -111,3 +111,13 @@ def test_version_and_py_typed():
     import pathlib
     assert xops.__version__
     assert (pathlib.Path(xops.__file__).parent / "py.typed").exists()
+
+
+def test_top_level_transforms_are_the_xla_ones():
+    import xops.xla
+    for name in ("jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient",
+                 "custom_vjp", "cond", "switch", "while_loop", "fori_loop", "scan",
+                 "associative_scan", "op"):
+        assert getattr(xops, name) is getattr(xops.xla, name), name
+    import xops.testing
+    assert callable(xops.testing.check_op)

@@ -10,11 +10,16 @@ from . import _dtypes
 from ._convert import convert
 from ._dtypes import DType, finfo, iinfo
 from .backends import current_default_backend, default_backend, get_backend, installed_backends
+from .xla import (Op, associative_scan, cond, custom_vjp, fori_loop, grad, jit, jvp, op, scan,
+                  stop_gradient, switch, value_and_grad, vjp, vmap, while_loop)
 
 __version__ = "0.1.0"
 
 __all__ = ["DType", "dtype", "finfo", "iinfo", "default_backend", "backend", "get_backend",
-           "installed_backends", "current_default_backend", "convert", "__version__"]
+           "installed_backends", "current_default_backend", "convert", "__version__",
+           # transforms (xops.xla); `map` stays at xops.xla.map so the builtin is not shadowed
+           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "associative_scan", "op", "Op"]
 
 
 def dtype(x: Any) -> DType:
@@ -32,7 +37,7 @@ def backend(x: Any) -> str:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "numpy":  # `xops.numpy` without an explicit submodule import
+    if name in ("numpy", "random", "testing", "xla"):  # submodules, imported on first use
         import importlib
-        return importlib.import_module("xops.numpy")
+        return importlib.import_module(f"xops.{name}")
     raise AttributeError(f"module 'xops' has no attribute {name!r}")

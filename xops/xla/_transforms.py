@@ -89,6 +89,10 @@ def jit(fun: Callable, *, static_argnums: int | Sequence[int] = (),
             # The backend table import graph-breaks: make sure it happened eagerly.
             from ..backends import get_backend
             get_backend("torch")
+            if "mode" not in o:  # torch.compile takes mode or options, not both
+                inner = dict(o.get("options") or {})
+                inner.setdefault("guard_filter_fn", _skip_xops_guards)
+                o["options"] = inner
             return fw("torch").compile(fun, **o)
         if name == "tensorflow":
             o.setdefault("jit_compile", True)
@@ -99,6 +103,20 @@ def jit(fun: Callable, *, static_argnums: int | Sequence[int] = (),
         return fun
 
     return _PerBackend("jit", fun, build)
+
+
+def _skip_xops_guards(entries: Sequence[Any]) -> list[bool]:
+    """torch.compile guard filter: drop guards on xops' own module globals.
+
+    Tracing through xops dispatch makes dynamo guard every table, module and dtype object it
+    touched (about 2,000 guards for a 30-op function, against about 100 for the same function
+    written in torch: ~40 us more per call). Those objects do not change what the graph
+    computes: kernel tables are frozen after import, and the caches that do fill later
+    (TYPE_CACHE, fast paths) only memoise the same answer. Guards on tensors, Python
+    arguments and torch's global state are kept. Pass your own ``guard_filter_fn`` in
+    ``options={"torch": {"options": {...}}}`` to change this.
+    """
+    return [not (e.is_global and "__import_xops" in e.name) for e in entries]
 
 
 # --------------------------------------------------------------------------------------------
