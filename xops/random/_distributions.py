@@ -1,11 +1,12 @@
 """Samplers built on Threefry words with ``xops.numpy`` ops only (see docs/random.md).
 
 Each sampler follows the construction of the ``jax.random`` function of the same name, so on
-every backend it gives the numbers jax gives for the same key, where the arithmetic allows:
-``bits``, ``uniform``, ``bernoulli``, ``randint``, ``permutation``/``shuffle``, ``choice``
-without ``p`` and ``dropout`` are bit-identical (integer ops, exact conversions and correctly
-rounded IEEE multiply/add); ``normal``, ``truncated_normal``, ``gumbel`` and ``categorical`` go
-through ``log``/``log1p``, whose last bit differs between the backends' math libraries.
+every backend it gives the same numbers, and for ``bits``, ``uniform``, ``bernoulli``,
+``randint``, ``permutation``/``shuffle`` and ``choice`` without ``p`` the numbers jax gives for
+the same key (integer ops, exact conversions, correctly rounded IEEE multiply/add).
+``normal``, ``truncated_normal``, ``gumbel`` and ``categorical`` go
+through a logarithm: float32 uses ``_special.log32`` (IEEE multiply/add only), so they are
+bit-identical too; float64 uses the backend's ``log``/``log1p``, a few ulp apart.
 """
 from __future__ import annotations
 
@@ -16,17 +17,13 @@ from typing import Any
 import numpy as np
 
 from .. import numpy as xnp
-from .._dtypes import (DType, bfloat16, bool_, canonical, float16, float32, float64, iinfo,
-                       int32, uint8, uint16, uint32, uint64)
+from .._dtypes import DType, canonical, float16, float32, float64, iinfo, int32, uint32, uint64
 from ..backends import backend_of
 from . import _keys
 from ._keys import blocks, check_key, split
 from ._special import erf32, erfinv, log32
 
 Array = Any
-
-_NP_FLOAT = {float16: np.float16, float32: np.float32, float64: np.float64}
-
 
 def _float_dtype(name: str, dtype: Any) -> DType:
     d = canonical(dtype)
@@ -65,7 +62,7 @@ def bits(key: Array, shape: Any = (), dtype: Any = uint32) -> Array:
 
     >>> from xops import random as xr
     >>> xr.bits(xr.key(0), (2,))
-    array([4070199207, 2817014817], dtype=uint32)
+    array([4070199207, 4202968722], dtype=uint32)
     """
     check_key("bits", key)
     shape = _keys._shape("bits", shape)
@@ -108,9 +105,7 @@ def _as_float(x: Any, d: DType, like: Array) -> Any:
     """A bound as a Python float exactly representable in ``d`` (or an array cast to ``d``)."""
     if _is_array(x):
         return xnp.astype(x, d)
-    if d is float64:
-        return float(x)
-    return float(np.float32(x)) if d is float32 else float(np.float32(x))
+    return float(x) if d is float64 else float(np.float32(x))
 
 
 def _scale(u: Array, minval: Any, maxval: Any, d: DType, like: Array) -> Array:
@@ -148,7 +143,7 @@ def uniform(key: Array, shape: Any = (), dtype: Any = float32, minval: Any = 0.0
 
     >>> from xops import random as xr
     >>> xr.uniform(xr.key(0), (3,))
-    array([0.9653214 , 0.31468165, 0.63302994], dtype=float32)
+    array([0.947667  , 0.9785799 , 0.33229148], dtype=float32)
     """
     check_key("uniform", key)
     shape = _keys._shape("uniform", shape)
@@ -175,8 +170,9 @@ def normal(key: Array, shape: Any = (), dtype: Any = float32) -> Array:
             16-bit dtypes are the float32 sample rounded.
 
     Returns:
-        A float array of ``key``'s backend. Across backends within a few ulp (the backends'
-        ``log1p`` differ in the last bit; measured bound in docs/random.md).
+        A float array of ``key``'s backend. float32 (and 16-bit): bit-identical on every backend
+        in eager mode (the log is written with IEEE multiply/add, see ``_special.log32``);
+        float64: within a few ulp (the backend's ``log1p``; measured bounds in docs/random.md).
     """
     check_key("normal", key)
     shape = _keys._shape("normal", shape)
@@ -198,8 +194,9 @@ def truncated_normal(key: Array, lower: Any, upper: Any, shape: Any = None,
         dtype: float16, bfloat16, float32 (default) or float64.
 
     Returns:
-        A float array in the open interval ``(lower, upper)``; across backends within a few ulp
-        (``log1p`` in erfinv).
+        A float array in ``(lower, upper)`` (open for Python-float bounds, closed for array
+        bounds). float32: bit-identical across backends in eager mode; float64: within a few
+        ulp (the backend's ``log1p``).
     """
     check_key("truncated_normal", key)
     d = _float_dtype("truncated_normal", dtype)
@@ -218,11 +215,8 @@ def truncated_normal(key: Array, lower: Any, upper: Any, shape: Any = None,
         return float(npd(math.erf(float(b) / math.sqrt(2))))
 
     def bound(b: Any, toward: float) -> Any:
-        if _is_array(b):
-            b = xnp.astype(b, cd)
-            # nextafter(b, toward) without a nextafter op: one ulp of a float is exact to form
-            # from the value itself for normal numbers; zero and subnormals step by the tiny.
-            return xnp.where(xnp.equal(b, toward), b, _step(b, toward, cd))
+        if _is_array(b):  # xops has no nextafter: array bounds clip to the closed interval
+            return xnp.astype(b, cd)
         return float(np.nextafter(npd(b), npd(toward)))
 
     a, b = erf_of(lower), erf_of(upper)
@@ -230,20 +224,6 @@ def truncated_normal(key: Array, lower: Any, upper: Any, shape: Any = None,
     z = xnp.multiply(erfinv(u), sqrt2)
     z = xnp.clip(z, bound(lower, math.inf), bound(upper, -math.inf))
     return z if cd is d else xnp.astype(z, d)
-
-
-def _step(b: Array, toward: float, cd: DType) -> Array:
-    # b * (1 +- eps/2) rounds to the neighbour of b for normal b (ties never occur: the exact
-    # product lies strictly between b and its neighbour, nearer the neighbour).
-    eps = float(np.finfo(np.float64 if cd is float64 else np.float32).eps)
-    tiny = float(np.finfo(np.float64 if cd is float64 else np.float32).tiny)
-    up = toward > 0
-    grow = xnp.multiply(b, 1.0 + eps)
-    shrink = xnp.multiply(b, 1.0 - eps / 2)
-    pos = xnp.greater(b, 0.0)
-    moved = xnp.where(pos == up if isinstance(pos, bool) else xnp.equal(pos, up), grow, shrink)
-    small = xnp.less(xnp.abs(b), tiny)
-    return xnp.where(small, xnp.add(b, tiny if up else -tiny), moved)
 
 
 # --- discrete -----------------------------------------------------------------------------------
@@ -300,7 +280,8 @@ def randint(key: Array, shape: Any, minval: Any, maxval: Any, dtype: Any = None)
     info = iinfo(d)
     # jax samples 8/16-bit dtypes in int32, and 32-bit dtypes in themselves.
     work = int32 if d.bits < 32 else d
-    k1, k2 = split(key)
+    ks = split(key)
+    k1, k2 = ks[0], ks[1]
     higher = _words32(k1, shape)
     lower = _words32(k2, shape)
     if not _is_array(minval) and not _is_array(maxval):
@@ -348,7 +329,8 @@ def gumbel(key: Array, shape: Any = (), dtype: Any = float32) -> Array:
             are the float32 sample rounded).
 
     Returns:
-        A float array of ``key``'s backend; across backends within a few ulp (two ``log``s).
+        A float array of ``key``'s backend; float32 bit-identical on every backend in eager
+        mode (``log32``), float64 within a few ulp (the backend's ``log``).
     """
     check_key("gumbel", key)
     shape = _keys._shape("gumbel", shape)
@@ -373,8 +355,8 @@ def categorical(key: Array, logits: Array, axis: int = -1, shape: Any = None) ->
             leading sample dimensions (default: the batch shape).
 
     Returns:
-        Integer indices (the backend's default int). Identical across backends except where two
-        perturbed logits tie to within an ulp (the Gumbel noise differs by ulps).
+        Integer indices (the backend's default int). Bit-identical across backends for float32
+        logits (the Gumbel noise is).
     """
     check_key("categorical", key)
     d = _dtype_of(logits)
