@@ -198,3 +198,27 @@ def test_tensorflow_variables_and_symbolic_tensors():
 def test_numpy_scalars_are_numpy_arrays():
     out = xnp.add(np.float32(1), np.float32(2))
     assert xops.dtype(out) is xnp.float32
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "mean", "max", "min", "all", "any", "exp",
+                                  "negative"])
+def test_cached_fast_path_matches_first_call(backend, name):
+    """The first call goes through the slow path and fills the per-type cache; the second takes
+    the fast path. Both must give the same dtype and values, for every dtype."""
+    from xops import _dtypes
+    from xops.numpy_api import REGISTRY
+    op = REGISTRY[name]
+    kinds = op.elementwise.kinds if op.elementwise else "biufc"
+    for d in _dtypes.ALL_DTYPES:
+        if d.kind not in kinds or not backend.holds(d) or (name in ("max", "min") and d.kind == "c"):
+            continue
+        if backend.name == "torch" and d is _dtypes.uint64:
+            continue
+        src = np.array([1, 0, 2], dtype="bool" if d.kind == "b" else "int8").astype(
+            np.float32 if d.name == "bfloat16" else d.name)
+        x = xnp.astype(backend.arr(src), d)
+        first, second = op.fn(x), op.fn(x)
+        assert xops.dtype(first) is xops.dtype(second), (d, xops.dtype(first), xops.dtype(second))
+        np.testing.assert_array_equal(backend.np(xnp.astype(first, "float64" if backend.holds(
+            xnp.float64) else "float32")), backend.np(xnp.astype(second, "float64" if backend.holds(
+                xnp.float64) else "float32")))

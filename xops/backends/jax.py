@@ -77,3 +77,6 @@ def asarray(obj, dtype, device, copy):
 
 # jnp mirrors NumPy's names and keywords: the shared definitions serve as they are.
 globals().update(_numpy_like.kernels(jnp))
+
+# Whole-array reductions for float/complex input, called directly by the sum(x) fast path.
+FULL_REDUCTIONS = {"sum": jnp.sum, "mean": jnp.mean, "max": jnp.max, "min": jnp.min}

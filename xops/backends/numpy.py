@@ -74,6 +74,10 @@ def asarray(obj, dtype, device, copy):
 globals().update(_numpy_like.kernels(np))
 
 
+# Whole-array reductions for float/complex input, called directly by the sum(x) fast path.
+FULL_REDUCTIONS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min}
+
+
 # ml_dtypes' bfloat16 has no matmul/einsum loops: NumPy answers in float32, so cast back.
 def _same_dtype(out, like):
     return out if out.dtype == like.dtype else out.astype(like.dtype)

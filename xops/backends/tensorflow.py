@@ -621,6 +621,12 @@ def _acc(x):
     return x
 
 
+# Whole-array sums of float/complex input, called directly by the sum(x) fast path (tf's
+# reduce_max ignores NaN under XLA and its half-precision mean does not accumulate in float32,
+# so those keep their kernels).
+FULL_REDUCTIONS = {"sum": tf.math.reduce_sum}
+
+
 def sum(x, axis, keepdims):  # noqa: A001
     return tf.math.reduce_sum(_acc(x), _ax(axis), keepdims)
 

@@ -399,6 +399,12 @@ def _uint_reduce(fn, x, err):
     raise err
 
 
+# Whole-array reductions for float/complex input, called directly by the sum(x) fast path
+# (Tensor.max() with no dim propagates NaN like amax).
+FULL_REDUCTIONS = {"sum": torch.Tensor.sum, "mean": torch.Tensor.mean, "max": torch.Tensor.max,
+                   "min": torch.Tensor.min}
+
+
 def sum(x, axis, keepdims):  # noqa: A001
     if axis == ():
         return x.clone()

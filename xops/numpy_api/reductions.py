@@ -3,6 +3,7 @@ tuple of non-negative ints, and ``x`` already cast to the accumulation dtype."""
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 from typing import Any, Callable
 
@@ -67,8 +68,11 @@ class _Reduction:
         return out
 
     def _build_fast(self, be: Backend) -> dict[Any, Callable]:
-        table = {}
+        table: dict[Any, Callable] = {}
         k = getattr(be.k, self.name)
+        # A table may name a native whole-array reduction for float/complex input (e.g.
+        # torch.Tensor.sum): the common ``sum(x)`` call then skips the kernel's own wrapper.
+        full = getattr(be.k, "FULL_REDUCTIONS", {}).get(self.name)
         for d, native in be.native.items():
             # Skip dtypes whose accumulator depends on the backend's default int (jax's follows
             # the x64 switch, which may change after this table is built).
@@ -76,7 +80,11 @@ class _Reduction:
                 continue
             if (d.kind in self.kinds and _acc_dtype(self.rule, d, be, None, self.name) is d
                     and not be.k.unsupported_dtype(d)):
-                table[native] = be.kernel(self.name, d) or k
+                if full is not None and d.kind in "fc":
+                    table[native] = full
+                else:
+                    table[native] = functools.partial(be.kernel(self.name, d) or k, axis=None,
+                                                      keepdims=False)
         return table
 
 
@@ -92,7 +100,7 @@ def _fast(red: _Reduction) -> Callable:
                 k = ft.get(x.dtype)
                 if k is not None and not (check_empty and 0 in x.shape):
                     try:
-                        return k(x, None, False)
+                        return k(x)
                     except Exception as e:
                         annotate(e, name, None)
                         raise
