@@ -124,7 +124,28 @@ def counters(key: Array, shape: tuple[int, ...]) -> Array:
 def blocks(key: Array, shape: tuple[int, ...]) -> tuple[Array, Array]:
     """Both Threefry output words for each element of ``shape`` under ``key``."""
     k0, k1 = words(key)
-    return threefry2x32(k0, k1, None, counters(key, shape))
+    c = counters(key, shape)
+    if backend_of(key).name in _COMPILED_BACKENDS:
+        return _compiled_hash()(k0, k1, c)
+    return threefry2x32(k0, k1, None, c)
+
+
+# jax and tensorflow run the 20 rounds as one compiled XLA program (the integer hash gives the
+# same bits compiled or not): eagerly, ~100 separate full-array ops cost 20-50x a native draw.
+# torch is left eager: inductor takes minutes to compile the rounds.
+_COMPILED_BACKENDS = ("jax", "tensorflow")
+_COMPILED: list = []
+
+
+def _hash(k0: Array, k1: Array, c: Array) -> tuple[Array, Array]:
+    return threefry2x32(k0, k1, None, c)
+
+
+def _compiled_hash():
+    if not _COMPILED:
+        from ..xla import jit
+        _COMPILED.append(jit(_hash))
+    return _COMPILED[0]
 
 
 def split(key: Array, num: int | tuple[int, ...] = 2) -> Array:
