@@ -222,3 +222,21 @@ def test_cached_fast_path_matches_first_call(backend, name):
         np.testing.assert_array_equal(backend.np(xnp.astype(first, "float64" if backend.holds(
             xnp.float64) else "float32")), backend.np(xnp.astype(second, "float64" if backend.holds(
                 xnp.float64) else "float32")))
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "all", "prod"])
+def test_cached_axis_reductions_match_first_call(backend, name):
+    fn = getattr(xnp, name)
+    x = backend.arr(np.arange(6, dtype=np.float32).reshape(2, 3))
+    for axis, keep in ((0, False), (-1, True), ((0, 1), False), (1, True)):
+        first, second = fn(x, axis=axis, keepdims=keep), fn(x, axis=axis, keepdims=keep)
+        ref = getattr(np, name)(np.arange(6, dtype=np.float32).reshape(2, 3), axis=axis,
+                                keepdims=keep)
+        for out in (first, second):
+            assert xops.dtype(out) is xops.dtype(first)
+            np.testing.assert_allclose(backend.np(out), ref, rtol=1e-6)
+    if name in ("max", "min"):  # the cached entry must still refuse an empty reduced axis
+        e = backend.arr(np.ones((2, 0), np.float32))
+        fn(backend.arr(np.ones((2, 3), np.float32)), axis=1)
+        with pytest.raises(ValueError, match=f"xops.numpy.{name}: zero-size reduction"):
+            fn(e, axis=1)

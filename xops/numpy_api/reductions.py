@@ -37,6 +37,9 @@ class _Reduction:
         self.rule = rule
         self.empty_ok = empty_ok
         self.fast: dict[type, dict[Any, Callable]] = {}
+        # type -> {(native dtype, ndim, axis, keepdims): (kernel(x), normalised axes)} for calls
+        # with an axis (mean(x, axis=-1, keepdims=True) is the common one).
+        self.axis_fast: dict[type, dict[tuple, tuple[Callable, tuple]]] = {}
 
     def prepare(self, x: Array, axis: Any, dtype: Any) -> tuple[Backend, Array, tuple | None]:
         name = self.name
@@ -62,10 +65,22 @@ class _Reduction:
     def __call__(self, x: Array, axis: Any, dtype: Any, keepdims: bool) -> Array:
         be, xc, axes = self.prepare(x, axis, dtype)
         out = call(be, self.name, xc, axes, bool(keepdims))
-        if (axis is None and dtype is None and not keepdims and xc is x and not _compiling()
-                and type(x) not in self.fast):
-            self.fast[type(x)] = self._build_fast(be)
+        if dtype is None and xc is x and not _compiling():
+            if axis is None and not keepdims:
+                if type(x) not in self.fast:
+                    self.fast[type(x)] = self._build_fast(be)
+            elif (isinstance(axis, (int, tuple)) and isinstance(keepdims, bool)
+                  and hasattr(x, "ndim") and self._cacheable(be.dtype_of(x))):
+                k = functools.partial(be.kernel(self.name, be.dtype_of(x)),
+                                      axis=axes, keepdims=keepdims)
+                self.axis_fast.setdefault(type(x), {})[(x.dtype, x.ndim, axis, keepdims)] = (
+                    k, () if axes is None else axes)
         return out
+
+    def _cacheable(self, d: DType) -> bool:
+        # Accumulators that depend on the backend's default int (jax's follows the x64 switch,
+        # which may change after a table is built) are never cached.
+        return not (self.rule == "sum" and d.kind in "biu" and d.bits < 64)
 
     def _build_fast(self, be: Backend) -> dict[Any, Callable]:
         table: dict[Any, Callable] = {}
@@ -74,9 +89,7 @@ class _Reduction:
         # torch.Tensor.sum): the common ``sum(x)`` call then skips the kernel's own wrapper.
         full = getattr(be.k, "FULL_REDUCTIONS", {}).get(self.name)
         for d, native in be.native.items():
-            # Skip dtypes whose accumulator depends on the backend's default int (jax's follows
-            # the x64 switch, which may change after this table is built).
-            if self.rule == "sum" and d.kind in "biu" and d.bits < 64:
+            if not self._cacheable(d):
                 continue
             if (d.kind in self.kinds and _acc_dtype(self.rule, d, be, None, self.name) is d
                     and not be.k.unsupported_dtype(d)):
@@ -90,10 +103,27 @@ class _Reduction:
 
 def _fast(red: _Reduction) -> Callable:
     fget = red.fast.get
+    aget = red.axis_fast.get
     name = red.name
     check_empty = not red.empty_ok
 
     def run(x: Array, axis: Any, dtype: Any, keepdims: bool) -> Array:
+        if dtype is None and axis is not None and (type(axis) is int or type(axis) is tuple):
+            at = aget(type(x))
+            if at is not None:
+                hit = at.get((x.dtype, x.ndim, axis, keepdims))
+                if hit is not None:
+                    k, axes = hit
+                    if check_empty:
+                        shape = x.shape
+                        for a in axes:
+                            if shape[a] == 0:
+                                return red(x, axis, dtype, keepdims)  # raises the clear error
+                    try:
+                        return k(x)
+                    except Exception as e:
+                        annotate(e, name, None)
+                        raise
         if axis is None and dtype is None and keepdims is False:
             ft = fget(type(x))
             if ft is not None:
