@@ -1,0 +1,106 @@
+"""softmax, log_softmax, logsumexp and one_hot, composed from ``xops.numpy`` ops.
+
+All three reductions subtract the maximum along ``axis`` (held constant for autodiff with
+``xops.stop_gradient``: its contribution cancels exactly, so the gradient is unchanged and
+cheaper). A maximum of ``-inf`` (a row of all ``-inf``) is replaced by 0, and in ``logsumexp``
+also a maximum of ``+inf``, which gives scipy's answers: ``logsumexp`` of all ``-inf`` is ``-inf``,
+with a ``+inf`` entry ``+inf``; ``softmax``/``log_softmax`` of a row holding ``+inf`` are NaN
+(as ``scipy.special.softmax``; jax and torch agree up to which entries are NaN).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import numpy as xnp
+from ..backends import backend_of
+from ..xla import stop_gradient
+from ._common import downcast, float_input, upcast
+
+Array = Any
+
+
+def _shift(x: Array, axis: Any, posinf: bool = False) -> tuple[Array, Array]:
+    m = stop_gradient(xnp.max(x, axis=axis, keepdims=True))
+    bad = xnp.isinf(m) if posinf else xnp.equal(m, float("-inf"))
+    m = xnp.where(bad, 0, m)
+    return xnp.subtract(x, m), m
+
+
+def softmax(x: Array, axis: Any = -1) -> Array:
+    """``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs. ``-inf`` entries get
+    probability 0; a row of all ``-inf`` gives NaN (as jax, torch and scipy).
+
+    Args:
+        x: float array. axis: int or tuple of ints (default the last axis).
+
+    Returns:
+        An array of ``x``'s backend, dtype and shape (float16/bfloat16 computed in float32).
+    """
+    x = float_input("softmax", x)
+    xc, back = upcast(x)
+    s, _ = _shift(xc, axis)
+    e = xnp.exp(s)
+    return downcast(xnp.divide(e, xnp.sum(e, axis=axis, keepdims=True)), back)
+
+
+def log_softmax(x: Array, axis: Any = -1) -> Array:
+    """``x - logsumexp(x)`` along ``axis``, stable (max subtracted). ``-inf`` entries give
+    ``-inf``; a row of all ``-inf`` gives NaN (as jax and torch).
+
+    Args:
+        x: float array. axis: int or tuple of ints (default the last axis).
+
+    Returns:
+        An array of ``x``'s backend, dtype and shape (float16/bfloat16 computed in float32).
+    """
+    x = float_input("log_softmax", x)
+    xc, back = upcast(x)
+    s, _ = _shift(xc, axis)
+    lse = xnp.log(xnp.sum(xnp.exp(s), axis=axis, keepdims=True))
+    return downcast(xnp.subtract(s, lse), back)
+
+
+def logsumexp(x: Array, axis: Any = None, keepdims: bool = False) -> Array:
+    """``log(sum(exp(x)))`` along ``axis`` without overflow (scipy semantics: all ``-inf`` gives
+    ``-inf``, any ``+inf`` gives ``+inf``, NaN propagates).
+
+    Args:
+        x: float array. axis: int, tuple of ints or None (all axes). keepdims: keep reduced axes
+            as size 1.
+
+    Returns:
+        An array of ``x``'s backend and dtype (float16/bfloat16 computed in float32).
+    """
+    x = float_input("logsumexp", x)
+    xc, back = upcast(x)
+    s, m = _shift(xc, axis, posinf=True)
+    out = xnp.add(xnp.log(xnp.sum(xnp.exp(s), axis=axis, keepdims=True)), m)
+    if not keepdims:
+        out = xnp.squeeze(out, axis=axis) if axis is not None else xnp.reshape(out, ())
+    return downcast(out, back)
+
+
+def one_hot(indices: Array, num_classes: int, dtype: Any = None, axis: int = -1) -> Array:
+    """One-hot encoding: ``out[..., c] = (indices[...] == c)`` for ``c < num_classes``.
+    Out-of-range indices (negative included) give all zeros, as ``jax.nn.one_hot`` (torch raises).
+
+    Args:
+        indices: integer array. num_classes: number of classes.
+        dtype: result dtype (default the backend's default float, as jax).
+        axis: where the new class axis goes (default last).
+
+    Returns:
+        An array of ``indices``' backend with one more axis of size ``num_classes``.
+    """
+    be = backend_of(indices)
+    if be is None:
+        raise TypeError(f"xops.nn.one_hot: {type(indices).__name__} is not an array of a "
+                        f"supported backend")
+    if be.dtype_of(indices).kind not in "iu":
+        raise TypeError(f"xops.nn.one_hot: indices must be integers, got "
+                        f"{be.dtype_of(indices).name}")
+    classes = xnp.arange(num_classes, dtype=be.dtype_of(indices), like=indices)
+    hot = xnp.equal(xnp.expand_dims(indices, axis=-1), classes)
+    if axis != -1:
+        hot = xnp.moveaxis(hot, -1, axis)
+    return xnp.astype(hot, be.default_float if dtype is None else dtype)

@@ -1,0 +1,32 @@
+"""``from xops.nn import functional as F``: stateless neural-network functions (activations,
+softmax family, losses, normalisations, attention, dropout) on numpy, jax, torch and tensorflow
+arrays, written once with ``xops.numpy`` ops. See docs/nn.md. This module only re-exports."""
+from __future__ import annotations
+
+from ._activations import (elu, gelu, hard_sigmoid, leaky_relu, log_sigmoid, relu, relu6, selu,
+                           sigmoid, silu, softplus, softsign, swish, tanh)
+from ._attention import dropout, scaled_dot_product_attention
+from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, huber, kl_div, mse,
+                      softmax_cross_entropy, sparse_softmax_cross_entropy)
+from ._norm import (BatchNormState, batch_norm, batch_norm_train, group_norm, layer_norm,
+                    normalize, rms_norm)
+from ._softmax import log_softmax, logsumexp, one_hot, softmax
+from ._special import erf
+
+__all__ = [
+    # activations
+    "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softplus",
+    "softsign", "sigmoid", "hard_sigmoid", "log_sigmoid", "tanh",
+    # softmax family
+    "softmax", "log_softmax", "logsumexp", "one_hot",
+    # normalisation
+    "normalize", "layer_norm", "rms_norm", "batch_norm", "batch_norm_train", "BatchNormState",
+    "group_norm",
+    # attention, dropout
+    "scaled_dot_product_attention", "dropout",
+    # losses
+    "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "mse", "huber", "kl_div",
+    # special functions xops.numpy lacks
+    "erf",
+]
