@@ -469,26 +469,26 @@ def _u64_extreme(fn, x, axis, keepdims):
     return k.bitwise_xor(_I64_MIN).view(_U64)
 
 
-def max(x, axis, keepdims):  # noqa: A001
+def _extreme(fn, x, axis, keepdims):
+    """amax/amin over ``axis``; torch has no uint16/32/64 kernels: uint64 compares through a
+    sign-flipped int64 view, the narrower ones through int64."""
     if axis == ():
         return x.clone()
+    dims = () if axis is None else axis
     try:
-        return torch.amax(x, () if axis is None else axis, keepdims)
+        return fn(x, dims, keepdims)
     except NotImplementedError:
         if x.dtype is _U64:
-            return _u64_extreme(torch.amax, x, axis, keepdims)
-        return torch.amax(x.to(_I64), () if axis is None else axis, keepdims).to(x.dtype)
+            return _u64_extreme(fn, x, axis, keepdims)
+        return fn(x.to(_I64), dims, keepdims).to(x.dtype)
+
+
+def max(x, axis, keepdims):  # noqa: A001
+    return _extreme(torch.amax, x, axis, keepdims)
 
 
 def min(x, axis, keepdims):  # noqa: A001
-    if axis == ():
-        return x.clone()
-    try:
-        return torch.amin(x, () if axis is None else axis, keepdims)
-    except NotImplementedError:
-        if x.dtype is _U64:
-            return _u64_extreme(torch.amin, x, axis, keepdims)
-        return torch.amin(x.to(_I64), () if axis is None else axis, keepdims).to(x.dtype)
+    return _extreme(torch.amin, x, axis, keepdims)
 
 
 def all(x, axis, keepdims):  # noqa: A001

@@ -167,6 +167,8 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     Returns:
         An array of the inputs' backend.
     """
+    # Same fast path as the generated binary wrappers (_dispatch.make_binary), inlined on
+    # purpose: a shared helper would add a Python call to every hot call.
     t = type(x1)
     ft = _MATMUL_FAST.get(t)
     if ft is not None and type(x2) is t:
