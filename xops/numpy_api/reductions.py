@@ -248,7 +248,12 @@ def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     return _any(x, axis, None, keepdims)
 
 
+# Argument preparation (backend, dtype check, accumulator cast, axes) for the reductions that
+# have no fast path of their own; built once, not per call.
 _var_red = _Reduction("var", "biufc", "float")
+_count_red = _Reduction("count_nonzero", "biufc", "bool")
+_SCAN_RED = {"cumsum": _Reduction("cumsum", "biufc", "sum"),
+             "cumprod": _Reduction("cumprod", "biufc", "sum")}
 
 
 def _moment(name: str, x: Array, axis: Any, dtype: Any, ddof: Any, correction: Any,
@@ -344,14 +349,13 @@ def count_nonzero(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> A
         An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike NumPy's
         Python int).
     """
-    be, xc, axes = _Reduction("count_nonzero", "biufc", "bool").prepare(x, axis, None)
+    be, xc, axes = _count_red.prepare(x, axis, None)
     return call(be, "count_nonzero", xc, axes, bool(keepdims),
                 be.check_dtype(be.default_int, "count_nonzero"))
 
 
 def _scan(name: str, x: Array, axis: Any, dtype: Any) -> Array:
-    red = _Reduction(name, "biufc", "sum")
-    be, xc, _ = red.prepare(x, None, dtype)
+    be, xc, _ = _SCAN_RED[name].prepare(x, None, dtype)
     if axis is None:
         xc = call(be, "reshape", xc, (-1,))
         ax = 0
