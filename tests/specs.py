@@ -845,3 +845,19 @@ def spec_for(name: str, h) -> st.SearchStrategy | None:
         return _ew_case(name, h)
     f = SPECS.get(name)
     return None if f is None else f(h)
+
+
+# Strategies for the ops of each area live in their own files (tests/specs_<area>.py, each with a
+# SPECS dict of the same form); they are merged here so spec_for and the manifest see them all.
+def _merge_area_specs() -> None:
+    import importlib
+    import pathlib
+    for f in sorted(pathlib.Path(__file__).parent.glob("specs_*.py")):
+        mod = importlib.import_module(f"{__package__}.{f.stem}")
+        clash = set(mod.SPECS) & set(SPECS)
+        assert not clash, f"{f.name} redefines specs for {sorted(clash)}"
+        SPECS.update(mod.SPECS)
+        DTYPE_ONLY.update(getattr(mod, "DTYPE_ONLY", ()))
+
+
+_merge_area_specs()

@@ -22,12 +22,13 @@ DTYPE_NAMES = {"bool", "bool_", "int8", "int16", "int32", "int64", "uint8", "uin
                "uint64", "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
                "dtype"}
 CONSTANTS = {"e", "pi", "inf", "nan", "newaxis"}
+NAMESPACES = {"linalg", "fft"}
 
 
 def test_every_public_name_is_registered_or_a_dtype_or_constant():
     for name in xnp.__all__:
         assert (name in REGISTRY or name in ALIASES or name in DTYPE_NAMES
-                or name in CONSTANTS), name
+                or name in CONSTANTS or name in NAMESPACES), name
         assert hasattr(xnp, name), name
 
 
@@ -47,7 +48,8 @@ def test_documented(name):
     assert len(doc.splitlines()[0]) > 10, f"{name}: missing one-line summary"
     if REGISTRY[name].category != "dtype":
         assert "Returns" in doc, f"{name}: docstring lacks Returns"
-    assert fn.__module__ == "xops.numpy" or name in ("finfo", "iinfo")
+    ns = REGISTRY[name].namespace
+    assert fn.__module__ == "xops.numpy" + ("." + ns if ns else "") or name in ("finfo", "iinfo")
 
 
 @pytest.mark.parametrize("backend_name", BACKEND_NAMES)
@@ -91,6 +93,33 @@ def test_kernel_signatures_match_the_numpy_table(backend_name):
             continue  # C functions without signatures (native aliases)
         has_var = any(p.kind in (p.VAR_POSITIONAL,) for p in got.values())
         assert has_var or len(got) >= want, f"{backend_name}.{name}: {len(got)} params < {want}"
+
+
+SECTIONS = ("linalg", "fft", "arrayapi", "stats", "extras")
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_kernel_sections_list_the_same_kernels_on_every_backend(section):
+    """Each kernel section file names its kernels in __all__; every backend's file lists the
+    numpy file's names (or more), each merged into that backend's table."""
+    ref = importlib.import_module(f"xops.backends.{section}.numpy")
+    for backend_name in BACKEND_NAMES:
+        if backend_name not in INSTALLED:
+            continue
+        mod = importlib.import_module(f"xops.backends.{section}.{backend_name}")
+        table = importlib.import_module(f"xops.backends.{backend_name}")
+        missing = sorted(set(ref.__all__) - set(mod.__all__))
+        assert not missing, f"{section}/{backend_name}.py lacks {missing}"
+        for k in mod.__all__:
+            assert getattr(table, k) is getattr(mod, k), f"{backend_name} table: {k} not merged"
+
+
+def test_namespaces_reexport_their_ops():
+    from xops.numpy_api import public_names
+    for ns in ("linalg", "fft"):
+        mod = getattr(xnp, ns)
+        for n in public_names(ns):
+            assert n in mod.__all__ and callable(getattr(mod, n)), (ns, n)
 
 
 def test_every_op_has_a_strategy_entry():

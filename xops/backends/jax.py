@@ -80,3 +80,11 @@ globals().update(_numpy_like.kernels(jnp))
 
 # Whole-array reductions for float/complex input, called directly by the sum(x) fast path.
 FULL_REDUCTIONS = {"sum": jnp.sum, "mean": jnp.mean, "max": jnp.max, "min": jnp.min}
+
+
+# Kernel sections: one file per area, each listing its kernels in __all__.
+from .linalg.jax import *  # noqa: E402,F401,F403
+from .fft.jax import *  # noqa: E402,F401,F403
+from .arrayapi.jax import *  # noqa: E402,F401,F403
+from .stats.jax import *  # noqa: E402,F401,F403
+from .extras.jax import *  # noqa: E402,F401,F403

@@ -93,3 +93,11 @@ def tensordot(a, b, axes_a, axes_b):
 
 def einsum(subscripts, operands):
     return _same_dtype(np.asarray(np.einsum(subscripts, *operands)), operands[0])
+
+
+# Kernel sections: one file per area, each listing its kernels in __all__.
+from .linalg.numpy import *  # noqa: E402,F401,F403
+from .fft.numpy import *  # noqa: E402,F401,F403
+from .arrayapi.numpy import *  # noqa: E402,F401,F403
+from .stats.numpy import *  # noqa: E402,F401,F403
+from .extras.numpy import *  # noqa: E402,F401,F403

@@ -1132,3 +1132,11 @@ def _explicit(subscripts: str) -> str:
 def einsum(subscripts, operands):
     eq = _explicit(subscripts)
     return _wide(lambda *ops: tf.einsum(eq, *ops), *operands)
+
+
+# Kernel sections: one file per area, each listing its kernels in __all__.
+from .linalg.tensorflow import *  # noqa: E402,F401,F403
+from .fft.tensorflow import *  # noqa: E402,F401,F403
+from .arrayapi.tensorflow import *  # noqa: E402,F401,F403
+from .stats.tensorflow import *  # noqa: E402,F401,F403
+from .extras.tensorflow import *  # noqa: E402,F401,F403

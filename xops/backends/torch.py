@@ -817,3 +817,11 @@ def einsum(subscripts, operands):
     dt = operands[0].dtype
     # A pure trace/sum ('ii', 'ij->') goes through torch.sum and widens small ints to int64.
     return r if r.dtype is dt else r.to(dt)
+
+
+# Kernel sections: one file per area, each listing its kernels in __all__.
+from .linalg.torch import *  # noqa: E402,F401,F403
+from .fft.torch import *  # noqa: E402,F401,F403
+from .arrayapi.torch import *  # noqa: E402,F401,F403
+from .stats.torch import *  # noqa: E402,F401,F403
+from .extras.torch import *  # noqa: E402,F401,F403

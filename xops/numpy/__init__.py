@@ -16,10 +16,13 @@ inf = float("inf")
 nan = float("nan")
 newaxis = None
 
-globals().update({name: info.fn for name, info in _REGISTRY.items()})
-globals().update({alias: _REGISTRY[name].fn for alias, name in _ALIASES.items()})
+globals().update({name: info.fn for name, info in _REGISTRY.items() if not info.namespace})
+globals().update({alias: _REGISTRY[name].fn for alias, name in _ALIASES.items() if "." not in alias})
 
-__all__ = sorted([*_REGISTRY, *_ALIASES, "dtype", "bool", "bool_", "int8", "int16", "int32",
+from . import fft, linalg  # noqa: E402 - the sub-namespaces, after the top-level names they reuse
+
+__all__ = sorted([*(n for n in _REGISTRY if "." not in n), *(a for a in _ALIASES if "." not in a),
+                  "fft", "linalg", "dtype", "bool", "bool_", "int8", "int16", "int32",
                   "int64", "uint8", "uint16", "uint32", "uint64", "float16", "bfloat16",
                   "float32", "float64", "complex64", "complex128", "e", "pi", "inf", "nan",
                   "newaxis"])

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from .. import _dtypes
 from . import creation, elementwise, indexing, manipulation, reductions  # noqa: F401 - registers
+from . import arrayapi, extras, stats  # noqa: F401,E402 - registers (after the core ops they use)
+from . import fft, linalg  # noqa: F401,E402 - registers xops.numpy.fft / xops.numpy.linalg
 from ._registry import ALIASES, REGISTRY, OpInfo, declare
 
 for _cls in (_dtypes.finfo, _dtypes.iinfo):
@@ -16,5 +18,13 @@ def lookup(name: str) -> OpInfo:
     return REGISTRY[ALIASES.get(name, name)]
 
 
-def public_names() -> list[str]:
-    return sorted([*REGISTRY, *ALIASES])
+def public_names(namespace: str = "") -> list[str]:
+    """Public names (ops and aliases) of ``xops.numpy`` or of one of its sub-namespaces."""
+    pre = namespace + "." if namespace else ""
+    out = []
+    for n in [*REGISTRY, *ALIASES]:
+        if namespace and n.startswith(pre):
+            out.append(n[len(pre):])
+        elif not namespace and "." not in n:
+            out.append(n)
+    return sorted(out)

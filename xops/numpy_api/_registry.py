@@ -29,6 +29,9 @@ class OpInfo:
     aliases: tuple[str, ...] = ()
     elementwise: Elementwise | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Sub-namespace of xops.numpy ("linalg", "fft"); "" for the top level. The registry key is
+    # "namespace.name", e.g. "linalg.inv".
+    namespace: str = ""
 
 
 REGISTRY: dict[str, OpInfo] = {}
@@ -51,21 +54,26 @@ def _register(info: OpInfo) -> None:
         raise RuntimeError(f"xops: op {info.name!r} declared twice")
     REGISTRY[info.name] = info
     for a in info.aliases:
-        ALIASES[a] = info.name
-    info.fn.__module__ = "xops.numpy"
+        ALIASES[(info.namespace + "." + a) if info.namespace else a] = info.name
+    info.fn.__module__ = "xops.numpy" + ("." + info.namespace if info.namespace else "")
 
 
 def declare(category: str, *, ref: str | None = None, composite: bool = False,
             kernels: tuple[str, ...] | None = None, aliases: tuple[str, ...] = (),
-            **extra: Any) -> Callable[[Callable], Callable]:
+            namespace: str = "", **extra: Any) -> Callable[[Callable], Callable]:
     """Register a hand-written op (its body normalises arguments then calls one kernel, or
-    composes other xops ops when ``composite``)."""
+    composes other xops ops when ``composite``).
+
+    ``namespace="linalg"`` puts the op in ``xops.numpy.linalg`` (registry key ``"linalg.inv"``,
+    NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg_inv``)."""
 
     def deco(fn: Callable) -> Callable:
-        name = fn.__name__
+        short = fn.__name__
+        name = f"{namespace}.{short}" if namespace else short
+        kname = f"{namespace}_{short}" if namespace else short
         _register(OpInfo(name, fn, category, name if ref is None else ref, composite,
-                         () if composite else (kernels if kernels is not None else (name,)),
-                         aliases, None, extra))
+                         () if composite else (kernels if kernels is not None else (kname,)),
+                         aliases, None, extra, namespace))
         return fn
 
     return deco

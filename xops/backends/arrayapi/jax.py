@@ -1,0 +1,5 @@
+"""jax kernels for the Array API functions in xops/numpy_api/arrayapi.py. Every kernel name is listed in ``__all__``
+(the table imports exactly those)."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""numpy kernels for xops.numpy.linalg. Every kernel name is listed in ``__all__``
+(the table imports exactly those)."""
+from __future__ import annotations
+
+__all__: list[str] = []
