@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import _dtypes
 from . import creation, elementwise, indexing, manipulation, reductions  # noqa: F401 - registers
-from . import arrayapi, extras, stats  # noqa: F401,E402 - registers (after the core ops they use)
+from . import arrayapi, extras, signal, stats  # noqa: F401,E402 - registers (after the core ops they use)
 from . import fft, linalg  # noqa: F401,E402 - registers xops.numpy.fft / xops.numpy.linalg
 from ._registry import ALIASES, REGISTRY, OpInfo, declare
 

@@ -1,0 +1,2 @@
+"""Optimizers (being written)."""
+from __future__ import annotations
