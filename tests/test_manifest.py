@@ -150,3 +150,15 @@ def test_top_level_transforms_are_the_xla_ones():
         assert getattr(xops, name) is getattr(xops.xla, name), name
     import xops.testing
     assert callable(xops.testing.check_op)
+
+
+@pytest.mark.skipif(set(INSTALLED) != set(BACKEND_NAMES), reason="needs all four backends")
+def test_support_table_is_current_and_every_unsupported_cell_has_a_reason():
+    import pathlib
+
+    from xops._support import markdown, rows
+    for name, _, cells in rows():
+        for c in cells:
+            assert not c.startswith("unsupported: no kernel"), (name, c)
+    doc = pathlib.Path(__file__).parent.parent / "docs" / "support.md"
+    assert doc.read_text() == markdown(), "docs/support.md is stale: python -m xops support-table > docs/support.md"

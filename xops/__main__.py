@@ -9,6 +9,8 @@ commands:
   demo     run one op written once with xops.numpy on every installed backend (numpy, jax,
            torch, tensorflow), compare each result with NumPy, and take a gradient where the
            framework has autodiff
+  support-table
+           print the op x backend support table (markdown; docs/support.md)
   -h, --help
            show this message
 """
@@ -22,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] == "demo" and len(args) == 1:
         from ._demo import run
         return run()
+    if args[0] == "support-table" and len(args) == 1:
+        from ._support import markdown
+        print(markdown(), end="")
+        return 0
     print(f"python -m xops: unknown command {' '.join(args)!r}\n\n{USAGE}", end="",
           file=sys.stderr)
     return 2
