@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: .venv
 	$(BIN)/python -m xops demo
+	$(BIN)/python examples/digits.py --epochs 5
 
 test: .venv
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 -q
