@@ -1,5 +1,53 @@
-"""jax kernels for xops.numpy.fft. Every kernel name is listed in ``__all__``
-(the table imports exactly those)."""
+"""jax kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
+``__all__`` (the table imports exactly those)."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import jax
+import jax.numpy as jnp
+
+__all__ = ["fft_fftn", "fft_ifftn", "fft_rfftn", "fft_irfftn", "convolve", "interp", "i0"]
+
+
+def fft_fftn(x, s, axes, norm):
+    return jnp.fft.fftn(x, s=s, axes=axes, norm=norm)
+
+
+def fft_ifftn(x, s, axes, norm):
+    return jnp.fft.ifftn(x, s=s, axes=axes, norm=norm)
+
+
+def fft_rfftn(x, s, axes, norm):
+    return jnp.fft.rfftn(x, s=s, axes=axes, norm=norm)
+
+
+def fft_irfftn(x, s, axes, norm):
+    return jnp.fft.irfftn(x, s=s, axes=axes, norm=norm)
+
+
+def _windows_convolve(a, v):
+    # Integer/bool inputs: jnp.convolve computes them in floating point (inexact for large
+    # values), so sum the products of each sliding window exactly in the input dtype.
+    n = v.shape[0]
+    ap = jnp.pad(a, (n - 1, n - 1))
+    idx = jnp.arange(a.shape[0] + n - 1)[:, None] + jnp.arange(n)[None, :]
+    prod = ap[idx] * v[::-1][None, :]
+    if a.dtype == jnp.bool_:
+        return jnp.any(prod, axis=1)
+    return jnp.sum(prod, axis=1, dtype=a.dtype)
+
+
+def convolve(a, v):
+    """Full 1-d convolution, ``len(a) >= len(v) >= 1``, one dtype."""
+    if jnp.issubdtype(a.dtype, jnp.integer) or a.dtype == jnp.bool_:
+        return _windows_convolve(a, v)
+    # HIGHEST: the default TPU/GPU precision would round float32 products to bfloat16.
+    out = jnp.convolve(a, v, mode="full", precision=jax.lax.Precision.HIGHEST)
+    return out.astype(a.dtype)
+
+
+def interp(x, xp, fp, left, right):
+    return jnp.interp(x, xp, fp, left=left, right=right).astype(fp.dtype)
+
+
+def i0(x):
+    return jax.scipy.special.i0(x).astype(x.dtype)
