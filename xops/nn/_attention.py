@@ -1,5 +1,6 @@
-"""Scaled dot-product attention and dropout, composed from ``xops.numpy`` ops (native fused
-kernels are a later step)."""
+"""Scaled dot-product attention (composed from ``xops.numpy`` ops, or the backend's fused
+kernel: ``torch.nn.functional.scaled_dot_product_attention``, ``jax.nn.dot_product_attention``)
+and dropout."""
 from __future__ import annotations
 
 import math
@@ -7,6 +8,7 @@ from typing import Any
 
 from .. import numpy as xnp
 from .. import random as xr
+from ..backends import backend_of, nn_kernels
 from ._common import downcast, dtype_of, float_input, upcast
 from ._softmax import softmax
 
@@ -51,7 +53,8 @@ def _check_layout(q: Array, k: Array, v: Array) -> tuple[int, int]:
 
 def scaled_dot_product_attention(q: Array, k: Array, v: Array, mask: Array | None = None,
                                  is_causal: bool = False, scale: float | None = None,
-                                 bias: Array | None = None) -> Array:
+                                 bias: Array | None = None,
+                                 implementation: str | None = None) -> Array:
     """``softmax(q k^T * scale + bias, masked) v`` in the jax layout (batch, seq, heads, dim),
     as ``jax.nn.dot_product_attention``'s generic implementation.
 
@@ -66,13 +69,32 @@ def scaled_dot_product_attention(q: Array, k: Array, v: Array, mask: Array | Non
             semantics).
         is_causal: also mask ``s > t`` (top-left aligned when T != S, as jax and torch).
         scale: logit scale (default ``1 / sqrt(H)``).
-        bias: optional float array broadcastable to (B, N, T, S), added to the logits.
+        bias: optional float array broadcastable to (B, N, T, S), added to the logits
+            (an additive mask: ``-inf`` entries mask).
+        implementation: ``"xops"``: the composition of ``xops.numpy`` ops (every backend,
+            every transform); ``"native"``: the backend's fused kernel
+            (``torch.nn.functional.scaled_dot_product_attention`` with q/k/v transposed to its
+            (B, N, T, H) layout, bool masks turned into additive ``-0.7 * finfo.max`` masks so
+            that fully masked rows agree; ``jax.nn.dot_product_attention``, which needs the
+            value head size equal to the key's), a ValueError where there is none (numpy,
+            tensorflow) or it cannot take the arguments; None (default): native where it
+            applies, else ``"xops"``. Results agree to rounding (float32 tolerance).
 
     Returns:
         (B, T, N, Hv) array of ``q``'s backend and dtype.
     """
     q = float_input("scaled_dot_product_attention", q)
     n, kh = _check_layout(q, k, v)
+    if implementation not in (None, "xops", "native"):
+        raise ValueError("xops.nn.scaled_dot_product_attention: implementation must be None, "
+                         f"'xops' or 'native', got {implementation!r}")
+    if mask is not None and dtype_of(mask).kind != "b":
+        raise TypeError("xops.nn.scaled_dot_product_attention: mask must be bool (True "
+                        "keeps); pass additive float masks as bias=")
+    if implementation != "xops":
+        out = _native(q, k, v, mask, is_causal, scale, bias, implementation == "native")
+        if out is not None:
+            return out
     if kh != n:
         rep = n // kh
         k = xnp.repeat(k, rep, axis=2)
@@ -84,12 +106,7 @@ def scaled_dot_product_attention(q: Array, k: Array, v: Array, mask: Array | Non
     logits = xnp.multiply(xnp.einsum("btnh,bsnh->bnts", qc, kc), scale)
     if bias is not None:
         logits = xnp.add(logits, upcast(bias)[0])
-    keep = None
-    if mask is not None:
-        if dtype_of(mask).kind != "b":
-            raise TypeError("xops.nn.scaled_dot_product_attention: mask must be bool (True "
-                            "keeps); pass additive float masks as bias=")
-        keep = mask
+    keep = mask
     if is_causal:
         t, s = int(q.shape[1]), int(k.shape[1])
         causal = xnp.tril(xnp.ones((t, s), dtype=xnp.bool_, like=q))
@@ -101,3 +118,33 @@ def scaled_dot_product_attention(q: Array, k: Array, v: Array, mask: Array | Non
     vc, _ = upcast(v)
     out = xnp.einsum("bnts,bsnh->btnh", w, vc)
     return downcast(out, back)
+
+
+def _native(q: Array, k: Array, v: Array, mask: Array | None, is_causal: bool,
+            scale: float | None, bias: Array | None, required: bool) -> Array | None:
+    """The backend's fused attention, or None (an error when ``required``) where it has none
+    or cannot take these arguments."""
+    name = "xops.nn.scaled_dot_product_attention"
+    be = backend_of(q)
+    fn = getattr(nn_kernels.get(be.name), "attention", None)
+    why = None
+    if fn is None:
+        why = f"the {be.name} backend has no native attention kernel"
+    else:
+        for a in (k, v, mask, bias):
+            if a is not None and backend_of(a) is not be:
+                why = "the arguments mix backends"
+        if why is None and (dtype_of(k) != dtype_of(q) or dtype_of(v) != dtype_of(q)):
+            why = "q, k and v have different dtypes"
+    if why is None:
+        try:
+            out = fn(q, k, v, mask, bias, is_causal, scale)
+        except Exception as e:
+            e.add_note(f"(raised in {name} on the {be.name} backend)")
+            raise
+        if out is not None:
+            return out
+        why = f"the {be.name} kernel does not take these arguments"
+    if required:
+        raise ValueError(f"{name}: implementation='native' is unavailable: {why}")
+    return None

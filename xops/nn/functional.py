@@ -1,11 +1,15 @@
 """``from xops.nn import functional as F``: stateless neural-network functions (activations,
-softmax family, losses, normalisations, attention, dropout) on numpy, jax, torch and tensorflow
-arrays, written once with ``xops.numpy`` ops. See docs/nn.md. This module only re-exports."""
+softmax family, losses, normalisations, convolution, pooling, attention, dropout) on numpy,
+jax, torch and tensorflow arrays, written once with ``xops.numpy`` ops or native kernels.
+See docs/nn.md. This module only re-exports."""
 from __future__ import annotations
 
 from ._activations import (elu, gelu, hard_sigmoid, leaky_relu, log_sigmoid, relu, relu6, selu,
                            sigmoid, silu, softplus, softsign, swish, tanh)
 from ._attention import dropout, scaled_dot_product_attention
+from ._ctc import ctc_loss
+from ._conv import conv, conv1d, conv2d, conv3d, conv_transpose
+from ._pool import avg_pool, global_avg_pool, global_max_pool, max_pool
 from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, huber, kl_div, mse,
                       softmax_cross_entropy, sparse_softmax_cross_entropy)
 from ._norm import (BatchNormState, batch_norm, batch_norm_train, group_norm, layer_norm,
@@ -22,11 +26,14 @@ __all__ = [
     # normalisation
     "normalize", "layer_norm", "rms_norm", "batch_norm", "batch_norm_train", "BatchNormState",
     "group_norm",
+    # convolution, pooling
+    "conv", "conv1d", "conv2d", "conv3d", "conv_transpose", "max_pool", "avg_pool",
+    "global_avg_pool", "global_max_pool",
     # attention, dropout
     "scaled_dot_product_attention", "dropout",
     # losses
     "softmax_cross_entropy", "sparse_softmax_cross_entropy", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "mse", "huber", "kl_div",
+    "binary_cross_entropy_with_logits", "mse", "huber", "kl_div", "ctc_loss",
     # special functions xops.numpy lacks
     "erf",
 ]

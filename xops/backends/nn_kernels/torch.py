@@ -1,0 +1,146 @@
+"""torch kernels of ``xops.nn``: ``torch.nn.functional`` conv/conv_transpose/pool/
+scaled_dot_product_attention/ctc_loss. torch is channels-first: channels-last inputs are
+permuted views going in and coming out (no copy of the user's tensor); asymmetric padding goes
+through ``F.pad`` first since torch's conv/pool padding is symmetric."""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "attention", "ctc_loss"]
+
+
+def _first(x, cl):
+    return x.movedim(-1, 1) if cl else x
+
+
+def _back(y, cl):
+    return y.movedim(1, -1) if cl else y
+
+
+def _torch_pads(pads):
+    """F.pad's order: last spatial axis first, (lo, hi) each."""
+    out = []
+    for lo, hi in reversed(pads):
+        out += [lo, hi]
+    return out
+
+
+def _split_pads(pads):
+    """(symmetric part passed to the op, remaining asymmetric pads for F.pad or None)."""
+    sym = tuple(min(lo, hi) for lo, hi in pads)
+    rest = [(lo - s, hi - s) for (lo, hi), s in zip(pads, sym)]
+    return sym, (None if all(r == (0, 0) for r in rest) else rest)
+
+
+def conv(x, w, strides, pads, dilation, groups, cl):
+    nd = len(strides)
+    xf = _first(x, cl)
+    wt = w.permute(nd + 1, nd, *range(nd))  # (O, I/groups, *K)
+    sym, rest = _split_pads(pads)
+    if rest is not None:
+        xf = F.pad(xf, _torch_pads(rest))
+    fn = (F.conv1d, F.conv2d, F.conv3d)[nd - 1]
+    y = fn(xf, wt, None, strides, sym, dilation, groups)
+    return _back(y, cl)
+
+
+def conv_transpose(x, w, strides, crop, dilation, groups, cl):
+    nd = len(strides)
+    xf = _first(x, cl)
+    wt = w.permute(nd + 1, nd, *range(nd))  # (I, O/groups, *K): torch's transposed layout
+    # torch's padding p crops p from both ends and output_padding (< stride or dilation) adds
+    # at the end: use them where they express the crop, F.pad (negative = crop) for the rest
+    sym = tuple(max(min(lo, hi), 0) for lo, hi in crop)
+    rest = [(lo - s, hi - s) for (lo, hi), s in zip(crop, sym)]
+    fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[nd - 1]
+    y = fn(xf, wt, None, strides, sym, 0, groups, dilation)
+    if any(r != (0, 0) for r in rest):
+        y = F.pad(y, _torch_pads([(-lo, -hi) for lo, hi in rest]))
+    return _back(y, cl)
+
+
+def _low_cpu(x):
+    return x.dtype in (torch.float16, torch.bfloat16) and x.device.type == "cpu"
+
+
+def max_pool(x, window, strides, pads, cl):
+    nd = len(window)
+    xf = _first(x, cl)
+    sym, rest = _split_pads(pads)
+    if any(2 * p > k for p, k in zip(sym, window)):  # torch: padding <= kernel / 2
+        sym, rest = (0,) * nd, pads
+    if rest is not None:
+        xf = F.pad(xf, _torch_pads(rest), value=-math.inf)
+    fn = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[nd - 1]
+    return _back(fn(xf, window, strides, sym), cl)
+
+
+def avg_pool(x, window, strides, pads, cl):
+    nd = len(window)
+    xf = _first(x, cl)
+    back = None
+    if _low_cpu(xf) and nd == 3:  # torch's CPU avg_pool3d has no float16/bfloat16 kernel
+        back, xf = xf.dtype, xf.float()
+    fn = (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d)[nd - 1]
+    sym, rest = _split_pads(pads)
+    if rest is None and all(2 * p <= k for p, k in zip(sym, window)):
+        # symmetric padding: torch's own divisor that skips the padding
+        y = fn(xf, window, strides, sym, False, False)
+    else:
+        # mean over the zero-padded window / fraction of the window inside the input (torch
+        # ops, not NumPy, so that torch.compile sees constants)
+        tp = _torch_pads(pads)
+        ones = torch.ones((1, 1, *xf.shape[2:]), dtype=xf.dtype, device=xf.device)
+        y = fn(F.pad(xf, tp), window, strides, 0, False, True) / fn(
+            F.pad(ones, tp), window, strides, 0, False, True)
+    if back is not None:
+        y = y.to(back)
+    return _back(y, cl)
+
+
+def attention(q, k, v, mask, bias, is_causal, scale):
+    """torch's fused ``scaled_dot_product_attention`` (layout (B, N, T, H)). A bool mask
+    becomes an additive one with ``-0.7 * finfo.max`` (jax's value), so a fully masked row
+    averages the values as the generic implementation does instead of giving NaN; causal
+    masking alone keeps torch's ``is_causal`` (its fast kernels)."""
+    qt, kt, vt = (a.transpose(1, 2) for a in (q, k, v))
+    t, s = q.shape[1], k.shape[1]
+    attn = None
+    causal = is_causal
+    if mask is not None or bias is not None:
+        keep = mask
+        if is_causal:
+            tri = torch.ones((t, s), dtype=torch.bool, device=q.device).tril()
+            keep = tri if keep is None else keep & tri
+            causal = False
+        add = None if bias is None else bias.to(q.dtype)
+        if keep is not None:
+            big = torch.tensor(-0.7 * torch.finfo(q.dtype).max, dtype=q.dtype, device=q.device)
+            add = torch.where(keep, torch.zeros((), dtype=q.dtype, device=q.device)
+                              if add is None else add, big)
+        attn = add
+    gqa = q.shape[2] != k.shape[2]
+    kw = {"enable_gqa": True} if gqa else {}
+    out = F.scaled_dot_product_attention(qt, kt, vt, attn_mask=attn, is_causal=causal,
+                                         scale=scale, **kw)
+    if mask is not None:
+        # a fully masked row averages the values (as the generic path). The additive
+        # -0.7 * max alone gives that in float32 on CPU, but not in float16 (-45850 with
+        # spacing 32 does not absorb the logits) nor in CUDA's fused kernels (bfloat16 was seen
+        # to differ on an H100): put the mean of the values in those rows
+        rows = torch.broadcast_to(keep, (*out.shape[:3], k.shape[1])).any(-1, keepdim=True)
+        low = vt.dtype in (torch.float16, torch.bfloat16)
+        vmean = (vt.float() if low else vt).mean(2, keepdim=True).to(vt.dtype)  # (B,K,1,Hv)
+        if gqa:
+            vmean = vmean.repeat_interleave(q.shape[2] // k.shape[2], dim=1)
+        out = torch.where(rows, out, vmean)
+    return out.transpose(1, 2)
+
+
+def ctc_loss(log_probs, labels, input_lengths, label_lengths, blank):
+    """Per-sequence negative log-likelihood; ``log_probs`` (B, T, K) normalised."""
+    return F.ctc_loss(log_probs.transpose(0, 1), labels.long(), input_lengths.long(),
+                      label_lengths.long(), blank=blank, reduction="none", zero_infinity=False)
