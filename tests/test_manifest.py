@@ -21,8 +21,8 @@ from .specs import DTYPE_ONLY, SPECS
 DTYPE_NAMES = {"bool", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                "uint64", "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
                "dtype"}
-CONSTANTS = {"e", "pi", "inf", "nan", "newaxis"}
-NAMESPACES = {"linalg", "fft"}
+CONSTANTS = {"e", "pi", "inf", "nan", "newaxis", "__array_api_version__"}
+NAMESPACES = {"linalg", "fft", "bind", "__array_namespace_info__"}
 
 
 def test_every_public_name_is_registered_or_a_dtype_or_constant():

@@ -20,9 +20,12 @@ globals().update({name: info.fn for name, info in _REGISTRY.items() if not info.
 globals().update({alias: _REGISTRY[name].fn for alias, name in _ALIASES.items() if "." not in alias})
 
 from . import fft, linalg  # noqa: E402 - the sub-namespaces, after the top-level names they reuse
+from ._bind import __array_namespace_info__, bind  # noqa: E402 - Array API namespaces
+
+__array_api_version__ = "2025.12"
 
 __all__ = sorted([*(n for n in _REGISTRY if "." not in n), *(a for a in _ALIASES if "." not in a),
                   "fft", "linalg", "dtype", "bool", "bool_", "int8", "int16", "int32",
                   "int64", "uint8", "uint16", "uint32", "uint64", "float16", "bfloat16",
                   "float32", "float64", "complex64", "complex128", "e", "pi", "inf", "nan",
-                  "newaxis"])
+                  "newaxis", "bind", "__array_api_version__", "__array_namespace_info__"])
