@@ -14,6 +14,6 @@ globals().update({n: _REGISTRY[n].fn for n in _SHARED if n in _REGISTRY and _PRE
 globals().update({n[len(_PRE):]: i.fn for n, i in _REGISTRY.items() if n.startswith(_PRE)})
 globals().update({a[len(_PRE):]: _REGISTRY[n].fn for a, n in _ALIASES.items() if a.startswith(_PRE)})
 
-__all__ = sorted([*(n for n in _SHARED if n in _REGISTRY or _PRE + n in _REGISTRY),
+__all__ = sorted({*(n for n in _SHARED if n in _REGISTRY or _PRE + n in _REGISTRY),
                   *(n[len(_PRE):] for n in _REGISTRY if n.startswith(_PRE)),
-                  *(a[len(_PRE):] for a in _ALIASES if a.startswith(_PRE))])
+                  *(a[len(_PRE):] for a in _ALIASES if a.startswith(_PRE))})

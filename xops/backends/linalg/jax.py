@@ -1,5 +1,14 @@
-"""jax kernels for xops.numpy.linalg. Every kernel name is listed in ``__all__``
-(the table imports exactly those)."""
+"""jax kernels for xops.numpy.linalg (``jax.numpy.linalg``; shared with numpy in
+_numpy_like.py). Every kernel name is listed in ``__all__`` (the table imports exactly those).
+
+jax never raises for singular or non-positive-definite input (inf/nan instead), and computes
+``eig``/``eigvals`` on CPU only."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import jax.numpy as jnp
+
+from ._numpy_like import NAMES, kernels
+
+globals().update(kernels(jnp, jax=True))
+
+__all__: list[str] = list(NAMES)

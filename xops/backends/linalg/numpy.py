@@ -1,5 +1,11 @@
-"""numpy kernels for xops.numpy.linalg. Every kernel name is listed in ``__all__``
-(the table imports exactly those)."""
+"""numpy kernels for xops.numpy.linalg (``numpy.linalg``; shared with jax in _numpy_like.py).
+Every kernel name is listed in ``__all__`` (the table imports exactly those)."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from ._numpy_like import NAMES, kernels
+
+globals().update(kernels(np, jax=False))
+
+__all__: list[str] = list(NAMES)
