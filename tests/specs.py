@@ -87,19 +87,54 @@ shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
 
 
 # --- elementwise ------------------------------------------------------------------------------
-# per-op input domains that keep the comparison meaningful (NaN/inf edge semantics of integer
-# division, negative integer powers and oversized shifts are decided in a later issue).
+def int_power_ref(a, b):
+    """xops' integer power (docs/semantics.md): a negative exponent gives the truncated real
+    result (1 for base 1, +-1 for base -1, else 0); NumPy raises there."""
+    a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
+    if a.dtype.kind != "i":
+        return np.power(a, b)
+    neg = b < 0
+    out = np.power(a, np.where(neg, 0, b).astype(b.dtype))
+    fill = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 1, -1, 1), 0))
+    return np.where(neg, fill.astype(a.dtype), out).astype(a.dtype)
+
+
+def _scipy(name):
+    import scipy.special
+    return getattr(scipy.special, name)
+
+
+def _divide_no_nan_ref(a, b):
+    return np.where(b == 0, np.zeros((), np.result_type(a, b)), a / np.where(b == 0, 1, b))
+
+
+# References for elementwise ops NumPy lacks or where xops decides a value NumPy leaves undefined.
+EW_REFS: dict[str, Callable] = {
+    "erf": lambda x: _scipy("erf")(x), "erfc": lambda x: _scipy("erfc")(x),
+    "erfinv": lambda x: _scipy("erfinv")(x), "xlogy": lambda a, b: _scipy("xlogy")(a, b),
+    "rsqrt": lambda x: 1 / np.sqrt(x), "divide_no_nan": _divide_no_nan_ref,
+    "power": int_power_ref,
+}
+# Per-op input domains (keyword arguments of ``elements`` for (x1, x2)). Integer division by
+# zero, negative integer exponents and NaN/inf are all drawn: their values are decided
+# (docs/semantics.md); shift counts stay within the bit width (NumPy's oversized shifts are
+# not decided yet).
+EW_DOMAINS: dict[str, tuple[dict, dict]] = {
+    "erfinv": ({"lo": -1, "hi": 1}, {}),
+}
+
+
 def _ew_case(name: str, h) -> st.SearchStrategy:
     info = REGISTRY[name]
     e = info.elementwise
     kinds = e.kinds
-    ref = getattr(np, info.ref)
+    ref = EW_REFS.get(name) or getattr(np, info.ref)
 
     @st.composite
     def case(draw):
         d = draw(st.sampled_from(held(h, kinds)))
         if e.nin == 1:
-            x = draw(array(d, shapes))
+            x = draw(array(d, shapes, **EW_DOMAINS.get(name, ({}, {}))[0]))
             xs = [x]
         else:
             shp = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=4))
@@ -108,12 +143,9 @@ def _ew_case(name: str, h) -> st.SearchStrategy:
             if dd.kind not in kinds or not h.holds(dd) or (h.name == "torch"
                                                            and dd is _dtypes.uint64):
                 d2, dd = d, d
-            kw1: dict = {}
-            kw2: dict = {}
-            if name in ("floor_divide", "remainder", "fmod") and dd.kind in "iu":
-                kw2 = {"nonzero": True}
+            kw1, kw2 = (dict(k) for k in EW_DOMAINS.get(name, ({}, {})))
             if name == "power" and dd.kind in "iu":
-                kw1, kw2 = {"lo": -3, "hi": 3}, {"lo": 0, "hi": 4}
+                kw1, kw2 = {"lo": -3, "hi": 3}, {"lo": -4, "hi": 4}
             if name in ("left_shift", "right_shift"):
                 kw2 = {"lo": 0, "hi": min(d.bits, d2.bits) - 1}
             xs = [draw(array(d, shp.input_shapes[0], **kw1)),
@@ -797,13 +829,124 @@ def _astype(h):
         to = draw(st.sampled_from(held(h, "biufc" if d.kind == "c" else "biuf")))
         if d.kind == "c" and to.kind in "iu":
             to = _dtypes.bool_
-        if to.kind in "iu" and d.kind == "f":  # float -> int of out-of-range values: issue 3
-            x = np.asarray(np.clip(np.nan_to_num(x), 0, 100).astype(x.dtype))
+        if to.kind in "iu" and d.kind == "f":
+            # NaN, +-inf and values beyond the integer range: the saturating cast
+            big = min(2.0 ** (to.bits + 2), _dtypes.finfo(d).max)
+            x = draw(array(d, shapes, lo=-big, hi=big)) if draw(st.booleans()) else x
+            return Case([x, to.name], {}, lambda x, t: saturating_cast(x, to), to, exact=True)
         return Case([x, to.name], {}, lambda x, t: x.astype(np_dtype(to)), to, exact=True)
     return case()
 
 
+def saturating_cast(x, to):
+    """xops' float -> integer cast (docs/semantics.md): truncate toward zero, NaN -> 0, beyond
+    the range (and +-inf) -> the integer's min/max. Computed with Python ints."""
+    info = np.iinfo(to.name)
+    flat = []
+    for v in np.asarray(x, np.float64).reshape(-1).tolist():
+        if math.isnan(v):
+            flat.append(0)
+        elif math.isinf(v):
+            flat.append(info.max if v > 0 else info.min)
+        else:
+            flat.append(min(max(math.trunc(v), info.min), info.max))
+    return np.array(flat, dtype=to.name).reshape(np.shape(x))
+
+
+def _compute(d, h, rule="float"):
+    return _dtypes.to_float(d, h.be.default_float) if rule == "float" else d
+
+
+def _via_f32(fn, d):
+    """Run a NumPy reference in float32 for half dtypes (bfloat16 has few NumPy loops)."""
+    def ref(*xs):
+        if d in (_dtypes.float16, _dtypes.bfloat16):
+            outs = fn(*[x.astype(np.float32) for x in xs])
+            return tuple(o.astype(np_dtype(d)) if o.dtype == np.float32 else o for o in outs)
+        return fn(*xs)
+    return ref
+
+
+def _frexp(h):
+    @st.composite
+    def case(draw):
+        d = draw(st.sampled_from(held(h, "biuf")))
+        c = _compute(d, h)
+        x = draw(array(d, shapes, lo=-1e4, hi=1e4))
+        return Case([x], {}, lambda x: _via_f32(np.frexp, c)(x.astype(np_dtype(c))), None,
+                    exact=True)
+    return case()
+
+
+def _modf(h):
+    @st.composite
+    def case(draw):
+        d = draw(st.sampled_from(held(h, "biuf")))
+        c = _compute(d, h)
+        x = draw(array(d, shapes, lo=-100, hi=100))
+        return Case([x], {}, lambda x: _via_f32(np.modf, c)(x.astype(np_dtype(c))), None,
+                    exact=True)
+    return case()
+
+
+def _divmod(h):
+    @st.composite
+    def case(draw):
+        d = draw(st.sampled_from(held(h, "iuf")))
+        shp = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=4))
+        a = draw(array(d, shp.input_shapes[0]))
+        b = draw(array(d, shp.input_shapes[1], lo=-5, hi=5))  # zero divisors included
+        return Case([a, b], {}, lambda a, b: _via_f32(np.divmod, d)(a, b), None,
+                    rtol_scale=4)
+    return case()
+
+
+def _ldexp(h):
+    @st.composite
+    def case(draw):
+        d = draw(st.sampled_from(held(h, "biuf")))
+        c = _compute(d, h)
+        shp = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=4))
+        a = draw(array(d, shp.input_shapes[0]))
+        di = draw(st.sampled_from(held(h, "iu")))
+        b = draw(array(di, shp.input_shapes[1], lo=-10, hi=10, special=False))
+
+        def ref(a, b):
+            if c in (_dtypes.float16, _dtypes.bfloat16):
+                return np.ldexp(a.astype(np.float32), b.astype(np.int64)).astype(np_dtype(c))
+            return np.ldexp(a.astype(np_dtype(c)), b.astype(np.int64))
+        return Case([a, b], {}, ref, c)
+    return case()
+
+
+def _float_power(h):
+    @st.composite
+    def case(draw):
+        d = draw(st.sampled_from(held(h, "iuf")))
+        shp = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=4))
+        a = draw(array(d, shp.input_shapes[0], lo=-3, hi=3))
+        b = draw(array(d, shp.input_shapes[1], lo=-4, hi=4))
+        want = _dtypes.float64 if h.holds(_dtypes.float64) else h.be.default_float
+        return Case([a, b], {}, lambda a, b: np.float_power(a, b).astype(np_dtype(want)), want)
+    return case()
+
+
+def _angle(h):
+    @st.composite
+    def case(draw):
+        d = draw(st.sampled_from(held(h, "biufc")))
+        x = draw(array(d, shapes))
+        deg = draw(st.booleans())
+        want = _dtypes.REAL_OF.get(d) or _compute(d, h)
+        return Case([x], {"deg": deg}, lambda x: np.angle(x.astype(np.complex128), deg=deg)
+                    .astype(np_dtype(want)) if d.kind == "c" else
+                    np.angle(x.astype(np.float64), deg=deg).astype(np_dtype(want)), want)
+    return case()
+
+
 SPECS: dict[str, Callable] = {
+    "frexp": _frexp, "modf": _modf, "divmod": _divmod, "ldexp": _ldexp,
+    "float_power": _float_power, "angle": _angle,
     "sum": _reduction("sum", "biufc", _acc_sum),
     "prod": _reduction("prod", "biuf", _acc_sum, special=False),
     "mean": _reduction("mean", "biufc", _acc_float),
@@ -841,10 +984,12 @@ DTYPE_ONLY = {"result_type", "can_cast", "isdtype", "finfo", "iinfo"}
 
 def spec_for(name: str, h) -> st.SearchStrategy | None:
     info = REGISTRY[name]
+    f = SPECS.get(name)
+    if f is not None:
+        return f(h)
     if info.elementwise is not None:
         return _ew_case(name, h)
-    f = SPECS.get(name)
-    return None if f is None else f(h)
+    return None
 
 
 # Strategies for the ops of each area live in their own files (tests/specs_<area>.py, each with a

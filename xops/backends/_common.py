@@ -30,3 +30,18 @@ def pad_widths_flat_last_first(pw: tuple[tuple[int, int], ...]) -> list[int]:
     for a, b in reversed(pw):
         out += [a, b]
     return out
+
+
+def int_cast_bounds(dt: DType) -> tuple[int, float, int]:
+    """(min, first float past max, max) of integer dtype ``dt``, for the saturating float ->
+    integer cast every table implements (docs/semantics.md): ``x >= 2**k`` gives max, ``x < min``
+    gives min, NaN gives 0. Both bounds are powers of two, exact in every float dtype or
+    rounding to +-inf."""
+    if dt.kind == "u":
+        return 0, 2.0 ** dt.bits, 2 ** dt.bits - 1
+    return -(2 ** (dt.bits - 1)), 2.0 ** (dt.bits - 1), 2 ** (dt.bits - 1) - 1
+
+
+# erfinv: one Newton step on the backend's own approximation (jax/XLA's float32 erf_inv is up to
+# ~60 ulp off near +-1, tf's CPU kernels are worse) brings it to a few ulp of the exact value.
+TWO_OVER_SQRT_PI = 1.1283791670955126

@@ -134,3 +134,71 @@ def kernels(xp: Any) -> dict[str, Callable]:
 
     out.update({k: v for k, v in locals().items() if callable(v) and k not in ("xp", "out")})
     return out
+
+
+# --- edge-case semantics shared by numpy and jax (docs/semantics.md) ---------------------------
+def int_power(xp: Any) -> Callable:
+    """Signed integer ``x1 ** x2`` with negative exponents defined as the truncated real result:
+    1 for base 1, +-1 for base -1 (by the exponent's parity), 0 otherwise (0 ** -n included).
+    NumPy raises and jax returns garbage (3 ** -2 -> 703701817); this is the value jit allows."""
+
+    def power(x1, x2):
+        dt = x1.dtype if hasattr(x1, "dtype") else x2.dtype
+        b = xp.asarray(x2, dtype=dt)
+        a = xp.asarray(x1, dtype=dt)
+        neg = b < 0
+        if xp.__name__ == "numpy" and not neg.any():
+            return xp.power(a, b)
+        r = xp.power(a, xp.where(neg, xp.zeros((), dt), b))
+        odd = (b % 2) != 0
+        one = xp.ones((), dt)
+        fill = xp.where(a == 1, one, xp.where(a == -1, xp.where(odd, -one, one),
+                                              xp.zeros((), dt)))
+        return xp.where(neg, fill, r)
+
+    return power
+
+
+def int_zero_safe(fn: Callable, xp: Any) -> Callable:
+    """Integer ``x // 0`` and ``x % 0`` give 0 (NumPy's value, as a defined value under jit)."""
+
+    def k(x1, x2):
+        z = x2 == 0
+        return xp.where(z, xp.zeros((), _dtype(x1, x2)), fn(x1, xp.where(z, 1, x2)))
+
+    return k
+
+
+def _dtype(x1, x2):
+    return x1.dtype if hasattr(x1, "dtype") else x2.dtype
+
+
+def frexp_bits(xp: Any, bitcast: Callable) -> Callable:
+    """NumPy's frexp from the bit pattern: ``x = m * 2**e`` with ``0.5 <= |m| < 1``; 0, inf and
+    NaN give ``(x, 0)``. Integer ops only, so subnormals are exact even where float arithmetic
+    flushes them to zero (XLA on CPU, which is why jnp.frexp gets them wrong)."""
+    layout = {4: (xp.int32, 23, 8), 8: (xp.int64, 52, 11)}
+
+    def frexp(x):
+        dt = x.dtype
+        if dt.itemsize == 2:  # float16/bfloat16: exact in float32
+            m, e = frexp(x.astype(xp.float32))
+            return m.astype(dt), e
+        it, mb, eb = layout[dt.itemsize]
+        emask = (1 << eb) - 1
+        bias = (1 << (eb - 1)) - 2  # exponent field of a number in [0.5, 1)
+        nbits = 8 * dt.itemsize
+        bits = bitcast(x, it)
+        sign = bits & xp.asarray(-(1 << (nbits - 1)), it)
+        absb = bits & xp.asarray((1 << (nbits - 1)) - 1, it)
+        field = absb >> mb
+        sub = (field == 0) & (absb != 0)
+        # a subnormal's mantissa, read as an integer, is an exact normal float: frexp that one
+        b2 = xp.where(sub, bitcast(absb.astype(dt), it), absb)
+        e = (b2 >> mb).astype(xp.int32) - bias - xp.where(sub, bias + mb, 0).astype(xp.int32)
+        mbits = (b2 & xp.asarray(~(emask << mb), it)) | xp.asarray(bias << mb, it) | sign
+        ok = (absb != 0) & (field != emask)
+        return (xp.where(ok, bitcast(mbits, dt), x),
+                xp.where(ok, e, xp.zeros((), xp.int32)))
+
+    return frexp

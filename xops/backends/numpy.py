@@ -7,7 +7,7 @@ import importlib.util
 import numpy as np
 
 from .. import _dtypes as d
-from . import _numpy_like
+from . import _common, _numpy_like
 from ._common import adapt_common
 
 NAME = "numpy"
@@ -51,6 +51,10 @@ def unsupported_dtype(dt: d.DType) -> str | None:
 def adapt(name, fn, dt):
     if name == "matmul" and dt is d.bfloat16:
         return _matmul_bf16
+    if dt.kind == "i" and name == "power":
+        return _int_power  # x ** -n is defined (NumPy raises): see docs/semantics.md
+    if name == "sign" and dt is d.bfloat16:
+        return _sign_bf16
     return adapt_common(name, fn, dt)
 
 
@@ -58,8 +62,31 @@ def device(x):
     return "cpu"
 
 
+_FLOAT_NATIVE = frozenset(DTYPES[f] for f in (d.float16, d.bfloat16, d.float32, d.float64)
+                          if f in DTYPES)
+_INT_NATIVE = frozenset(DTYPES[i] for i in (d.int8, d.int16, d.int32, d.int64, d.uint8,
+                                             d.uint16, d.uint32, d.uint64))
+
+
 def astype(x, dtype, copy=True):
+    if dtype in _INT_NATIVE and x.dtype in _FLOAT_NATIVE:
+        return _float_to_int(x, dtype)
     return x.astype(dtype, copy=copy)
+
+
+def _float_to_int(x, dtype):
+    """Float -> integer cast as XLA does it: truncate toward zero, NaN -> 0, values beyond the
+    integer range (and +-inf) saturate to its min/max (NumPy's C cast is undefined there)."""
+    lo, hi, top = _common.int_cast_bounds(d.canonical(dtype))
+    with np.errstate(all="ignore"):
+        big = x >= np.asarray(hi, x.dtype)
+        small = (x < np.asarray(lo, x.dtype)) | (x == -np.inf)
+        bad = big | small | np.isnan(x)
+        if not bad.any():
+            return x.astype(dtype)
+        out = np.where(bad, np.zeros((), x.dtype), x).astype(dtype)
+    out = np.where(big, np.asarray(top, dtype), out)
+    return np.where(small, np.asarray(lo, dtype), out)
 
 
 def scalar(v, dtype, like):
@@ -94,6 +121,117 @@ def tensordot(a, b, axes_a, axes_b):
 def einsum(subscripts, operands):
     return _same_dtype(np.asarray(np.einsum(subscripts, *operands)), operands[0])
 
+
+
+# --- edge-case semantics (docs/semantics.md) and the special functions --------------------------
+_int_power = _numpy_like.int_power(np)
+_BF16 = DTYPES.get(d.bfloat16)
+_sort_np, _argsort_np = sort, argsort
+
+
+# ml_dtypes' bfloat16 sort does not put NaN last: sort its exact float32 image instead.
+def sort(x, axis, descending):
+    if x.dtype == _BF16:
+        return _sort_np(x.astype(np.float32), axis, descending).astype(x.dtype)
+    return _sort_np(x, axis, descending)
+
+
+def argsort(x, axis, descending, idx):
+    if x.dtype == _BF16:
+        x = x.astype(np.float32)
+    return _argsort_np(x, axis, descending, idx)
+
+
+def _sign_bf16(x):
+    # ml_dtypes' bfloat16 sign(-0.0) is -0.0; NumPy's float sign gives +0.0.
+    return np.where(x == 0, np.zeros((), x.dtype), np.sign(x))
+
+heaviside = np.heaviside
+logaddexp2 = np.logaddexp2
+fmax = np.fmax
+fmin = np.fmin
+gcd = np.gcd
+lcm = np.lcm
+
+
+def ldexp(x1, x2):
+    return _same_dtype(np.ldexp(x1, x2), x1)  # bfloat16 has no loop: NumPy answers in float32
+
+
+def frexp(x):
+    if x.dtype.itemsize == 2:  # bfloat16 has no frexp loop; float16 and bfloat16 are exact in f32
+        m, e = np.frexp(x.astype(np.float32))
+        return m.astype(x.dtype), e
+    return np.frexp(x)
+
+
+
+
+_SCIPY: list = []
+
+
+def _scipy_special():
+    """scipy.special when importable (it is a jax dependency), imported on first use; else None
+    and the math-module fallbacks below (float64-accurate, slower) are used."""
+    if not _SCIPY:
+        try:
+            import scipy.special as sp
+        except ImportError:  # pragma: no cover - scipy ships with jax
+            sp = None
+        _SCIPY.append(sp)
+    return _SCIPY[0]
+
+
+def _erfinv_scalar(v: float) -> float:
+    import math
+    if math.isnan(v) or abs(v) > 1:
+        return math.nan
+    if abs(v) == 1:
+        return math.copysign(math.inf, v)
+    # bracket then Newton on erf (erf is increasing; erfinv(v) is within +-6)
+    lo, hi = -6.0, 6.0
+    y = 0.0
+    for _ in range(200):
+        y = 0.5 * (lo + hi)
+        if math.erf(y) < v:
+            lo = y
+        else:
+            hi = y
+        if hi - lo < 1e-3:
+            break
+    for _ in range(6):
+        # erf(y) - v, written with erfc in the tails (1 -+ v is exact there)
+        if v > 0.5:
+            f = (1 - v) - math.erfc(y)
+        elif v < -0.5:
+            f = math.erfc(-y) - (1 + v)
+        else:
+            f = math.erf(y) - v
+        y -= f / (1.1283791670955126 * math.exp(-y * y))
+    return y
+
+
+def _special(name):
+    import math
+    scalar = {"erf": math.erf, "erfc": math.erfc, "erfinv": _erfinv_scalar}[name]
+
+    def k(x):
+        dt = x.dtype
+        sp = _scipy_special()
+        if sp is not None:
+            xf = x.astype(np.float32) if dt.itemsize == 2 else x
+            out = getattr(sp, name)(xf)
+        else:
+            out = np.frompyfunc(scalar, 1, 1)(x.astype(np.float64)).astype(np.float64)
+        return np.asarray(out).astype(dt, copy=False)
+
+    k.__name__ = k.__qualname__ = name
+    return k
+
+
+erf = _special("erf")
+erfc = _special("erfc")
+erfinv = _special("erfinv")
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
 from .linalg.numpy import *  # noqa: E402,F401,F403

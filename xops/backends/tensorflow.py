@@ -24,6 +24,7 @@ import math
 import tensorflow as tf
 
 from .. import _dtypes as d
+from . import _common
 from ._common import adapt_common, identity
 
 NAME = "tensorflow"
@@ -154,7 +155,23 @@ def astype(x, dtype, copy=True):
     if dtype == tf.bool and x.dtype.is_complex:
         # tf.cast reads only the real part; NumPy's truth value of a complex is x != 0
         return tf.math.not_equal(x, tf.zeros((), x.dtype))
+    if x.dtype.is_floating and dtype.is_integer:
+        return _float_to_int(x, dtype)
     return tf.cast(x, dtype)
+
+
+def _float_to_int(x, dtype):
+    """Float -> integer as XLA casts: truncate, NaN -> 0, out of range (and +-inf) saturate to
+    the integer's min/max (tf's eager CPU cast is C's, undefined there: 300.0 -> uint8 is 44)."""
+    lo, hi, top = _common.int_cast_bounds(d.canonical(dtype.name))
+    fmax = float(x.dtype.max)
+    big = x >= tf.constant(hi if hi <= fmax else math.inf, x.dtype)
+    small = (x < tf.constant(lo if -lo <= fmax else -math.inf, x.dtype)) | \
+        tf.math.equal(x, tf.constant(-math.inf, x.dtype))
+    bad = big | small | tf.math.is_nan(x)
+    out = tf.cast(tf.where(bad, tf.zeros([], x.dtype), x), dtype)
+    out = tf.where(big, tf.constant(top, dtype), out)
+    return tf.where(small, tf.constant(lo, dtype), out)
 
 
 def scalar(v, dtype, like):
@@ -561,6 +578,10 @@ def adapt(name, fn, dt):
     if kind == "f":
         if name in ("maximum", "minimum"):
             return _nan_first(fn)
+        if name == "erfinv":
+            return _erfinv
+        if name == "sign":
+            return _sign_float
         if name == "floor_divide":
             fn = _floor_divide_float
         elif name == "remainder":
@@ -569,6 +590,8 @@ def adapt(name, fn, dt):
             return _f32(fn)
         return fn
     # integers
+    if name == "power" and kind == "i":
+        return _int_power
     if name in ("isnan", "isinf", "imag"):
         return _BOOL[name]
     if name == "isfinite":
@@ -990,11 +1013,28 @@ def _index(indices, n):
     return tf.where(indices < tf.zeros([], indices.dtype), indices + n, indices)
 
 
+@contextlib.contextmanager
+def _index_error(name):
+    """Eagerly, tf raises InvalidArgumentError for an out-of-range gather index; xops raises
+    IndexError as NumPy does (under tf.function the result for such indices is unspecified: XLA
+    clamps them)."""
+    try:
+        yield
+    except tf.errors.InvalidArgumentError as e:
+        raise IndexError(f"xops.numpy.{name}: {e.message.splitlines()[0]}") from None
+
+
 def take(x, indices, axis):
-    return tf.gather(x, _index(indices, tf.shape(x, out_type=tf.int64)[axis]), axis=axis)
+    with _index_error("take"):
+        return tf.gather(x, _index(indices, tf.shape(x, out_type=tf.int64)[axis]), axis=axis)
 
 
 def take_along_axis(x, indices, axis):
+    with _index_error("take_along_axis"):
+        return _take_along_axis(x, indices, axis)
+
+
+def _take_along_axis(x, indices, axis):
     nd = len(x.shape)
     idx = _index(indices, tf.shape(x, out_type=tf.int64)[axis])
     # Broadcast the other axes against each other (NumPy does), keeping each own axis length.
@@ -1133,6 +1173,109 @@ def einsum(subscripts, operands):
     eq = _explicit(subscripts)
     return _wide(lambda *ops: tf.einsum(eq, *ops), *operands)
 
+
+
+# --- edge-case semantics (docs/semantics.md) and the special functions --------------------------
+def _sign_float(x):
+    # XLA's sign(-0.0) is -0.0 (tf's eager kernel and NumPy give +0.0)
+    zero = tf.zeros([], x.dtype)
+    return tf.where(tf.math.equal(x, zero), zero, R.Sign(x=x))
+
+
+def _int_power(x1, x2):
+    """Signed integer ``x1 ** x2`` with negative exponents defined as the truncated real result:
+    1 for base 1, +-1 for base -1 (by parity), else 0. tf raises eagerly and XLA gives 0 for
+    (-1) ** -3."""
+    zero = tf.zeros([], x1.dtype)
+    one = tf.ones([], x1.dtype)
+    neg = x2 < zero
+    r = R.Pow(x=x1, y=tf.where(neg, zero, x2))
+    odd = tf.math.not_equal(tf.math.floormod(x2, tf.constant(2, x2.dtype)), zero)
+    fill = tf.where(tf.math.equal(x1, one), one,
+                    tf.where(tf.math.equal(x1, -one), tf.where(odd, -one, one), zero))
+    return tf.where(neg, fill, r)
+
+
+erf = _unary(R.Erf)
+erfc = _unary(R.Erfc)
+rsqrt = _unary(R.Rsqrt)
+
+
+def erfinv(x):
+    return tf.math.erfinv(x)
+
+
+def _erfinv(x):
+    """tf's erfinv kernels are inaccurate (float32 CPU: 1e-3 relative near 0; float64: inf at
+    1 - 2**-53; none for float16 on CPU): start from the float64 kernel, replace a non-finite
+    start inside (-1, 1) by the tail asymptote, and take Newton steps on erf (on log erfc in the
+    tails, where 1 - |x| is exact), all in float64."""
+    dt = x.dtype
+    v = tf.cast(x, tf.float64)
+    a = tf.math.abs(v)
+    one = tf.ones([], tf.float64)
+    y = tf.math.erfinv(v)
+    inside = a < one
+    guess = tf.math.sqrt(-tf.math.log((one - tf.where(inside, a, 0.5)) * (one + a)))
+    y = tf.where(inside & ~tf.math.is_finite(y), tf.where(v < 0, -guess, guess), y)
+    c = tf.constant(_common.TWO_OVER_SQRT_PI, tf.float64)
+    tail = a > tf.constant(0.5, tf.float64)
+    for _ in range(3):
+        ya = tf.math.abs(y)
+        ec = tf.math.erfc(ya)
+        dens = c * tf.math.exp(-y * y)
+        # tails: Newton on log(erfc(|y|)) = log(1 - |x|); centre: on erf(y) = x
+        t = tf.where(tail, one - a, one)
+        step_tail = (tf.math.log(ec) - tf.math.log(t)) * ec / dens
+        step_mid = (tf.math.erf(y) - v) / dens
+        ny = tf.where(tail, y + tf.where(v < 0, -step_tail, step_tail), y - step_mid)
+        y = tf.where(inside & tf.math.is_finite(ny), ny, y)
+    return tf.cast(y, dt)
+
+
+def _frexp(x):
+    """NumPy's frexp from the bit pattern (integer ops only: exact for subnormals, which XLA's
+    float arithmetic flushes to zero)."""
+    dt = x.dtype
+    it, mb, eb = (tf.int32, 23, 8) if dt == tf.float32 else (tf.int64, 52, 11)
+    nbits = 32 if it == tf.int32 else 64
+    emask = (1 << eb) - 1
+    bias = (1 << (eb - 1)) - 2
+    bits = tf.bitcast(x, it)
+    sign = tf.bitwise.bitwise_and(bits, tf.constant(-(1 << (nbits - 1)), it))
+    absb = tf.bitwise.bitwise_and(bits, tf.constant((1 << (nbits - 1)) - 1, it))
+    field = tf.bitwise.right_shift(absb, tf.constant(mb, it))
+    zero = tf.zeros([], it)
+    sub = tf.math.equal(field, zero) & tf.math.not_equal(absb, zero)
+    b2 = tf.where(sub, tf.bitcast(tf.cast(absb, dt), it), absb)
+    e = tf.cast(tf.bitwise.right_shift(b2, tf.constant(mb, it)), tf.int32) - bias
+    e = e - tf.where(sub, bias + mb, 0)
+    mbits = tf.bitwise.bitwise_or(
+        tf.bitwise.bitwise_or(tf.bitwise.bitwise_and(b2, tf.constant(~(emask << mb), it)),
+                              tf.constant(bias << mb, it)), sign)
+    ok = tf.math.not_equal(absb, zero) & tf.math.not_equal(field, tf.constant(emask, it))
+    return tf.where(ok, tf.bitcast(mbits, dt), x), tf.where(ok, e, tf.zeros([], tf.int32))
+
+
+def _frexp_half(x):
+    m, e = _frexp(tf.cast(x, tf.float32))
+    return tf.cast(m, x.dtype), e
+
+
+def frexp(x):
+    return _frexp_half(x) if x.dtype in _F16 else _frexp(x)
+
+
+def ldexp(x1, x2):
+    # x1 * 2**x2 in x1's dtype, the power split in two halves so that 2**(x2/2) stays finite
+    # wherever the result does.
+    dt = x1.dtype
+    x2 = tf.cast(x2, tf.int64) if x2.dtype != tf.int64 else x2
+    h = tf.math.floordiv(x2, tf.constant(2, tf.int64))
+    two = tf.constant(2.0, tf.float32 if dt in _F16 else dt)
+    p1 = tf.cast(R.Pow(x=two, y=tf.cast(h, two.dtype)), dt)
+    p2 = tf.cast(R.Pow(x=two, y=tf.cast(x2 - h, two.dtype)), dt)
+    return x1 * p1 * p2
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
 from .linalg.tensorflow import *  # noqa: E402,F401,F403

@@ -17,6 +17,7 @@ import math
 import torch
 
 from .. import _dtypes as d
+from . import _common
 from ._common import adapt_common
 
 NAME = "torch"
@@ -65,8 +66,28 @@ def device(x):
     return x.device
 
 
+_FLOATS = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})
+
+
 def astype(x, dtype, copy=True):
+    if dtype in _INT_DTYPES and x.dtype in _FLOATS:
+        return _float_to_int(x, dtype)
     return x.to(dtype, copy=copy)
+
+
+def _float_to_int(x, dtype):
+    """Float -> integer as XLA casts: truncate, NaN -> 0, out of range (and +-inf) saturate to
+    the integer's min/max (torch's C cast is undefined there: 300.0 -> uint8 gives 44)."""
+    lo, hi, top = _common.int_cast_bounds(_CANON[dtype])
+    big = x >= hi
+    small = (x < lo) | (x == -math.inf)
+    out = torch.where(big | small | x.isnan(), 0, x).to(dtype)
+    sv = _SIGNED_VIEW.get(dtype)
+    if sv is not None and dtype is not torch.uint16:  # no where() for uint32/64: use the bits
+        ov = out.view(sv)
+        top_bits = top - (1 << (8 * ov.element_size()))  # same bits, as the signed view
+        return torch.where(big, top_bits, torch.where(small, 0, ov)).view(dtype)
+    return torch.where(big, top, torch.where(small, lo, out)).to(dtype)
 
 
 def scalar(v, dtype, like):
@@ -328,6 +349,13 @@ def adapt(name, fn, dt):
     if out is not fn:
         return out
     kind = dt.kind
+    if kind in "iu" and name in ("fmax", "fmin"):  # no NaN in integers: maximum/minimum
+        base = "maximum" if name == "fmax" else "minimum"
+        return adapt(base, globals()[base], dt)
+    if name in ("gcd", "lcm") and dt in (d.uint16, d.uint32):
+        return _wide_binary(fn, DTYPES[dt])
+    if name in ("gcd", "lcm") and dt is d.uint64:
+        return _u64_unsupported(name)
     if kind == "u" and dt.bits > 8:
         native = DTYPES[dt]
         if name == "abs":
@@ -818,6 +846,32 @@ def einsum(subscripts, operands):
     # A pure trace/sum ('ii', 'ij->') goes through torch.sum and widens small ints to int64.
     return r if r.dtype is dt else r.to(dt)
 
+
+
+# --- special functions and the remaining elementwise ops ---------------------------------------
+erf = _T.erf
+erfc = _T.erfc
+erfinv = _T.erfinv  # accurate to ~0.5 ulp in float32 (measured against scipy in float64)
+rsqrt = _T.rsqrt
+xlogy = _T.xlogy
+logaddexp2 = _T.logaddexp2
+fmax = _T.fmax
+fmin = _T.fmin
+gcd = _T.gcd
+lcm = _T.lcm
+
+
+def ldexp(x1, x2):
+    # x1 * 2**x2 in x1's dtype, the power split in two halves so that 2**(x2/2) stays finite
+    # wherever the result does (torch.ldexp computes 2**x2 in the default float and promotes).
+    h = torch.div(x2, 2, rounding_mode="floor")
+    dt = x1.dtype
+    return x1 * torch.exp2(h.to(dt)) * torch.exp2((x2 - h).to(dt))
+
+
+def frexp(x):
+    m, e = torch.frexp(x)
+    return m, e
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
 from .linalg.torch import *  # noqa: E402,F401,F403

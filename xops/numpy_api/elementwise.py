@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._registry import binary, unary
+from ._registry import binary, declare, unary
 
 Array = Any
 
@@ -339,3 +339,211 @@ def left_shift(x1: Array, x2: Array, /) -> Array:
 @binary(INT, aliases=("bitwise_right_shift",))
 def right_shift(x1: Array, x2: Array, /) -> Array:
     """``x1 >> x2`` for integers (arithmetic shift for signed types), element-wise."""
+
+
+# --- special functions and the remaining NumPy elementwise ops ----------------------------------
+# Generic bodies run on backends without a kernel; they get the inputs already cast to the compute
+# dtype (a Python scalar may still arrive as is on numpy/jax), compose xops ops, so they work
+# under every transform. Edge-case semantics: docs/semantics.md.
+
+def _arrays(*xs: Any) -> list:
+    """Python scalars as 0-d arrays of the other argument's backend and dtype."""
+    from .._dispatch import PY_SCALARS, resolve
+    from .creation import asarray
+    like = next((x for x in xs if type(x) not in PY_SCALARS), None)
+    if like is None:
+        return list(xs)
+    d = resolve("asarray", like).dtype_of(like)
+    return [asarray(x, dtype=d, like=like) if type(x) in PY_SCALARS else x for x in xs]
+
+
+@unary("biuf", "float")
+def erf(x: Array, /) -> Array:
+    """Error function ``2/sqrt(pi) * integral(exp(-t**2), 0, x)`` (scipy.special.erf)."""
+
+
+@unary("biuf", "float")
+def erfc(x: Array, /) -> Array:
+    """Complementary error function ``1 - erf(x)``, accurate for large ``x``."""
+
+
+@unary("biuf", "float")
+def erfinv(x: Array, /) -> Array:
+    """Inverse error function on [-1, 1] (+-inf at +-1, NaN outside), a few ulp in float32."""
+
+
+@unary("biuf", "float", generic=True)
+def rsqrt(x: Array, /) -> Array:
+    """Reciprocal square root ``1 / sqrt(x)``, element-wise."""
+    return reciprocal(sqrt(x))
+
+
+@binary("biuf", "float", generic=True)
+def xlogy(x1: Array, x2: Array, /) -> Array:
+    """``x1 * log(x2)``, 0 where ``x1 == 0`` unless ``x2`` is NaN (scipy.special.xlogy)."""
+    x1, x2 = _arrays(x1, x2)
+    from .indexing import where
+    zero = logical_and(equal(x1, 0), logical_not(isnan(x2)))
+    return where(zero, 0.0, multiply(x1, log(x2)))
+
+
+@binary("biuf", "float", generic=True)
+def heaviside(x1: Array, x2: Array, /) -> Array:
+    """Heaviside step: 0 for ``x1 < 0``, ``x2`` for ``x1 == 0``, 1 for ``x1 > 0``, NaN for NaN."""
+    x1, x2 = _arrays(x1, x2)
+    from .indexing import where
+    out = where(less(x1, 0), 0.0, where(greater(x1, 0), 1.0, x2))
+    return where(isnan(x1), x1, out)
+
+
+@binary("biuf", "float", generic=True)
+def logaddexp2(x1: Array, x2: Array, /) -> Array:
+    """``log2(2**x1 + 2**x2)`` computed without overflow."""
+    x1, x2 = _arrays(x1, x2)
+    from .indexing import where
+    m = maximum(x1, x2)
+    out = add(m, multiply(log1p(exp2(negative(abs(subtract(x1, x2))))), 1.4426950408889634))
+    return where(equal(x1, x2), add(x1, 1.0), out)  # equal infinities: no inf - inf
+
+
+@binary(REAL, generic=True)
+def fmax(x1: Array, x2: Array, /) -> Array:
+    """Element-wise maximum ignoring NaN (NaN only where both are NaN)."""
+    x1, x2 = _arrays(x1, x2)
+    from .indexing import where
+    return where(isnan(x2), x1, where(isnan(x1), x2, maximum(x1, x2)))
+
+
+@binary(REAL, generic=True)
+def fmin(x1: Array, x2: Array, /) -> Array:
+    """Element-wise minimum ignoring NaN (NaN only where both are NaN)."""
+    x1, x2 = _arrays(x1, x2)
+    from .indexing import where
+    return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
+
+
+@binary(INT, generic=True)
+def gcd(x1: Array, x2: Array, /) -> Array:
+    """Greatest common divisor of ``|x1|`` and ``|x2|`` (``gcd(0, 0) = 0``)."""
+    x1, x2 = _arrays(x1, x2)
+    from .._dispatch import resolve
+    from .indexing import where
+    from .manipulation import broadcast_arrays
+    a, b = broadcast_arrays(abs(x1), abs(x2))
+    bits = resolve("gcd", a).dtype_of(a).bits
+    # Euclid needs at most log_phi(2**bits) + 2 steps (consecutive Fibonacci numbers are the
+    # worst case); a fixed count keeps the loop traceable under jit.
+    for _ in range(int(bits * 1.4405) + 3):
+        nz = not_equal(b, 0)
+        a, b = where(nz, b, a), where(nz, remainder(a, b), b)
+    return a
+
+
+@binary(INT, generic=True)
+def lcm(x1: Array, x2: Array, /) -> Array:
+    """Least common multiple of ``|x1|`` and ``|x2|`` (0 if either is 0)."""
+    x1, x2 = _arrays(x1, x2)
+    # NumPy: |x1| // gcd * |x2| (wrapping on overflow); x // 0 is 0 in xops
+    return multiply(floor_divide(abs(x1), gcd(x1, x2)), abs(x2))
+
+
+@unary("biuf", "bool", generic=True)
+def isneginf(x: Array, /) -> Array:
+    """True where ``x`` is -inf."""
+    return logical_and(isinf(x), less(x, 0))
+
+
+@unary("biuf", "bool", generic=True)
+def isposinf(x: Array, /) -> Array:
+    """True where ``x`` is +inf."""
+    return logical_and(isinf(x), greater(x, 0))
+
+
+@unary(ANY, "bool", generic=True)
+def isreal(x: Array, /) -> Array:
+    """True where the imaginary part is zero (every element of a real array)."""
+    return equal(imag(x), 0)
+
+
+@unary(ANY, "bool", generic=True)
+def iscomplex(x: Array, /) -> Array:
+    """True where the imaginary part is non-zero (no element of a real array)."""
+    return not_equal(imag(x), 0)
+
+
+@binary("biufc", "float", generic=True)
+def divide_no_nan(x1: Array, x2: Array, /) -> Array:
+    """``x1 / x2``, but 0 wherever ``x2 == 0`` (even for NaN or inf ``x1``), as Keras/tf."""
+    x1, x2 = _arrays(x1, x2)
+    from .indexing import where
+    z = equal(x2, 0)
+    return where(z, 0, divide(x1, where(z, 1, x2)))
+
+
+# modf, divmod and frexp return two arrays, so they are declared ops (tests/test_dtypes.py checks
+# the one-result dtype rule of every @unary/@binary op) that apply the same dtype rules.
+def _float_input(name: str, x: Array) -> tuple:
+    from .. import _dtypes
+    from .._dispatch import PY_SCALARS, call, resolve
+    be = resolve(name, x)
+    if type(x) in PY_SCALARS:
+        x = call(be, "asarray", x, None, None, None)
+    d = be.dtype_of(x)
+    if d.kind not in "biuf":
+        raise TypeError(f"xops.numpy.{name}: does not accept {d.name} input (accepted kinds: "
+                        "bool, signed int, unsigned int, float)")
+    f = _dtypes.to_float(d, be.default_float)
+    if f is not d:
+        x = be.k.astype(x, be.check_dtype(f, name))
+    return be, x
+
+
+@declare("elementwise", composite=True)
+def modf(x: Array, /) -> Array:
+    """Fractional and integral parts, both with the sign of ``x``: ``(x - trunc(x), trunc(x))``;
+    ``modf(+-inf) = (+-0, +-inf)``.
+
+    Args:
+        x: array of one backend (bool/integers compute in the default float dtype).
+
+    Returns:
+        A tuple of two arrays of ``x``'s backend and float dtype: fractional and integral parts.
+    """
+    from .indexing import where
+    _, x = _float_input("modf", x)
+    i = trunc(x)
+    f = where(isinf(x), 0.0, subtract(x, i))
+    return copysign(f, x), i
+
+
+@declare("elementwise", composite=True)
+def divmod(x1: Array, x2: Array, /) -> Array:  # noqa: A001 - NumPy's name
+    """``(floor_divide(x1, x2), remainder(x1, x2))`` with their edge cases (integer ``x // 0`` and
+    ``x % 0`` are 0).
+
+    Args:
+        x1, x2: real arrays or Python scalars of one backend, promoted together.
+
+    Returns:
+        A tuple of two arrays of the inputs' backend and promoted dtype: floor quotient and
+        remainder.
+    """
+    return floor_divide(x1, x2), remainder(x1, x2)
+
+
+@declare("elementwise")
+def frexp(x: Array, /) -> Array:
+    """Mantissa and exponent: ``x = m * 2**e`` with ``0.5 <= |m| < 1``; 0, inf and NaN give
+    ``(x, 0)``. Subnormals are exact.
+
+    Args:
+        x: array of one backend (bool/integers compute in the default float dtype).
+
+    Returns:
+        A tuple of two arrays of ``x``'s backend: the mantissa (float dtype) and the exponent
+        (int32).
+    """
+    from .._dispatch import call
+    be, x = _float_input("frexp", x)
+    m, e = call(be, "frexp", x)
+    return m, e

@@ -364,16 +364,113 @@ def round(x: Array, /, decimals: int = 0) -> Array:  # noqa: A001
         if decimals >= 0:
             return x
         f = 10 ** (-decimals)
+        if d.kind == "b" or f > _dtypes.iinfo(d).max:  # every value rounds to 0
+            return ew.multiply(x, 0) if d.kind != "b" else ew.logical_and(x, False)
+        # Exact integer rounding, half to even; no intermediate overflows (r = x mod f is
+        # compared with f / 2, an integer as f = 10**k), so only a result outside the dtype
+        # wraps around (NumPy's float round trip wraps there too: int8 -128 -> -130 -> 126).
         q = ew.floor_divide(x, f)
-        twice_r = ew.multiply(ew.subtract(x, ew.multiply(q, f)), 2)
-        up = ew.logical_or(ew.greater(twice_r, f),
-                           ew.logical_and(ew.equal(twice_r, f), ew.equal(ew.remainder(q, 2), 1)))
+        r = ew.remainder(x, f)
+        half = f // 2
+        up = ew.logical_or(ew.greater(r, half),
+                           ew.logical_and(ew.equal(r, half), ew.equal(ew.remainder(q, 2), 1)))
         return ew.multiply(where(up, ew.add(q, 1), q), f)
     if decimals == 0:
         return ew.rint(x)
-    f = 10.0 ** decimals
-    return ew.divide(ew.rint(ew.multiply(x, f)), f)
+    # NumPy's algorithm, operation for operation (so results agree to the bit): scale by a power
+    # of ten (dividing for negative decimals, which keeps 10**-decimals exact), round half to
+    # even, scale back.
+    if decimals > 0:
+        f = 10.0 ** decimals
+        return ew.divide(ew.rint(ew.multiply(x, f)), f)
+    f = 10.0 ** (-decimals)
+    return ew.multiply(ew.rint(ew.divide(x, f)), f)
 
+
+
+@declare("elementwise")
+def ldexp(x1: Array, x2: Any, /) -> Array:
+    """``x1 * 2**x2`` for an integer exponent ``x2``, exact unless the result over/underflows.
+
+    The result has ``x1``'s float dtype (integer ``x1`` computes in the default float), as in
+    NumPy; ``x2`` must be integer (or bool), it is not promoted with ``x1``. jax on CPU flushes
+    subnormal results to zero (XLA runs with flush-to-zero).
+
+    Args:
+        x1: array or Python scalar (mantissa). x2: integer array or Python int (exponent).
+
+    Returns:
+        An array of the inputs' backend, broadcast together.
+    """
+    be = resolve("ldexp", x1, x2)
+    if type(x1) in PY_SCALARS:
+        if isinstance(x1, complex):
+            raise TypeError("xops.numpy.ldexp: x1 must be real")
+        d1 = be.default_float if isinstance(x1, float) else be.default_int
+        x1 = call(be, "asarray", x1, be.check_dtype(d1, "ldexp"), None, None)
+    d1 = be.dtype_of(x1)
+    if d1.kind not in "biuf":
+        raise TypeError(f"xops.numpy.ldexp: does not accept {d1.name} input for x1")
+    d = _dtypes.to_float(d1, be.default_float)
+    if d is not d1:
+        x1 = be.k.astype(x1, be.check_dtype(d, "ldexp"))
+    di = be.default_int
+    if type(x2) in PY_SCALARS:
+        if not isinstance(x2, int):
+            raise TypeError("xops.numpy.ldexp: the exponent x2 must be an integer")
+        x2 = call(be, "asarray", int(x2), be.check_dtype(di, "ldexp"), None, None)
+    elif be.dtype_of(x2).kind not in "biu":
+        raise TypeError(f"xops.numpy.ldexp: the exponent x2 must be an integer array, got "
+                        f"{be.dtype_of(x2).name}")
+    elif be.dtype_of(x2) is not di:
+        x2 = be.k.astype(x2, be.check_dtype(di, "ldexp"))
+    return call(be, "ldexp", x1, x2)
+
+
+@declare("elementwise", composite=True)
+def float_power(x1: Array, x2: Array, /) -> Array:
+    """``x1 ** x2`` computed in float64 (complex128 for complex input), as NumPy. On jax without
+    x64 mode, which has no 64-bit types, in float32 (complex64): the backend's widest.
+
+    Args:
+        x1, x2: arrays or Python scalars of one backend.
+
+    Returns:
+        An array of the inputs' backend, float64/complex128 (jax x32: float32/complex64).
+    """
+    be = resolve("float_power", x1, x2)
+    (a, b), d = promote_args("float_power", be, (x1, x2), kinds="biufc")
+    if d.kind == "c":
+        want = _dtypes.complex128 if not be.k.unsupported_dtype(_dtypes.complex128) \
+            else _dtypes.complex64
+    else:
+        want = _dtypes.float64 if not be.k.unsupported_dtype(_dtypes.float64) \
+            else be.default_float
+    native = be.check_dtype(want, "float_power")
+    a = a if be.dtype_of(a) is want else be.k.astype(a, native)
+    b = b if be.dtype_of(b) is want else be.k.astype(b, native)
+    return ew.power(a, b)
+
+
+@declare("elementwise", composite=True)
+def angle(z: Array, /, deg: bool = False) -> Array:
+    """Counterclockwise angle from the positive real axis, ``arctan2(imag(z), real(z))``; real
+    input gives 0 or pi (pi for negative numbers and -0.0), NaN for NaN.
+
+    Args:
+        z: array (any numeric dtype). deg: return degrees instead of radians.
+
+    Returns:
+        A real float array of ``z``'s backend (integers give the default float).
+    """
+    be = resolve("angle", z)
+    if type(z) in PY_SCALARS:
+        z = call(be, "asarray", z, None, None, None)
+    d = be.dtype_of(z)
+    if d.kind == "b":
+        z = be.k.astype(z, be.check_dtype(be.default_float, "angle"))
+    out = ew.arctan2(ew.imag(z), ew.real(z))
+    return ew.multiply(out, 57.29577951308232) if deg else out
 
 # --- dtype functions ----------------------------------------------------------------------------
 
