@@ -218,3 +218,13 @@ def test_jax_without_x64_refuses_64_bit_requests():
     assert xops.dtype(xnp.sum(jnp.ones(3, jnp.int8))) is xnp.int32
     assert xops.dtype(xnp.divide(jnp.ones(3, jnp.int32), 2)) is xnp.float32
     assert xops.dtype(xnp.arange(3, like=x)) is xnp.int32
+
+
+def test_result_type_and_can_cast_take_numpy_dtype_objects():
+    # a NumPy dtype object has .shape and .dtype attributes; it must not be taken for an array
+    import numpy as np
+
+    from xops import numpy as xnp
+    assert xnp.result_type(np.dtype("int8"), np.dtype("float16")) is xnp.float16
+    assert xnp.result_type(np.dtype("int8"), np.ones(2, np.int16)) is xnp.int16
+    assert xnp.can_cast(np.dtype("int8"), np.dtype("int16"))

@@ -634,14 +634,9 @@ _NARROW_UINT = (tf.uint8, tf.uint16, tf.uint32)
 
 
 def _acc(x):
-    """NumPy's accumulator for sums and products: narrow integers (and bool) widen to
-    int64/uint64. Dispatch casts first, so this only matters for direct kernel calls."""
-    dt = x.dtype
-    if dt in _NARROW_INT:
-        return tf.cast(x, tf.int64)
-    if dt in _NARROW_UINT:
-        return tf.cast(x, tf.uint64)
-    return x
+    """Dispatch has already cast to the accumulation dtype (NumPy's, or an explicit narrow
+    ``dtype=``, which must be kept); only bool, which tf cannot sum, becomes int64."""
+    return tf.cast(x, tf.int64) if x.dtype == tf.bool else x
 
 
 # Whole-array sums of float/complex input, called directly by the sum(x) fast path (tf's
@@ -1283,3 +1278,21 @@ from .fft.tensorflow import *  # noqa: E402,F401,F403
 from .arrayapi.tensorflow import *  # noqa: E402,F401,F403
 from .stats.tensorflow import *  # noqa: E402,F401,F403
 from .extras.tensorflow import *  # noqa: E402,F401,F403
+
+
+def _autograph_skips_xops() -> None:
+    """tf.function's autograph rewrites Python control flow of every function it meets, xops'
+    own included; xops code is already graph-safe, and rewriting it failed intermittently
+    ("tf__sort() takes 3 positional arguments but 4 were given"). Add xops to autograph's
+    do-not-convert list, next to numpy and tensorflow themselves (its config has no public
+    API; if it moves, autograph simply keeps converting)."""
+    try:
+        from tensorflow.python.autograph.core import config as ag_config
+    except ImportError:  # pragma: no cover - private module moved
+        return
+    rule = ag_config.DoNotConvert("xops")
+    if not builtins.any(str(r) == str(rule) for r in ag_config.CONVERSION_RULES):
+        ag_config.CONVERSION_RULES = (rule, *ag_config.CONVERSION_RULES)
+
+
+_autograph_skips_xops()

@@ -9,7 +9,7 @@ from .. import _dtypes
 from .._dispatch import (PY_SCALARS, TYPE_CACHE, annotate, call, dtype_arg, normalize_axis,
                          opname_of, promote_args, resolve)
 from .._dtypes import bool_
-from ..backends import _compiling
+from ..backends import _compiling, backend_of
 from . import elementwise as ew
 from ._registry import declare
 
@@ -502,9 +502,9 @@ def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) ->
 def _dt(name: str, v: Any) -> Any:
     if isinstance(v, _dtypes.DType):
         return v
-    be = None if type(v) in PY_SCALARS else resolve(name, v) if hasattr(v, "dtype") and not \
-        isinstance(v, type) else None
-    if be is not None and hasattr(v, "shape"):
+    # an array (a NumPy dtype object also has .shape and .dtype: ask the backend registry)
+    be = None if type(v) in PY_SCALARS else backend_of(v)
+    if be is not None:
         return be.dtype_of(v)
     return dtype_arg(name, v)
 
@@ -524,7 +524,7 @@ def result_type(*arrays_and_dtypes: Any) -> Any:
     xops.float16
     """
     be = resolve("result_type", *[a for a in arrays_and_dtypes
-                                  if hasattr(a, "shape") and not isinstance(a, type)])
+                                  if type(a) not in PY_SCALARS and backend_of(a) is not None])
     dts = [_dt("result_type", a) for a in arrays_and_dtypes if type(a) not in PY_SCALARS]
     if not dts:
         if not arrays_and_dtypes:
