@@ -1,5 +1,35 @@
 """torch kernels for the statistics in xops/numpy_api/stats.py. Every kernel name is listed in ``__all__``
-(the table imports exactly those)."""
+(the table imports exactly those). Signatures: see stats/numpy.py."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import torch
+
+__all__: list[str] = ["stats_searchsorted", "stats_bincount"]
+
+# torch.searchsorted has no kernels for bool and the wide unsigned types: search in int64
+# (order-preserving for every value these hold except uint64 above 2**63, which xops' torch
+# backend does not do arithmetic on).
+_WIDEN = (torch.bool, torch.uint16, torch.uint32, torch.uint64)
+
+
+def stats_searchsorted(a, v, right, idx):
+    if a.dtype in _WIDEN:
+        a, v = a.to(torch.int64), v.to(torch.int64)
+    shape = v.shape
+    out = torch.searchsorted(a.contiguous(), v.reshape(-1).contiguous(), right=bool(right))
+    return out.reshape(shape).to(idx)
+
+
+def stats_bincount(x, weights, length):
+    # index_add (out of place) instead of torch.bincount: static output length (works under
+    # torch.compile), differentiable in the weights.
+    if length == 0:  # index_add cannot address an empty target, even with nothing to add
+        dt = x.dtype if weights is None else weights.dtype
+        return torch.zeros((0,), dtype=dt, device=x.device)
+    keep = (x >= 0) & (x < length)
+    i = torch.where(keep, x, 0).to(torch.int64)
+    if weights is None:
+        src = keep.to(x.dtype)
+    else:
+        src = torch.where(keep, weights, torch.zeros((), dtype=weights.dtype, device=x.device))
+    return torch.zeros((length,), dtype=src.dtype, device=x.device).index_add(0, i, src)
