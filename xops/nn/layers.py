@@ -1,0 +1,668 @@
+"""``xops.nn`` layers: small immutable configs (frozen dataclasses) with pure ``init``/``apply``
+written once with ``xops`` ops, so they run on numpy, jax, torch and tensorflow.
+
+Convention (every layer):
+
+- ``params = layer.init(key, x_or_shape)``: a dict-of-dicts tree (string keys) of native arrays
+  of the key's backend; the same key gives the same numbers on every backend.
+- ``y = layer.apply(params, x, *, key=None, training=False)``: ``key`` feeds dropout when
+  ``training``.
+- Layers with state (``BatchNorm``, and containers holding one; ``layer.has_state``) use
+  ``params, state = layer.init_with_state(key, x)`` and
+  ``y, state = layer.apply_with_state(params, state, x, *, key=None, training=False)``;
+  ``init``/``apply`` refuse them. Every layer has both pairs (a stateless layer's state is
+  ``{}``), so containers thread state uniformly.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+from .. import numpy as xnp
+from .. import random as xr
+from .._dtypes import float32, int32
+from ..backends import backend_of
+from .._dtypes import uint32
+from . import functional as F
+from . import initializers as init_lib
+
+Array = Any
+Params = Any
+
+__all__ = ["Layer", "Dense", "Embedding", "LayerNorm", "RMSNorm", "BatchNorm", "GroupNorm",
+           "Dropout", "MultiHeadAttention", "TransformerBlock", "Sequential", "MLP", "Lambda",
+           "Conv", "Conv1D", "Conv2D", "Conv3D", "ConvTranspose", "ConvTranspose1D",
+           "ConvTranspose2D", "ConvTranspose3D"]
+
+_LECUN_NORMAL = init_lib.lecun_normal()
+_EMBED_INIT = init_lib.variance_scaling(1.0, "fan_in", "normal", out_axis=0)
+
+
+def _activation(name: str, act: Any) -> Callable:
+    if callable(act):
+        return act
+    fn = getattr(F, act, None) if isinstance(act, str) else None
+    if fn is None:
+        raise ValueError(f"xops.nn.{name}: activation must be a callable or the name of an "
+                         f"xops.nn.functional activation, got {act!r}")
+    return fn
+
+
+def _subkeys(key: Array | None, n: int) -> list[Array | None]:
+    """``n`` independent keys from ``key`` (``fold_in(key, i)``), or ``None``s."""
+    if key is None:
+        return [None] * n
+    return [xr.fold_in(key, i) for i in range(n)]
+
+
+def _split(key: Array, n: int) -> list[Array]:
+    ks = xr.split(key, n)
+    return [ks[i] for i in range(n)]
+
+
+@dataclasses.dataclass(frozen=True)
+class Layer:
+    """Base class: subclasses implement ``_init(key, x) -> (params, state)`` and
+    ``_apply(params, state, x, key, training, **kwargs) -> (y, state)``."""
+
+    #: dtype of the example made from a shape in ``init`` (Embedding: int32)
+    input_dtype = float32
+
+    @property
+    def has_state(self) -> bool:
+        """Whether the layer carries state (BatchNorm's running statistics)."""
+        return False
+
+    def _example(self, key: Array, x: Any) -> Array:
+        name = type(self).__name__
+        kbe = backend_of(key)
+        if kbe is None or tuple(key.shape) != (2,) or kbe.dtype_of(key) is not uint32:
+            raise TypeError(f"xops.nn.{name}.init: key must be one xops.random key (a uint32 "
+                            f"array of shape (2,)), got {type(key).__name__}"
+                            f"{'' if kbe is None else ' ' + kbe.dtype_of(key).name}"
+                            f"{tuple(getattr(key, 'shape', ()))}")
+        xbe = backend_of(x)
+        if xbe is None:
+            if isinstance(x, int):
+                x = (x,)
+            if not isinstance(x, (tuple, list)):
+                raise TypeError(f"xops.nn.{name}.init: expected an input shape (tuple of ints) "
+                                f"or an example array, got {type(x).__name__}")
+            return xnp.zeros(tuple(int(s) for s in x), dtype=self.input_dtype, like=key)
+        if xbe is not kbe:
+            raise TypeError(f"xops.nn.{name}.init: the key is a {kbe.name} array but the example "
+                            f"input is {xbe.name}; use one backend")
+        return x
+
+    def init_with_state(self, key: Array, x: Any) -> tuple[Params, Params]:
+        """Parameters and state from a key and an input shape or example array.
+
+        Returns:
+            ``(params, state)``: trees of arrays of the key's backend (state ``{}`` for a
+            stateless layer).
+        """
+        return self._init(key, self._example(key, x))
+
+    def init(self, key: Array, x: Any) -> Params:
+        """Parameters from a key and an input shape (tuple) or example array.
+
+        Returns:
+            A dict tree of arrays of the key's backend.
+
+        Raises:
+            TypeError: the layer has state (use ``init_with_state``).
+        """
+        if self.has_state:
+            raise TypeError(f"xops.nn.{type(self).__name__}.init: this layer has state (batch "
+                            "statistics); use init_with_state and apply_with_state")
+        return self.init_with_state(key, x)[0]
+
+    def apply_with_state(self, params: Params, state: Params, x: Array, *,
+                         key: Array | None = None, training: bool = False,
+                         **kwargs: Any) -> tuple[Array, Params]:
+        """The layer's output and its new state.
+
+        Returns:
+            ``(y, new_state)``; ``new_state`` is ``state`` unless training a stateful layer.
+        """
+        return self._apply(params, state, x, key=key, training=training, **kwargs)
+
+    def apply(self, params: Params, x: Array, *, key: Array | None = None,
+              training: bool = False, **kwargs: Any) -> Array:
+        """The layer's output (``key`` drives dropout when ``training``).
+
+        Returns:
+            An array of ``x``'s backend.
+
+        Raises:
+            TypeError: the layer has state (use ``apply_with_state``).
+        """
+        if self.has_state:
+            raise TypeError(f"xops.nn.{type(self).__name__}.apply: this layer has state (batch "
+                            "statistics); use apply_with_state(params, state, x, ...)")
+        return self._apply(params, {}, x, key=key, training=training, **kwargs)[0]
+
+    # subclasses
+    def _init(self, key: Array, x: Array) -> tuple[Params, Params]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _apply(self, params: Params, state: Params, x: Array, *, key: Array | None,
+               training: bool, **kwargs: Any) -> tuple[Array, Params]:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _no_kwargs(name: str, kwargs: dict) -> None:
+    if kwargs:
+        raise TypeError(f"xops.nn.{name}.apply: unexpected keyword arguments {sorted(kwargs)}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Lambda(Layer):
+    """A parameter-free function as a layer (``Sequential(Dense(8), F.relu, ...)`` wraps
+    callables in it)."""
+    fn: Callable
+
+    def _init(self, key: Array, x: Array) -> tuple[Params, Params]:
+        return {}, {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("Lambda", kwargs)
+        return self.fn(x), state
+
+
+@dataclasses.dataclass(frozen=True)
+class Dense(Layer):
+    """``y = x @ w + b`` over the last axis. Params: ``w`` (in, features), ``b`` (features,).
+    Defaults as flax: ``w`` LeCun normal (truncated), ``b`` zeros."""
+    features: int
+    use_bias: bool = True
+    kernel_init: Callable = _LECUN_NORMAL
+    bias_init: Callable = init_lib.zeros
+    param_dtype: Any = float32
+
+    def _init(self, key, x):
+        kw, kb = _split(key, 2)
+        p = {"w": self.kernel_init(kw, (int(x.shape[-1]), self.features), self.param_dtype)}
+        if self.use_bias:
+            p["b"] = self.bias_init(kb, (self.features,), self.param_dtype)
+        return p, {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("Dense", kwargs)
+        y = xnp.matmul(x, params["w"])
+        if "b" in params:
+            y = xnp.add(y, params["b"])
+        return y, state
+
+
+@dataclasses.dataclass(frozen=True)
+class Embedding(Layer):
+    """A lookup table: integer ids (any shape) -> vectors (..., features). Param ``embedding``
+    (num_embeddings, features), initialised as flax (normal with variance 1/features)."""
+    num_embeddings: int
+    features: int
+    embedding_init: Callable = _EMBED_INIT
+    param_dtype: Any = float32
+    input_dtype = int32
+
+    def _init(self, key, x):
+        return {"embedding": self.embedding_init(key, (self.num_embeddings, self.features),
+                                                 self.param_dtype)}, {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("Embedding", kwargs)
+        be = backend_of(x)
+        if be is None or be.dtype_of(x).kind not in "iu":
+            raise TypeError("xops.nn.Embedding.apply: ids must be an integer array")
+        return xnp.take(params["embedding"], x, axis=0), state
+
+
+def _feature_params(key, c, use_scale, use_bias, dtype):
+    p = {}
+    if use_scale:
+        p["scale"] = xnp.ones((c,), dtype=dtype, like=key)
+    if use_bias:
+        p["bias"] = xnp.zeros((c,), dtype=dtype, like=key)
+    return p
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerNorm(Layer):
+    """Layer normalisation over the last axis (``functional.layer_norm``). Params ``scale``
+    (ones) and ``bias`` (zeros) of shape (features,)."""
+    eps: float = 1e-5
+    use_scale: bool = True
+    use_bias: bool = True
+    param_dtype: Any = float32
+
+    def _init(self, key, x):
+        return _feature_params(key, int(x.shape[-1]), self.use_scale, self.use_bias,
+                               self.param_dtype), {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("LayerNorm", kwargs)
+        return F.layer_norm(x, params.get("scale"), params.get("bias"), axis=-1,
+                            eps=self.eps), state
+
+
+@dataclasses.dataclass(frozen=True)
+class RMSNorm(Layer):
+    """RMS normalisation over the last axis (``functional.rms_norm``, eps 1e-6 as flax).
+    Param ``scale`` (ones)."""
+    eps: float = 1e-6
+    use_scale: bool = True
+    param_dtype: Any = float32
+
+    def _init(self, key, x):
+        return _feature_params(key, int(x.shape[-1]), self.use_scale, False,
+                               self.param_dtype), {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("RMSNorm", kwargs)
+        return F.rms_norm(x, params.get("scale"), axis=-1, eps=self.eps), state
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupNorm(Layer):
+    """Group normalisation of channels-last input (``functional.group_norm``). Params
+    ``scale``/``bias`` (C,)."""
+    num_groups: int = 32
+    eps: float = 1e-5
+    use_scale: bool = True
+    use_bias: bool = True
+    param_dtype: Any = float32
+
+    def _init(self, key, x):
+        c = int(x.shape[-1])
+        if self.num_groups <= 0 or c % self.num_groups:
+            raise ValueError(f"xops.nn.GroupNorm.init: num_groups={self.num_groups} must divide "
+                             f"the {c} channels")
+        return _feature_params(key, c, self.use_scale, self.use_bias, self.param_dtype), {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("GroupNorm", kwargs)
+        return F.group_norm(x, self.num_groups, params.get("scale"), params.get("bias"),
+                            eps=self.eps), state
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchNorm(Layer):
+    """Batch normalisation over every axis but ``axis`` (channels-last by default).
+
+    Stateful: params ``scale``/``bias`` (C,), state ``mean`` (zeros) and ``var`` (ones).
+    ``training=True`` normalises with the batch statistics and returns the updated running
+    statistics (torch's convention: ``momentum=0.1`` weights the batch, unbiased variance);
+    ``training=False`` uses the running statistics and returns the state unchanged.
+    """
+    momentum: float = 0.1
+    eps: float = 1e-5
+    axis: int = -1
+    use_scale: bool = True
+    use_bias: bool = True
+    param_dtype: Any = float32
+
+    @property
+    def has_state(self) -> bool:
+        return True
+
+    def _init(self, key, x):
+        c = int(x.shape[self.axis])
+        state = {"mean": xnp.zeros((c,), dtype=self.param_dtype, like=key),
+                 "var": xnp.ones((c,), dtype=self.param_dtype, like=key)}
+        return _feature_params(key, c, self.use_scale, self.use_bias, self.param_dtype), state
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("BatchNorm", kwargs)
+        if training:
+            y, st = F.batch_norm_train(x, state["mean"], state["var"], params.get("scale"),
+                                       params.get("bias"), axis=self.axis,
+                                       momentum=self.momentum, eps=self.eps)
+            return y, {"mean": st.mean, "var": st.var}
+        y = F.batch_norm(x, state["mean"], state["var"], params.get("scale"),
+                         params.get("bias"), axis=self.axis, eps=self.eps)
+        return y, state
+
+
+@dataclasses.dataclass(frozen=True)
+class Dropout(Layer):
+    """Inverted dropout (``functional.dropout``): active only with ``training=True``, which
+    needs a ``key``; the mask is the same on every backend for the same key."""
+    rate: float = 0.5
+
+    def _init(self, key, x):
+        return {}, {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("Dropout", kwargs)
+        return F.dropout(x, self.rate, key=key, training=training), state
+
+
+@dataclasses.dataclass(frozen=True)
+class MultiHeadAttention(Layer):
+    """Multi-head attention on (batch, seq, features) inputs: Dense projections ``query``,
+    ``key``, ``value`` to ``num_heads * head_dim`` and ``out`` back to ``out_features``
+    (default: the input features), with ``functional.scaled_dot_product_attention``.
+
+    ``apply(params, x, *, context=None, mask=None)``: self-attention, or cross-attention to
+    ``context`` (batch, seq_kv, features_kv); ``mask`` is bool (True keeps), broadcastable to
+    (batch, heads, seq, seq_kv); ``causal=True`` adds the causal mask.
+    """
+    num_heads: int
+    head_dim: int | None = None
+    out_features: int | None = None
+    use_bias: bool = True
+    causal: bool = False
+    kernel_init: Callable = _LECUN_NORMAL
+    param_dtype: Any = float32
+
+    def _dims(self, d: int) -> int:
+        if self.head_dim is not None:
+            return self.head_dim
+        if d % self.num_heads:
+            raise ValueError(f"xops.nn.MultiHeadAttention: features ({d}) must be divisible by "
+                             f"num_heads ({self.num_heads}), or pass head_dim")
+        return d // self.num_heads
+
+    def _dense(self, n: int) -> Dense:
+        return Dense(n, self.use_bias, self.kernel_init, param_dtype=self.param_dtype)
+
+    def _init(self, key, x):
+        if x.ndim != 3:
+            raise ValueError("xops.nn.MultiHeadAttention: input must be (batch, seq, features), "
+                             f"got shape {tuple(x.shape)}")
+        d = int(x.shape[-1])
+        inner = self.num_heads * self._dims(d)
+        ks = _split(key, 4)
+        p = {}
+        for k, name in zip(ks[:3], ("query", "key", "value")):
+            p[name] = self._dense(inner).init(k, (1, d))
+        p["out"] = self._dense(self.out_features or d).init(ks[3], (1, inner))
+        return p, {}
+
+    def _apply(self, params, state, x, *, key, training, context=None, mask=None, **kwargs):
+        _no_kwargs("MultiHeadAttention", kwargs)
+        if x.ndim != 3:
+            raise ValueError("xops.nn.MultiHeadAttention: input must be (batch, seq, features), "
+                             f"got shape {tuple(x.shape)}")
+        kv = x if context is None else context
+        inner = int(params["query"]["w"].shape[-1])
+        h = inner // self.num_heads
+        t, s = int(x.shape[1]), int(kv.shape[1])
+
+        def proj(name, a, n):
+            y = Dense(inner).apply(params[name], a)
+            return xnp.reshape(y, (-1, n, self.num_heads, h))
+
+        q = proj("query", x, t)
+        k = proj("key", kv, s)
+        v = proj("value", kv, s)
+        o = F.scaled_dot_product_attention(q, k, v, mask=mask, is_causal=self.causal)
+        o = xnp.reshape(o, (-1, t, inner))
+        return Dense(1).apply(params["out"], o), state
+
+
+@dataclasses.dataclass(frozen=True)
+class MLP(Layer):
+    """Dense layers of ``features`` sizes with ``activation`` between them (and after the last
+    with ``activate_final``), optional dropout after each activation. Params ``"0"``, ``"1"``,
+    ... (one Dense each)."""
+    features: tuple
+    activation: Any = "relu"
+    use_bias: bool = True
+    activate_final: bool = False
+    dropout_rate: float = 0.0
+    kernel_init: Callable = _LECUN_NORMAL
+    param_dtype: Any = float32
+
+    def _layers(self) -> list[Dense]:
+        return [Dense(int(f), self.use_bias, self.kernel_init, param_dtype=self.param_dtype)
+                for f in self.features]
+
+    def _init(self, key, x):
+        p = {}
+        d = int(x.shape[-1])
+        for i, (layer, k) in enumerate(zip(self._layers(), _split(key, len(self.features)))):
+            p[str(i)] = layer.init(k, (1, d))
+            d = layer.features
+        return p, {}
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("MLP", kwargs)
+        act = _activation("MLP", self.activation)
+        layers = self._layers()
+        keys = _subkeys(key, len(layers))
+        for i, layer in enumerate(layers):
+            x = layer.apply(params[str(i)], x)
+            if i < len(layers) - 1 or self.activate_final:
+                x = act(x)
+                x = F.dropout(x, self.dropout_rate, key=keys[i], training=training)
+        return x, state
+
+
+@dataclasses.dataclass(frozen=True)
+class TransformerBlock(Layer):
+    """A pre-norm transformer block on (batch, seq, features):
+    ``x + Dropout(MHA(LayerNorm(x)))`` then ``x + Dropout(MLP(LayerNorm(x)))`` with an MLP of
+    hidden size ``mlp_dim`` (``activation``, gelu by default). Params ``ln1``, ``attn``, ``ln2``,
+    ``mlp``. ``apply(..., mask=None)`` passes a bool attention mask; ``causal`` masks the
+    future."""
+    num_heads: int
+    mlp_dim: int
+    causal: bool = False
+    dropout_rate: float = 0.0
+    activation: Any = "gelu"
+    eps: float = 1e-5
+    param_dtype: Any = float32
+
+    def _parts(self, d: int) -> tuple[LayerNorm, MultiHeadAttention, LayerNorm, MLP]:
+        ln = LayerNorm(self.eps, param_dtype=self.param_dtype)
+        attn = MultiHeadAttention(self.num_heads, causal=self.causal,
+                                  param_dtype=self.param_dtype)
+        mlp = MLP((self.mlp_dim, d), self.activation, param_dtype=self.param_dtype)
+        return ln, attn, ln, mlp
+
+    def _init(self, key, x):
+        if x.ndim != 3:
+            raise ValueError("xops.nn.TransformerBlock: input must be (batch, seq, features), "
+                             f"got shape {tuple(x.shape)}")
+        d = int(x.shape[-1])
+        ln1, attn, ln2, mlp = self._parts(d)
+        ks = _split(key, 4)
+        return {"ln1": ln1.init(ks[0], (d,)), "attn": attn.init(ks[1], (1, 1, d)),
+                "ln2": ln2.init(ks[2], (d,)), "mlp": mlp.init(ks[3], (d,))}, {}
+
+    def _apply(self, params, state, x, *, key, training, mask=None, **kwargs):
+        _no_kwargs("TransformerBlock", kwargs)
+        d = int(x.shape[-1])
+        ln1, attn, ln2, mlp = self._parts(d)
+        k1, k2, k3 = _subkeys(key, 3)
+        h = attn.apply(params["attn"], ln1.apply(params["ln1"], x), mask=mask)
+        x = xnp.add(x, F.dropout(h, self.dropout_rate, key=k1, training=training))
+        h = mlp.apply(params["mlp"], ln2.apply(params["ln2"], x), key=k3, training=training)
+        x = xnp.add(x, F.dropout(h, self.dropout_rate, key=k2, training=training))
+        return x, state
+
+
+class Sequential(Layer):
+    """Layers applied in order: ``Sequential(Dense(32), F.relu, Dense(1))`` (callables become
+    ``Lambda`` layers). Params and state are dicts keyed ``"0"``, ``"1"``, ... (one entry per
+    layer, ``{}`` for parameter-free ones). ``init`` runs the layers on a zero example to find
+    each layer's input shape. Each layer gets its own dropout key ``fold_in(key, index)``."""
+
+    layers: tuple
+
+    def __init__(self, *layers: Any) -> None:
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        norm = tuple(l if isinstance(l, Layer) else Lambda(l) if callable(l) else None
+                     for l in layers)
+        for l, orig in zip(norm, layers):
+            if l is None:
+                raise TypeError("xops.nn.Sequential: members must be layers or callables, got "
+                                f"{type(orig).__name__}")
+        object.__setattr__(self, "layers", norm)
+
+    def __repr__(self) -> str:
+        return f"Sequential({', '.join(map(repr, self.layers))})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequential) and self.layers == other.layers
+
+    def __hash__(self) -> int:
+        return hash(("Sequential", self.layers))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    @property
+    def input_dtype(self):  # type: ignore[override]
+        return self.layers[0].input_dtype if self.layers else float32
+
+    @property
+    def has_state(self) -> bool:
+        return any(l.has_state for l in self.layers)
+
+    def _init(self, key, x):
+        params, state = {}, {}
+        ks = _split(key, max(len(self.layers), 1))
+        for i, layer in enumerate(self.layers):
+            p, s = layer.init_with_state(ks[i], x)
+            params[str(i)], state[str(i)] = p, s
+            if i < len(self.layers) - 1:
+                x, _ = layer.apply_with_state(p, s, x, training=False)
+        return params, state
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        _no_kwargs("Sequential", kwargs)
+        new = {}
+        keys = _subkeys(key, len(self.layers))
+        for i, layer in enumerate(self.layers):
+            x, new[str(i)] = layer.apply_with_state(params[str(i)], state.get(str(i), {}), x,
+                                                    key=keys[i], training=training)
+        return x, new if state or self.has_state else state
+
+
+# --------------------------------------------------------------------------------------------
+# convolutions: xops.nn.functional.conv / conv_transpose (looked up at call time)
+# --------------------------------------------------------------------------------------------
+def _tuple(name: str, v: Any, n: int) -> tuple[int, ...]:
+    if isinstance(v, int):
+        return (v,) * n
+    t = tuple(int(e) for e in v)
+    if len(t) != n:
+        raise ValueError(f"xops.nn.{name}: expected {n} values, got {t}")
+    return t
+
+
+def _functional(name: str, fn: str) -> Callable:
+    f = getattr(F, fn, None)
+    if f is None:
+        raise NotImplementedError(f"xops.nn.{name}: xops.nn.functional.{fn} is not available "
+                                  "in this build")
+    return f
+
+
+@dataclasses.dataclass(frozen=True)
+class Conv(Layer):
+    """N-d convolution of channels-last input (batch, *spatial, in_features) with kernel ``w``
+    (*kernel_size, in_features // groups, features) and bias ``b`` (features,), via
+    ``xops.nn.functional.conv``. ``padding``: ``'SAME'`` (default, as flax), ``'VALID'``, an
+    int, or one int / ``(low, high)`` pair per spatial axis. Kernel init LeCun normal
+    (fan_in = prod(kernel_size) * in_features / groups), bias zeros."""
+    features: int
+    kernel_size: Any
+    strides: Any = 1
+    padding: Any = "SAME"
+    dilation: Any = 1
+    groups: int = 1
+    use_bias: bool = True
+    kernel_init: Callable = _LECUN_NORMAL
+    bias_init: Callable = init_lib.zeros
+    param_dtype: Any = float32
+    ndim: int | None = None
+
+    def _n(self) -> int:
+        if self.ndim is not None:
+            return self.ndim
+        return 1 if isinstance(self.kernel_size, int) else len(tuple(self.kernel_size))
+
+    def _kernel_shape(self, ks: tuple, cin: int) -> tuple:
+        return ks + (cin // self.groups, self.features)
+
+    def _init(self, key, x):
+        n = self._n()
+        name = type(self).__name__
+        if x.ndim != n + 2:
+            raise ValueError(f"xops.nn.{name}: input must be (batch, *{n} spatial, channels), "
+                             f"got shape {tuple(x.shape)}")
+        cin = int(x.shape[-1])
+        if cin % self.groups or self.features % self.groups:
+            raise ValueError(f"xops.nn.{name}: groups={self.groups} must divide the input "
+                             f"({cin}) and output ({self.features}) channels")
+        ks = _tuple(name, self.kernel_size, n)
+        kw, kb = _split(key, 2)
+        p = {"w": self.kernel_init(kw, self._kernel_shape(ks, cin), self.param_dtype)}
+        if self.use_bias:
+            p["b"] = self.bias_init(kb, (self.features,), self.param_dtype)
+        return p, {}
+
+    def _padding(self) -> Any:
+        if isinstance(self.padding, (str, int)):
+            return self.padding
+        return tuple(p if isinstance(p, int) else (int(p[0]), int(p[1])) for p in self.padding)
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        name = type(self).__name__
+        _no_kwargs(name, kwargs)
+        n = self._n()
+        y = _functional(name, "conv")(x, params["w"], strides=_tuple(name, self.strides, n),
+                                      padding=self._padding(),
+                                      dilation=_tuple(name, self.dilation, n),
+                                      groups=self.groups, bias=params.get("b"))
+        return y, state
+
+
+def _fixed_conv(n: int, base: type, doc: str) -> type:
+    cls = dataclasses.make_dataclass(
+        f"{base.__name__}{n}D", [("ndim", "int | None", dataclasses.field(default=n))],
+        bases=(base,), frozen=True)
+    cls.__doc__ = doc
+    cls.__module__ = __name__
+    return cls
+
+
+_CONVT_INIT = init_lib.variance_scaling(1.0, "fan_in", "truncated_normal", in_axis=-1,
+                                        out_axis=-2)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvTranspose(Conv):
+    """N-d transposed convolution (the adjoint of ``Conv``) of channels-last input via
+    ``xops.nn.functional.conv_transpose``. Kernel ``w`` has that function's (tf's) layout
+    (*kernel_size, features // groups, in_features), LeCun normal over fan_in =
+    prod(kernel_size) * in_features; ``output_padding`` as the function's. With ``'SAME'``
+    the output size is ``input * strides``."""
+    kernel_init: Callable = _CONVT_INIT
+    output_padding: Any = None
+
+    def _kernel_shape(self, ks: tuple, cin: int) -> tuple:
+        return ks + (self.features // self.groups, cin)
+
+    def _apply(self, params, state, x, *, key, training, **kwargs):
+        name = type(self).__name__
+        _no_kwargs(name, kwargs)
+        n = self._n()
+        y = _functional(name, "conv_transpose")(
+            x, params["w"], strides=_tuple(name, self.strides, n), padding=self._padding(),
+            output_padding=self.output_padding, dilation=_tuple(name, self.dilation, n),
+            groups=self.groups, bias=params.get("b"))
+        return y, state
+
+
+Conv1D = _fixed_conv(1, Conv, "1-d convolution: ``Conv`` with one spatial axis (batch, length, "
+                             "channels).")
+Conv2D = _fixed_conv(2, Conv, "2-d convolution: ``Conv`` on (batch, height, width, channels).")
+Conv3D = _fixed_conv(3, Conv, "3-d convolution: ``Conv`` on (batch, d, h, w, channels).")
+ConvTranspose1D = _fixed_conv(1, ConvTranspose, "1-d transposed convolution.")
+ConvTranspose2D = _fixed_conv(2, ConvTranspose, "2-d transposed convolution.")
+ConvTranspose3D = _fixed_conv(3, ConvTranspose, "3-d transposed convolution.")
