@@ -4,6 +4,13 @@ Every public op goes through here. Elementwise ops and reductions get generated 
 fast path (same array type, same dtype, nothing to cast: one dict lookup, then the native call);
 everything else falls to the slow path, which resolves the backend from the arguments, applies the
 xops promotion rules, casts, and caches the fast path for next time.
+
+Under torch.compile the wrappers take a third, traced path instead (``IS_DYNAMO()`` is folded to
+True by dynamo): the mutable caches above are never read while tracing, since dynamo would guard
+their contents. The traced path asks a ``trace_constant`` function for a plan keyed by the
+argument types and native dtypes (run for real at trace time; dynamo installs no guards on it or
+on its result) and calls the plan, which holds only the kernel and the casts to apply. A compiled
+function then carries about the guards of the same code written with torch directly.
 """
 from __future__ import annotations
 
@@ -12,8 +19,13 @@ from typing import Any, Callable, Sequence
 
 from . import _dtypes
 from ._dtypes import PROMOTION_TABLE, REAL_OF, DType, bool_
+from . import backends as _backends
 from .backends import TYPE_CACHE, Backend, backend_of, current_default_backend, get_backend
-from .backends import _compiling
+from .backends import _LOADED, _compiling, backend_of_type, deref, ref, trace_constant
+
+# See backends.IS_DYNAMO: replaced by torch's probe once torch is imported (a global here, so the
+# wrappers read it with one LOAD_GLOBAL).
+IS_DYNAMO = _backends.IS_DYNAMO
 
 PY_SCALARS = (bool, int, float, complex)
 
@@ -36,6 +48,9 @@ def resolve(name: str, *args: Any, like: Any = None) -> Backend:
     Mixing two backends is a TypeError naming the op and both backends; no array at all gives
     ``like``'s backend or the default backend.
     """
+    if IS_DYNAMO():
+        return _LOADED[_resolve_types(name, tuple([type(a) for a in args]),
+                                      None if like is None else type(like))]
     found: Backend | None = None
     for a in args:
         if a is None or type(a) in PY_SCALARS:
@@ -62,16 +77,55 @@ def resolve(name: str, *args: Any, like: Any = None) -> Backend:
     return found
 
 
+@trace_constant
+def _resolve_types(name: str, types: tuple, like: type | None) -> str:
+    """The name of resolve()'s backend, from the argument types alone (traced paths)."""
+    return _resolve_backend(name, types, like).name
+
+
+def _resolve_backend(name: str, types: tuple, like: type | None) -> Backend:
+    found: Backend | None = None
+    for t in types:
+        if t in PY_SCALARS or t is type(None):
+            continue
+        be = backend_of_type(t)
+        if be is None:
+            raise TypeError(f"{opname_of(name)}: unsupported argument type {t.__module__}."
+                            f"{t.__qualname__}; pass an array of numpy, jax, torch or "
+                            "tensorflow, or a Python scalar")
+        if found is None:
+            found = be
+        elif be is not found:
+            raise TypeError(f"{opname_of(name)}: arguments mix the {found.name} and {be.name} "
+                            "backends; convert explicitly with xops.convert(x, "
+                            f"{found.name!r}) - xops never converts between backends implicitly")
+    if found is None:
+        if like is not None:
+            found = backend_of_type(like)
+            if found is None:
+                raise TypeError(f"{opname_of(name)}: like= must be an array of a supported "
+                                f"backend, got {like.__name__}")
+        else:
+            found = current_default_backend()
+    return found
+
+
 def backend_arg(name: str, backend: Any) -> Backend:
     return backend if isinstance(backend, Backend) else get_backend(backend)
 
 
 def check_int_scalar(name: str, v: int, d: DType) -> None:
     if d.kind in "iu" and not isinstance(v, bool):
-        info = _dtypes.iinfo(d)
-        if v < info.min or v > info.max:
+        lo, hi = _int_range(d.name)
+        if v < lo or v > hi:
             raise OverflowError(f"{opname_of(name)}: Python int {v} is out of range for "
                                 f"{d.name} (NumPy 2 semantics: no silent wrap)")
+
+
+@trace_constant
+def _int_range(dtype_name: str) -> tuple[int, int]:
+    info = _dtypes.iinfo(dtype_name)
+    return info.min, info.max
 
 
 def to_array(be: Backend, name: str, v: Any, d: DType, like: Any = None) -> Any:
@@ -105,6 +159,7 @@ class Elementwise:
         # keyed by type first so that under torch.compile the dict dynamo reads holds only
         # torch dtypes (it cannot hash NumPy dtypes while tracing).
         self.scalar_fast: dict[type, dict[tuple, Callable]] = {}
+        _ELEMENTWISE[name] = self
 
     def compute_dtype(self, d: DType, be: Backend) -> DType:
         if d.kind not in self.kinds:
@@ -145,6 +200,9 @@ class Elementwise:
                 pass
         return table
 
+
+# name -> declaration, for the traced plans (which get the op's name, a constant string).
+_ELEMENTWISE: dict[str, Elementwise] = {}
 
 _KIND_NAMES = {"b": "bool", "i": "signed int", "u": "unsigned int", "f": "float", "c": "complex"}
 
@@ -238,12 +296,134 @@ def _scalar_only_dtype(args: Sequence[Any], be: Backend) -> DType:
     return be.default_int
 
 
+_SCALAR_PROTO = {bool: False, int: 0, float: 0.0, complex: 0j}
+_PLANS: dict[tuple, tuple] = {}
+@trace_constant
+def elementwise_plan(name: str, sig: tuple) -> tuple:
+    """The traced path's plan for an elementwise op whose arguments have ``sig`` (per argument
+    ``(type(a), getattr(a, "dtype", None))``): ``(kernel, conversions)``, each conversion None
+    (pass as is), ``(cast, native dtype)`` or ``(scalar, native dtype, lo, hi, like position)``,
+    with callables and dtypes as backends.REFS names. Same dtype rules and errors as the eager paths (raised at
+    trace time)."""
+    key = (name, sig)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _build_plan(_ELEMENTWISE[name], sig)
+    return plan
+
+
+def _build_plan(op: Elementwise, sig: tuple) -> tuple:
+    name = op.name
+    be = _resolve_backend(name, tuple(t for t, _ in sig), None)
+    dts: list[DType | None] = []
+    for t, nd in sig:
+        if t in _SCALAR_PROTO:
+            dts.append(None)
+        else:
+            c = be.canon.get(nd)
+            dts.append(c if c is not None else _dtypes.canonical(nd))
+    arr_dts = [d for d in dts if d is not None]
+    if arr_dts:
+        d = _dtypes.result_type_of(arr_dts)
+        for (t, _), ad in zip(sig, dts):
+            if ad is None:
+                d = _dtypes.weak_scalar_dtype(_SCALAR_PROTO[t], d, be.k.default_int(),
+                                              be.k.default_float())
+    else:
+        d = _scalar_only_dtype([_SCALAR_PROTO[t] for t, _ in sig], be)
+    compute = op.compute_dtype(d, be)
+    reason = be.k.unsupported_dtype(compute)
+    if reason:
+        raise TypeError(f"xops.numpy.{name}: the {be.name} backend cannot hold {compute.name}: "
+                        f"{reason}")
+    native = be.native[compute]
+    like_pos = next((i for i, ad in enumerate(dts) if ad is not None), -1)
+    convs: list[tuple | None] = []
+    for (t, _), ad in zip(sig, dts):
+        if ad is None:
+            ranged = t is int and compute.kind in "iu"
+            if like_pos >= 0 and compute in be.scalars_ok and not ranged:
+                convs.append(None)
+            else:
+                lo, hi = _int_range(compute.name) if ranged else (None, None)
+                convs.append((ref(be.k.scalar), ref(native), lo, hi, like_pos))
+        elif ad is not compute:
+            convs.append((ref(be.k.astype), ref(native)))
+        else:
+            convs.append(None)
+    return ref(op.kernel(be, compute)), tuple(convs)
+
+
+@trace_constant
+def promote_plan(name: str, backend: str, sig: tuple, kinds: str) -> tuple:
+    """promote_args' traced path: (native dtype, conversions) as in elementwise_plan, Python
+    scalars always made 0-d arrays like the first array argument (conversion like position 0 of
+    the tuple promote_args passes)."""
+    key = ("promote_args", name, backend, sig, kinds)
+    plan = _PLANS.get(key)
+    if plan is None:
+        be = _LOADED[backend]
+        dts = [None if t in _SCALAR_PROTO else be.canon.get(nd) or _dtypes.canonical(nd)
+               for t, nd in sig]
+        arr = [d for d in dts if d is not None]
+        if arr:
+            d = _dtypes.result_type_of(arr)
+            for (t, _), ad in zip(sig, dts):
+                if ad is None:
+                    d = _dtypes.weak_scalar_dtype(_SCALAR_PROTO[t], d, be.k.default_int(),
+                                                  be.k.default_float())
+        else:
+            d = _scalar_only_dtype([_SCALAR_PROTO[t] for t, _ in sig], be)
+        if d.kind not in kinds:
+            raise TypeError(f"{opname_of(name)}: does not accept {d.name} input "
+                            f"(accepted kinds: {_kind_names(kinds)})")
+        reason = be.k.unsupported_dtype(d)
+        if reason:
+            raise TypeError(f"xops.numpy.{name}: the {be.name} backend cannot hold {d.name}: "
+                            f"{reason}")
+        native = be.native[d]
+        convs: list[tuple | None] = []
+        for (t, _), ad in zip(sig, dts):
+            if ad is None:
+                lo, hi = _int_range(d.name) if t is int and d.kind in "iu" else (None, None)
+                convs.append((ref(be.k.scalar), ref(native), lo, hi, 0))
+            elif ad is not d:
+                convs.append((ref(be.k.astype), ref(native)))
+            else:
+                convs.append(None)
+        plan = _PLANS[key] = (ref(native), tuple(convs))
+    return plan
+
+
+def _convert(name: str, conv: tuple, a: Any, args: tuple) -> Any:
+    if len(conv) == 2:
+        return deref(conv[0])(a, deref(conv[1]))
+    fn, native, lo, hi, like_pos = conv
+    if lo is not None and a is not True and a is not False and (a < lo or a > hi):
+        raise OverflowError(f"{opname_of(name)}: Python int {a} is out of range (NumPy 2 "
+                            "semantics: no silent wrap)")
+    return deref(fn)(a, deref(native), None if like_pos < 0 else args[like_pos])
+
+
+def traced_elementwise(name: str, args: tuple) -> Any:
+    """The traced path of an elementwise op (see elementwise_plan)."""
+    k, convs = elementwise_plan(name, tuple([(type(a), getattr(a, "dtype", None)) for a in args]))
+    if len(args) == 1:
+        c = convs[0]
+        return deref(k)(args[0] if c is None else _convert(name, c, args[0], args))
+    c0, c1 = convs
+    return deref(k)(args[0] if c0 is None else _convert(name, c0, args[0], args),
+                   args[1] if c1 is None else _convert(name, c1, args[1], args))
+
+
 def make_unary(op: Elementwise) -> Callable[[Any], Any]:
     fget = op.fast.get
     slow = _elementwise_slow
     name = op.name
 
     def fn(x, /):
+        if IS_DYNAMO():
+            return traced_elementwise(name, (x,))
         ft = fget(type(x))
         if ft is not None:
             k = ft.get(x.dtype)
@@ -260,17 +440,18 @@ def make_unary(op: Elementwise) -> Callable[[Any], Any]:
 
 def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
     fget = op.fast.get
+    sget = op.scalar_fast.get
     slow = _elementwise_slow
     name = op.name
 
-    sget = op.scalar_fast.get
-
     def fn(x1, x2, /):
+        if IS_DYNAMO():
+            return traced_elementwise(name, (x1, x2))
         t = type(x1)
-        ft = fget(t)
-        if ft is not None:
-            t2 = type(x2)
-            if t2 is t:
+        t2 = type(x2)
+        if t2 is t:
+            ft = fget(t)
+            if ft is not None:
                 d = x1.dtype
                 if d is x2.dtype:
                     k = ft.get(d)
@@ -280,14 +461,14 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
                         except Exception as e:
                             annotate(e, name, TYPE_CACHE.get(t))
                             raise
-            elif t2 is float or t2 is int:
-                st = sget(t)
-                if st is not None:
-                    k = st.get((x1.dtype, t2, 1))
-                    if k is not None:
-                        return k(x1, x2)
+        elif t2 is float or t2 is int:
+            st = sget(t)
+            if st is not None:
+                k = st.get((x1.dtype, t2, 1))
+                if k is not None:
+                    return k(x1, x2)
         elif t is float or t is int:
-            st = sget(type(x2))
+            st = sget(t2)
             if st is not None:
                 k = st.get((x2.dtype, t, 0))
                 if k is not None:
@@ -352,6 +533,8 @@ def dtype_arg(name: str, dtype: Any) -> DType | None:
 
 def call(be: Backend, name: str, *args: Any, **kwargs: Any) -> Any:
     """Call backend kernel ``name`` (or raise a clear error), naming op and backend on failure."""
+    if IS_DYNAMO():  # by backends.REFS, so that dynamo never reaches the kernel module through be.k
+        return deref(_kernel_ref(be.name, name))(*args, **kwargs)
     k = getattr(be.k, name, None)
     if k is None:
         raise NotImplementedError(f"{opname_of(name)} is not available on the {be.name} backend")
@@ -362,9 +545,24 @@ def call(be: Backend, name: str, *args: Any, **kwargs: Any) -> Any:
         raise
 
 
+@trace_constant
+def _kernel_ref(backend: str, name: str) -> str:
+    k = getattr(_LOADED[backend].k, name, None)
+    if k is None:
+        raise NotImplementedError(f"{opname_of(name)} is not available on the {backend} backend")
+    return ref(k)
+
+
 def promote_args(name: str, be: Backend, args: Sequence[Any], kinds: str = "biufc",
                  like: Any = None) -> tuple[list[Any], DType]:
     """Cast arrays (and turn Python scalars into 0-d arrays) to their promoted dtype."""
+    if IS_DYNAMO():
+        native, convs = promote_plan(name, be.name, tuple([(type(a), getattr(a, "dtype", None))
+                                                          for a in args]), kinds)
+        if like is None:
+            like = next((a for a, c in zip(args, convs) if c is None or len(c) == 2), None)
+        return ([a if c is None else _convert(name, c, a, (like,)) for a, c in zip(args, convs)],
+                be.canon[deref(native)])
     dts = [None if type(a) in PY_SCALARS else be.dtype_of(a) for a in args]
     arr = [d for d in dts if d is not None]
     if arr:
@@ -385,7 +583,19 @@ def promote_args(name: str, be: Backend, args: Sequence[Any], kinds: str = "biuf
         if ad is None:
             out.append(to_array(be, name, a, d, like))
         elif ad is not d:
-            out.append(be.k.astype(a, native))
+            out.append(call(be, "astype", a, native))
         else:
             out.append(a)
     return out, d
+
+
+def is_tracing() -> bool:
+    """True while dynamo traces the caller (for ops outside this module: they must not read
+    their eager caches then; import this function, not IS_DYNAMO, whose value is replaced once
+    torch is imported). About 40 ns eagerly."""
+    return IS_DYNAMO()
+
+
+# torch may have been imported before xops: point the probe at it now.
+_backends._install_dynamo_probe()
+IS_DYNAMO = _backends.IS_DYNAMO

@@ -21,7 +21,7 @@ from .. import _dtypes
 from .._dtypes import DType
 
 __all__ = ["Backend", "BACKEND_NAMES", "backend_of", "get_backend", "default_backend",
-           "current_default_backend", "installed_backends"]
+           "current_default_backend", "installed_backends", "trace_constant", "REFS", "ref", "deref"]
 
 BACKEND_NAMES = ("numpy", "jax", "torch", "tensorflow")
 _FRAMEWORK_MODULE = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
@@ -63,14 +63,20 @@ class Backend:
 
     @property
     def default_float(self) -> DType:
+        if IS_DYNAMO():  # torch's default dtype is part of dynamo's global-state guard
+            return self.canon[deref(_traced_default(self.name, "float"))]
         return self.k.default_float()
 
     @property
     def default_int(self) -> DType:
+        if IS_DYNAMO():
+            return self.canon[deref(_traced_default(self.name, "int"))]
         return self.k.default_int()
 
     def check_dtype(self, d: DType, opname: str) -> Any:
         """The native dtype for ``d``, or a clear error when this backend cannot hold it."""
+        if IS_DYNAMO():
+            return _traced_native(self.name, d.name, opname)
         reason = self.k.unsupported_dtype(d)
         if reason:
             raise TypeError(f"xops.numpy.{opname}: the {self.name} backend cannot hold {d.name}: "
@@ -86,6 +92,97 @@ class Backend:
 
     def astype(self, x: Any, d: DType) -> Any:
         return self.k.astype(x, self.native[d])
+
+
+# --- torch.compile (dynamo) support ---------------------------------------------------------
+# Dynamo guards every mutable object it reads while tracing (dicts by their keys, with Python-level
+# aliasing checks when one object is reachable two ways), so dispatch code traced as is costs a
+# compiled function hundreds of guards. Under dynamo, xops instead takes "traced paths": it asks a
+# trace_constant function (run for real at trace time, its result a constant without guards) for
+# the backend / kernel plan of the argument types and dtypes, and calls only what that returns.
+def _never() -> bool:
+    return False
+
+
+# The probe for "dynamo is tracing this code": a function returning False, replaced by
+# torch.compiler.is_dynamo_compiling (also False when called, but constant-folded to True by dynamo
+# with one guard) once torch is imported. Read it as a module global and call it: ~20 ns eagerly.
+IS_DYNAMO: Callable[[], bool] = _never
+
+
+def _install_dynamo_probe() -> None:
+    """Point IS_DYNAMO (here and in xops._dispatch) at torch's probe once torch is imported."""
+    global IS_DYNAMO
+    if IS_DYNAMO is not _never:
+        return
+    torch = sys.modules.get("torch")
+    compiler = getattr(torch, "compiler", None)
+    probe = getattr(compiler, "is_dynamo_compiling", None) or getattr(compiler, "is_compiling", None)
+    if probe is None:  # torch absent or still importing
+        return
+    IS_DYNAMO = probe
+    disp = sys.modules.get("xops._dispatch")
+    if disp is not None:
+        disp.IS_DYNAMO = probe
+
+
+def trace_constant(fn: Callable) -> Callable:
+    """Mark ``fn`` as a compile-time constant for torch.compile: dynamo calls it at trace time with
+    the (constant) arguments and treats the result as a constant, installing no guards on it or on
+    anything read through it. This is what ``torch.compiler.assume_constant_result`` does; the
+    attribute is set directly so that xops never imports torch._dynamo.
+
+    Arguments and results must be plain constants: str, int, bool, None, types, native dtypes,
+    C-level callables (torch.Tensor.add) and tuples of them. Never tensors, xops objects (Backend,
+    DType) or Python functions: dynamo cannot build a Python function from a constant (it raises
+    an internal error); hand out an index into a table read by traced code instead (see
+    ``xops._dispatch.kernel_ref``). The function must be pure given its arguments, xops'
+    import-time tables and torch's global state (which dynamo guards)."""
+    fn._dynamo_marked_constant = True  # type: ignore[attr-defined]
+    return fn
+
+
+# Objects (kernels, native dtypes) handed to traced code by name: dynamo cannot rebuild a
+# callable or a dtype from a trace_constant result (it tries to guard on a constant and fails),
+# so plans hold attribute names of this module object and traced code reads getattr(REFS, name):
+# one guard per distinct object. A module, not a dict: dynamo reads a module's attributes live,
+# while it snapshots a dict's items when it first sees it (entries added by a plan later in the
+# same trace would be missing). Append-only: a name keeps its object for the life of the process.
+REFS = ModuleType("xops.backends.refs")
+_REF_IDS: dict[int, str] = {}
+
+
+def ref(obj: Any) -> str:
+    """The name of ``obj`` in REFS (added on first use). For trace_constant results."""
+    n = _REF_IDS.get(id(obj))
+    if n is None or getattr(REFS, n) is not obj:
+        n = f"r{len(_REF_IDS)}_{getattr(obj, '__name__', type(obj).__name__)}"
+        setattr(REFS, n, obj)
+        _REF_IDS[id(obj)] = n
+    return n
+
+
+def deref(name: str) -> Any:
+    """The object REFS holds under ``name`` (traced code reads REFS only through here: dynamo
+    adds a costly aliasing guard when one object is reached through two module globals)."""
+    return getattr(REFS, name)
+
+
+@trace_constant
+def _traced_default(name: str, kind: str) -> str:
+    be = _LOADED[name]
+    return ref(be.native[be.k.default_float() if kind == "float" else be.k.default_int()])
+
+
+@trace_constant
+def _traced_native(name: str, dtype_name: str, opname: str) -> Any:
+    be = _LOADED[name]
+    d = _dtypes.canonical(dtype_name)
+    reason = be.k.unsupported_dtype(d)
+    if reason:
+        raise TypeError(f"xops.numpy.{opname}: the {be.name} backend cannot hold {d.name}: "
+                        f"{reason}")
+    return be.native[d]
 
 
 _LOADED: dict[str, Backend] = {}
@@ -117,10 +214,14 @@ def get_backend(name: str) -> Backend:
     if be is None:
         table = importlib.import_module(f"xops.backends.{name}")
         be = _LOADED[name] = Backend(name, table)
+        _install_dynamo_probe()
     return be
 
 
 def _compiling() -> bool:
+    """True while torch.compile / torch.export / make_fx trace (caches must not fill then)."""
+    if IS_DYNAMO():  # folded to a constant under dynamo: nothing below is traced
+        return True
     torch = sys.modules.get("torch")
     if torch is None:
         return False
@@ -132,6 +233,9 @@ def _compiling() -> bool:
 
 def backend_of(x: Any) -> Backend | None:
     """The backend owning array ``x``, or None for Python scalars and unknown objects."""
+    if IS_DYNAMO():
+        n = backend_name_of_type(type(x))
+        return None if n is None else _LOADED[n]
     t = type(x)
     be = TYPE_CACHE.get(t)
     if be is not None:
@@ -154,6 +258,42 @@ def backend_of(x: Any) -> Backend | None:
     return None
 
 
+@trace_constant
+def backend_name_of_type(t: type) -> str | None:
+    """The name of the backend owning arrays of type ``t`` (None for Python scalars and unknown
+    types), loading it. For traced paths (see trace_constant): decides from the type alone, never
+    fills TYPE_CACHE; traced code then reads the Backend as ``_LOADED[name]``."""
+    be = backend_of_type(t)
+    return None if be is None else be.name
+
+
+def backend_of_type(t: type) -> Backend | None:
+    """The backend owning arrays of type ``t`` (None for Python scalars and unknown types)."""
+    be = TYPE_CACHE.get(t)
+    if be is not None:
+        return be
+    if t in (int, float, complex, bool, type(None)):
+        return None
+    for name in ("torch", "jax", "tensorflow", "numpy"):
+        mod = sys.modules.get(_FRAMEWORK_MODULE[name])
+        if mod is None:
+            continue
+        try:
+            bases = _BASES[name](mod)
+        except AttributeError:
+            continue
+        if issubclass(t, bases) or (name == "jax" and _is_jax_type(mod, t)):
+            return get_backend(name)
+    return None
+
+
+def _is_jax_type(jax: ModuleType, t: type) -> bool:
+    # jax tracers pass isinstance(x, jax.Array) through a metaclass hook, not issubclass.
+    core = getattr(jax, "core", None)
+    tracer = getattr(core, "Tracer", None)
+    return tracer is not None and issubclass(t, tracer)
+
+
 def installed_backends() -> list[str]:
     """Backends whose framework can be imported here (checked without importing them)."""
     import importlib.util
@@ -167,10 +307,19 @@ _DEFAULT: contextvars.ContextVar[str | None] = contextvars.ContextVar("xops_defa
 def current_default_backend() -> Backend:
     """The backend for creation calls with no array input: the scoped default, else
     ``XOPS_BACKEND``, else numpy."""
+    if IS_DYNAMO():
+        return _LOADED[_default_backend_traced()]
     name = _DEFAULT.get()
     if name is None:
         name = os.environ.get("XOPS_BACKEND") or "numpy"
     return get_backend(name)
+
+
+@trace_constant
+def _default_backend_traced() -> str:
+    # Under dynamo: the default as it is at trace time (dynamo cannot guard a contextvar or the
+    # environment; a compiled function keeps the default it was traced under).
+    return get_backend(_DEFAULT.get() or os.environ.get("XOPS_BACKEND") or "numpy").name
 
 
 @contextlib.contextmanager

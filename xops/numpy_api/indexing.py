@@ -5,6 +5,7 @@ import builtins
 import operator
 from typing import Any, Callable, Sequence
 
+from .. import _dispatch as _d
 from .. import _dtypes
 from .._dispatch import (PY_SCALARS, TYPE_CACHE, annotate, call, dtype_arg, normalize_axis,
                          opname_of, promote_args, resolve)
@@ -36,7 +37,8 @@ def where(condition: Array, x1: Array, x2: Array, /) -> Array:
     array([1., 0.])
     """
     t = type(x1)
-    f = _WHERE_FAST.get(t)
+    # the eager cache is not read while dynamo traces (it would guard on it)
+    f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
     if f is not None and type(condition) is t and type(x2) is t:
         if condition.dtype is f[0] and x1.dtype is x2.dtype:
             try:
@@ -170,7 +172,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     # Same fast path as the generated binary wrappers (_dispatch.make_binary), inlined on
     # purpose: a shared helper would add a Python call to every hot call.
     t = type(x1)
-    ft = _MATMUL_FAST.get(t)
+    ft = None if _d.IS_DYNAMO() else _MATMUL_FAST.get(t)  # no eager cache reads while tracing
     if ft is not None and type(x2) is t:
         d = x1.dtype
         if d is x2.dtype:

@@ -8,7 +8,8 @@ import math
 from typing import Any, Callable
 
 from .. import _dtypes
-from .._dispatch import annotate, call, dtype_arg, normalize_axes, normalize_axis, resolve
+from .. import _dispatch as _d
+from .._dispatch import PY_SCALARS, annotate, call, dtype_arg, normalize_axes, normalize_axis, resolve
 from .._dtypes import DType, bool_
 from ..backends import Backend, _compiling
 from ._registry import declare
@@ -44,7 +45,7 @@ class _Reduction:
     def prepare(self, x: Array, axis: Any, dtype: Any) -> tuple[Backend, Array, tuple | None]:
         name = self.name
         be = resolve(name, x)
-        if type(x) in (bool, int, float, complex):
+        if type(x) in PY_SCALARS:
             x = call(be, "asarray", x, None, None, None)
         d = be.dtype_of(x)
         if d.kind not in self.kinds:
@@ -108,6 +109,8 @@ def _fast(red: _Reduction) -> Callable:
     check_empty = not red.empty_ok
 
     def run(x: Array, axis: Any, dtype: Any, keepdims: bool) -> Array:
+        if _d.IS_DYNAMO():  # no eager cache reads while dynamo traces (it would guard on them)
+            return red(x, axis, dtype, keepdims)
         if dtype is None and axis is not None and (type(axis) is int or type(axis) is tuple):
             at = aget(type(x))
             if at is not None:
