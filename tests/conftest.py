@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
+# function_scoped_fixture is suppressed: the `backend`/`dtype_backend` fixtures hold no
+# per-test state (a Handle only makes and reads arrays), so @given over them is safe.
+_SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+             HealthCheck.function_scoped_fixture]
 settings.register_profile("ci", max_examples=20, deadline=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.data_too_large,
-                                                 HealthCheck.filter_too_much])
+                          suppress_health_check=_SUPPRESS)
 settings.register_profile("deep", max_examples=300, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.data_too_large,
-                                                 HealthCheck.filter_too_much])
+                          suppress_health_check=_SUPPRESS)
 settings.register_profile("dev", max_examples=10, deadline=None,
                           suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
