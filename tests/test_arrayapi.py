@@ -167,3 +167,18 @@ def test_from_dlpack_shares_memory_across_frameworks():
     assert isinstance(c, np.ndarray)
     t[1] = -1.0
     assert c[1] == 1.0
+
+
+@given(data=st.data())
+def test_where_with_one_argument_is_nonzero(backend, data):
+    import hypothesis.extra.numpy as hnp
+    a = data.draw(hnp.arrays(np.bool_, hnp.array_shapes(min_dims=1, max_dims=3, min_side=0,
+                                                         max_side=4)))
+    got = xnp.where(backend.arr(a))
+    want = np.where(a)
+    assert isinstance(got, tuple) and len(got) == len(want)
+    for g, w in zip(got, want):
+        assert backend.is_native(g)
+        np.testing.assert_array_equal(backend.np(g), w)
+    with pytest.raises(TypeError, match="where"):
+        xnp.where(backend.arr(a), backend.arr(a))

@@ -21,21 +21,29 @@ _WHERE_FAST: dict[type, tuple[Any, Callable]] = {}
 
 
 @declare("indexing")
-def where(condition: Array, x1: Array, x2: Array, /) -> Array:
+def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
     """Elements of ``x1`` where ``condition`` is true, else of ``x2`` (broadcast together;
-    ``x1``/``x2`` promoted, Python scalars weak). ``condition`` must be bool.
+    ``x1``/``x2`` promoted, Python scalars weak). ``condition`` must be bool. With only
+    ``condition`` it is ``nonzero(condition)`` (NumPy's one-argument form: the indices of the
+    true elements, a data-dependent shape; use ``nonzero(..., size=)`` under jit).
 
     Args:
-        condition: bool array. x1, x2: arrays or Python scalars of the same backend.
+        condition: bool array. x1, x2: arrays or Python scalars of the same backend (both or
+            neither).
 
     Returns:
-        An array of the inputs' backend.
+        An array of the inputs' backend (a tuple of index arrays in the one-argument form).
 
     >>> import numpy as np
     >>> from xops import numpy as xnp
     >>> xnp.where(np.array([True, False]), np.array([1., 2.]), 0.0)
     array([1., 0.])
     """
+    if x2 is None:
+        if x1 is None:
+            from .arrayapi import nonzero
+            return nonzero(condition)
+        raise TypeError("xops.numpy.where: pass both x1 and x2, or neither")
     t = type(x1)
     # the eager cache is not read while dynamo traces (it would guard on it)
     f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
