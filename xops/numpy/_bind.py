@@ -310,22 +310,27 @@ def triu(x: Array, /, *, k: int = 0) -> Array:
     return _TRIU(x, k)
 
 
+def where(condition: Array, x1: Any, x2: Any, /) -> Array:
+    # the standard has no one-argument form (xops.numpy.where(c) is nonzero(c))
+    return _WHERE(condition, x1, x2)
+
+
 (_SUM, _PROD, _MEAN, _MAX, _MIN, _VAR, _STD, _ALL, _ANY, _ARGMAX, _ARGMIN, _COUNT_NONZERO,
  _SORT, _ARGSORT, _CONCAT, _STACK, _EXPAND_DIMS, _FLIP, _TRANSPOSE, _REPEAT, _ROLL, _SQUEEZE,
  _TILE, _TAKE, _TAKE_ALONG_AXIS, _TENSORDOT, _NONZERO, _UNIQUE_ALL, _UNIQUE_COUNTS,
- _UNIQUE_INVERSE, _UNIQUE_VALUES, _ROUND, _CLIP, _ASTYPE, _MESHGRID, _TRIL, _TRIU) = (
+ _UNIQUE_INVERSE, _UNIQUE_VALUES, _ROUND, _CLIP, _ASTYPE, _MESHGRID, _TRIL, _TRIU, _WHERE) = (
     _op(n) for n in (
         "sum", "prod", "mean", "max", "min", "var", "std", "all", "any", "argmax", "argmin",
         "count_nonzero", "sort", "argsort", "concatenate", "stack", "expand_dims", "flip",
         "transpose", "repeat", "roll", "squeeze", "tile", "take", "take_along_axis",
         "tensordot", "nonzero", "unique_all", "unique_counts", "unique_inverse",
-        "unique_values", "round", "clip", "astype", "meshgrid", "tril", "triu"))
+        "unique_values", "round", "clip", "astype", "meshgrid", "tril", "triu", "where"))
 
 _WRAPPED = {f.__name__: f for f in (
     sum, prod, mean, max, min, var, std, all, any, argmax, argmin, count_nonzero, sort, argsort,
     concat, stack, expand_dims, flip, permute_dims, repeat, roll, squeeze, tile, take,
     take_along_axis, tensordot, nonzero, unique_all, unique_counts, unique_inverse,
-    unique_values, round, clip, isin, meshgrid, tril, triu)}
+    unique_values, round, clip, isin, meshgrid, tril, triu, where)}
 
 # The standard's main-namespace functions that xops.numpy already has in the standard's form
 # (signature included): re-exported as they are.
@@ -338,7 +343,7 @@ _SAME = (
     "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
     "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "sign",
     "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
-    "where", "matmul", "matrix_transpose", "vecdot", "reshape", "moveaxis", "broadcast_to",
+    "matmul", "matrix_transpose", "vecdot", "reshape", "moveaxis", "broadcast_to",
     "broadcast_arrays", "broadcast_shapes", "unstack", "astype", "can_cast", "isdtype",
     "cumulative_sum", "cumulative_prod", "diff", "searchsorted",
     "empty_like", "ones_like", "zeros_like", "full_like",
