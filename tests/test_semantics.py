@@ -334,3 +334,16 @@ def test_erfinv_accuracy(dtype_backend, mode):
             assert ulps.max() <= 8, (h.name, mode, float(ulps.max()))
         else:
             np.testing.assert_allclose(got[fin], want[fin], rtol=1e-13, atol=1e-300)
+
+
+def test_erf_erfc_at_infinities(dtype_backend):
+    """erf(+-inf) = +-1 and erfc(+-inf) = 0, 2 in every float dtype (tf's float64 Erf kernel
+    returns NaN there; the tf table fixes it)."""
+    h = dtype_backend
+    for name in ("float16", "float32", "float64"):
+        d = getattr(_dtypes, name)
+        if not h.holds(d):
+            continue
+        x = h.arr(np.array([-np.inf, np.inf, 0.0], name))
+        assert h.np(xnp.erf(x)).tolist() == [-1.0, 1.0, 0.0], name
+        assert h.np(xnp.erfc(x)).tolist() == [2.0, 0.0, 1.0], name

@@ -1191,7 +1191,13 @@ def _int_power(x1, x2):
     return tf.where(neg, fill, r)
 
 
-erf = _unary(R.Erf)
+def erf(x):
+    y = R.Erf(x=x)
+    if x.dtype == tf.float64:  # tf's float64 Erf kernel gives NaN at +-inf
+        y = tf.where(tf.math.is_inf(x), tf.math.sign(x), y)
+    return y
+
+
 erfc = _unary(R.Erfc)
 rsqrt = _unary(R.Rsqrt)
 
