@@ -148,6 +148,30 @@ def _run(op: str, be: Backend, kernel: str, *args: Any) -> Array:
         raise
 
 
+def _conv_args(op: str, x: Array, w: Array, bias: Any, strides: Any, dilation: Any,
+               groups: Any, data_format: str, kernel_axes: str) -> tuple:
+    """The argument checks conv and conv_transpose share: one backend, a common float dtype,
+    the kernel's rank, strides/dilation/groups. Returns ``(x, w, backend, spatial dims,
+    channels_last, strides, dilation, spatial sizes, input channels, kernel window)``."""
+    x, be = float_array(op, x)
+    _same_backend(op, be, w, bias)
+    x, w = _common_dtype(x, w, be)
+    nd = spatial_dims(op, x)
+    cl = channels_last(op, data_format)
+    if len(w.shape) != nd + 2:
+        raise ValueError(f"{_name(op)}: kernel must have {nd + 2} axes (*window, {kernel_axes}) "
+                         f"for {nd} spatial dims, got shape {tuple(w.shape)}")
+    strides = int_tuple(op, "strides", strides, nd)
+    dilation = int_tuple(op, "dilation", dilation, nd)
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{_name(op)}: groups must be a positive int, got {groups!r}")
+    shape = tuple(int(s) for s in x.shape)
+    sp = shape[1:1 + nd] if cl else shape[2:]
+    cin = shape[-1] if cl else shape[1]
+    ks = tuple(int(s) for s in w.shape[:nd])
+    return x, w, be, nd, cl, strides, dilation, sp, cin, ks
+
+
 def conv(x: Array, w: Array, *, strides: Any = 1, padding: Any = "valid", dilation: Any = 1,
          groups: int = 1, bias: Array | None = None, data_format: str = "channels_last"
          ) -> Array:
@@ -181,22 +205,8 @@ def conv(x: Array, w: Array, *, strides: Any = 1, padding: Any = "valid", dilati
         Differentiable w.r.t. ``x``, ``w`` and ``bias`` with the framework's autodiff.
     """
     op = "conv"
-    x, be = float_array(op, x)
-    _same_backend(op, be, w, bias)
-    x, w = _common_dtype(x, w, be)
-    nd = spatial_dims(op, x)
-    cl = channels_last(op, data_format)
-    if len(w.shape) != nd + 2:
-        raise ValueError(f"{_name(op)}: kernel must have {nd + 2} axes (*window, C_in/groups, "
-                         f"C_out) for {nd} spatial dims, got shape {tuple(w.shape)}")
-    strides = int_tuple(op, "strides", strides, nd)
-    dilation = int_tuple(op, "dilation", dilation, nd)
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{_name(op)}: groups must be a positive int, got {groups!r}")
-    shape = tuple(int(s) for s in x.shape)
-    sp = shape[1:1 + nd] if cl else shape[2:]
-    cin = shape[-1] if cl else shape[1]
-    ks = tuple(int(s) for s in w.shape[:nd])
+    x, w, be, nd, cl, strides, dilation, sp, cin, ks = _conv_args(
+        op, x, w, bias, strides, dilation, groups, data_format, "C_in/groups, C_out")
     wi, cout = int(w.shape[nd]), int(w.shape[nd + 1])
     if wi * groups != cin or cout % groups:
         raise ValueError(f"{_name(op)}: input has {cin} channels; a kernel {tuple(w.shape)} "
@@ -269,22 +279,8 @@ def conv_transpose(x: Array, w: Array, *, strides: Any = 1, padding: Any = "vali
         ``x`` and ``w``.
     """
     op = "conv_transpose"
-    x, be = float_array(op, x)
-    _same_backend(op, be, w, bias)
-    x, w = _common_dtype(x, w, be)
-    nd = spatial_dims(op, x)
-    cl = channels_last(op, data_format)
-    if len(w.shape) != nd + 2:
-        raise ValueError(f"{_name(op)}: kernel must have {nd + 2} axes (*window, C_out/groups, "
-                         f"C_in) for {nd} spatial dims, got shape {tuple(w.shape)}")
-    strides = int_tuple(op, "strides", strides, nd)
-    dilation = int_tuple(op, "dilation", dilation, nd)
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{_name(op)}: groups must be a positive int, got {groups!r}")
-    shape = tuple(int(s) for s in x.shape)
-    sp = shape[1:1 + nd] if cl else shape[2:]
-    cin = shape[-1] if cl else shape[1]
-    ks = tuple(int(s) for s in w.shape[:nd])
+    x, w, be, nd, cl, strides, dilation, sp, cin, ks = _conv_args(
+        op, x, w, bias, strides, dilation, groups, data_format, "C_out/groups, C_in")
     if int(w.shape[-1]) != cin or cin % groups:
         raise ValueError(f"{_name(op)}: input has {cin} channels; the kernel's last axis "
                          f"must equal it and be divisible by groups={groups}, got kernel "
