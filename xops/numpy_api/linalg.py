@@ -173,6 +173,22 @@ def _mH(x: Any) -> Any:
 
 
 # --- inverse, determinant, solve --------------------------------------------------------------
+def _rhs(name: str, b: Array, sa: tuple, row: int) -> tuple[Array, tuple, bool]:
+    """The right-hand side of solve/lstsq as matrices ``(..., M, K)`` (a 1-d ``x2`` becomes one
+    column), checked against ``x1``'s dimension ``row``. Returns ``(b, b's shape, was 1-d)``."""
+    sb = tuple(b.shape)
+    if not sb:
+        raise ValueError(f"{_op(name)}: x2 must be at least 1-d, got shape {sb}")
+    vector = len(sb) == 1
+    if vector:
+        b = _mp.expand_dims(b, axis=-1)
+        sb = tuple(b.shape)
+    if sb[-2] != sa[row]:
+        raise ValueError(f"{_op(name)}: x1 of shape {sa} and x2 of shape "
+                         f"{sb[:-1] if vector else sb} do not align")
+    return b, sb, vector
+
+
 @declare("linalg", namespace="linalg")
 def inv(x: Array, /) -> Array:
     """Inverse of each square matrix in ``x`` (shape ``(..., M, M)``).
@@ -235,16 +251,7 @@ def solve(x1: Array, x2: Array, /) -> Array:
     name = "solve"
     be, a, b, out = _prep2(name, x1, x2)
     sa = _shape(name, a, 2, True)
-    sb = tuple(b.shape)
-    if not sb:
-        raise ValueError(f"{_op(name)}: x2 must be at least 1-d, got shape {sb}")
-    vector = len(sb) == 1
-    if vector:
-        b = _mp.expand_dims(b, axis=-1)
-        sb = tuple(b.shape)
-    if sb[-2] != sa[-1]:
-        raise ValueError(f"{_op(name)}: x1 of shape {sa} and x2 of shape "
-                         f"{sb[:-1] if vector else sb} do not align")
+    b, sb, vector = _rhs(name, b, sa, -1)
     batch = _mp._broadcast_shapes("linalg.solve", sa[:-2], sb[:-2])
     if sa[:-2] != batch:
         a = _mp.broadcast_to(a, batch + sa[-2:])
@@ -310,16 +317,7 @@ def lstsq(x1: Array, x2: Array, /, rcond: float | None = None) -> LstsqResult:
     name = "lstsq"
     be, a, b, out = _prep2(name, x1, x2)
     sa = _shape(name, a, 2, False)
-    sb = tuple(b.shape)
-    if not sb:
-        raise ValueError(f"{_op(name)}: x2 must be at least 1-d, got shape {sb}")
-    vector = len(sb) == 1
-    if vector:
-        b = _mp.expand_dims(b, axis=-1)
-        sb = tuple(b.shape)
-    if sb[-2] != sa[-2]:
-        raise ValueError(f"{_op(name)}: x1 of shape {sa} and x2 of shape "
-                         f"{sb[:-1] if vector else sb} do not align")
+    b, sb, vector = _rhs(name, b, sa, -2)
     m, n = sa[-2], sa[-1]
     u, s, vh = svd(a, full_matrices=False)
     if rcond is None:
