@@ -84,6 +84,9 @@ def _resolve_types(name: str, types: tuple, like: type | None) -> str:
 
 
 def _resolve_backend(name: str, types: tuple, like: type | None) -> Backend:
+    # resolve()'s rule over argument types (traced paths). resolve() keeps its own inline
+    # loop over instances: a shared helper taking lookup functions measured +110 ns on
+    # every resolve() call (615 vs 505 ns for two numpy arrays).
     found: Backend | None = None
     for t in types:
         if t in PY_SCALARS or t is type(None):
