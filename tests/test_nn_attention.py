@@ -310,3 +310,22 @@ def test_ctc_under_jax_jit():
     lp = x - np.log(np.exp(x).sum(-1, keepdims=True))
     want = [ctc_brute(lp[i], labels[i], 4, 0) for i in range(2)]
     np.testing.assert_allclose(np.asarray(out), want, rtol=1e-5)
+
+
+@pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
+def test_first_nn_call_inside_torch_compile_in_a_fresh_process():
+    """The nn kernel module of a backend is imported with its table, not while dynamo traces
+    the first nn call (an import inside the traced frame failed dynamo's guard check)."""
+    import subprocess
+    import sys
+    code = (
+        "import torch, xops\n"
+        "from xops.nn import functional as F\n"
+        "xops.get_backend('torch')\n"
+        "f = torch.compile(lambda q: F.scaled_dot_product_attention(q, q, q, is_causal=True),"
+        " backend='eager', fullgraph=True)\n"
+        "print(tuple(f(torch.ones(1, 3, 2, 4)).shape))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("(1, 3, 2, 4)")

@@ -170,3 +170,7 @@ from .fft.jax import *  # noqa: E402,F401,F403
 from .arrayapi.jax import *  # noqa: E402,F401,F403
 from .stats.jax import *  # noqa: E402,F401,F403
 from .extras.jax import *  # noqa: E402,F401,F403
+
+# xops.nn native kernels of this backend, imported with the table so that the first nn call
+# inside torch.compile does not import a module while tracing (see nn_kernels.get).
+from .nn_kernels import jax as _nn_kernels  # noqa: E402,F401

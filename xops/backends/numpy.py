@@ -239,3 +239,7 @@ from .fft.numpy import *  # noqa: E402,F401,F403
 from .arrayapi.numpy import *  # noqa: E402,F401,F403
 from .stats.numpy import *  # noqa: E402,F401,F403
 from .extras.numpy import *  # noqa: E402,F401,F403
+
+# xops.nn native kernels of this backend, imported with the table so that the first nn call
+# inside torch.compile does not import a module while tracing (see nn_kernels.get).
+from .nn_kernels import numpy as _nn_kernels  # noqa: E402,F401

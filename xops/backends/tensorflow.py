@@ -1302,3 +1302,7 @@ def _autograph_skips_xops() -> None:
 
 
 _autograph_skips_xops()
+
+# xops.nn native kernels of this backend, imported with the table so that the first nn call
+# inside torch.compile does not import a module while tracing (see nn_kernels.get).
+from .nn_kernels import tensorflow as _nn_kernels  # noqa: E402,F401

@@ -879,3 +879,7 @@ from .fft.torch import *  # noqa: E402,F401,F403
 from .arrayapi.torch import *  # noqa: E402,F401,F403
 from .stats.torch import *  # noqa: E402,F401,F403
 from .extras.torch import *  # noqa: E402,F401,F403
+
+# xops.nn native kernels of this backend, imported with the table so that the first nn call
+# inside torch.compile does not import a module while tracing (see nn_kernels.get).
+from .nn_kernels import torch as _nn_kernels  # noqa: E402,F401
