@@ -98,6 +98,12 @@ def test_torch_higher_order_with_computed_residuals():
 def test_torch_compile_fullgraph_forward_backward():
     torch = pytest.importorskip("torch")
     import torch._dynamo as dynamo
+
+    import xops
+    # the documented requirement: the torch table is loaded before compiling (in a fresh
+    # process this test is the first torch user); loading it also makes the autograd.Function
+    # of `softplus`, created at import before torch was loaded
+    xops.get_backend("torch")
     dynamo.reset()
     t = torch.from_numpy(X.copy()).requires_grad_()
     e = dynamo.explain(loss)(t)

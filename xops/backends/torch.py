@@ -12,6 +12,7 @@ happy path.
 from __future__ import annotations
 
 import builtins
+import sys
 import math
 
 import torch
@@ -883,3 +884,8 @@ from .extras.torch import *  # noqa: E402,F401,F403
 # xops.nn native kernels of this backend, imported with the table so that the first nn call
 # inside torch.compile does not import a module while tracing (see nn_kernels.get).
 from .nn_kernels import torch as _nn_kernels  # noqa: E402,F401
+
+# custom_vjps made before this table loaded get their autograd.Function classes now (a class
+# definition inside torch.compile is a graph break).
+if "xops.xla._custom" in sys.modules:
+    sys.modules["xops.xla._custom"].build_pending_torch()

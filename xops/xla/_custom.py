@@ -15,6 +15,8 @@ tracers and torch tensors legal inside the primitive).
 from __future__ import annotations
 
 import functools
+import sys
+import weakref
 from typing import Any, Callable, Sequence
 
 from . import _common as C
@@ -109,6 +111,13 @@ class custom_vjp:  # noqa: N801 - reads like jax.custom_vjp
         functools.update_wrapper(self, fun if fun is not None else fwd, updated=())
         self._jax_cache: dict[Any, Any] = {}
         self._torch_fn: Any = None
+        # The torch autograd.Function is a class made for this custom_vjp; defining a class is a
+        # graph break under torch.compile, so it is made now when torch is loaded, else when the
+        # torch kernel table loads (build_pending_torch), not on the first (maybe traced) call.
+        if "xops.backends.torch" in sys.modules:
+            self._torch_fn = _make_torch_function(self)
+        else:
+            _PENDING_TORCH.add(self)
 
     def _primal(self, *args: Any) -> Any:
         return self.fun(*args) if self.fun is not None else self.fwd(*args)[0]
@@ -358,3 +367,15 @@ def _grad_leaves(nondiff: tuple[int, ...], args: tuple, grads: Any, dyn_pos: Seq
         else:
             full.extend(next(it) for _ in range(n))
     return [full[p] for p in dyn_pos]
+
+
+_PENDING_TORCH: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def build_pending_torch() -> None:
+    """Make the torch autograd.Functions of custom_vjps created before torch was loaded (called
+    by the torch kernel table when it loads, normally outside any traced function)."""
+    for cv in list(_PENDING_TORCH):
+        if cv._torch_fn is None:
+            cv._torch_fn = _make_torch_function(cv)
+    _PENDING_TORCH.clear()
