@@ -153,6 +153,13 @@ def _quadratic_steps(tx, params, loss_grad, n=3):
     return params
 
 
+def _compiled_steps(step, params, state, n=3):
+    """``n`` calls of a compiled ``step(params, state) -> (params, state)``."""
+    for _ in range(n):
+        params, state = step(params, state)
+    return params, state
+
+
 @pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
 def test_update_under_jax_jit():
     import jax
@@ -166,10 +173,7 @@ def test_update_under_jax_jit():
         u, s = tx.update(g, s, p)
         return optim.apply_updates(p, u), s
 
-    s = tx.init(p)
-    q = p
-    for _ in range(3):
-        q, s = step(q, s)
+    q, s = _compiled_steps(step, p, tx.init(p))
     eager = _quadratic_steps(tx, p, lambda q: {"w": 2 * q["w"]})
     np.testing.assert_allclose(np.asarray(q["w"]), np.asarray(eager["w"]), rtol=1e-6)
     assert int(s[0].count) == 3
@@ -190,10 +194,7 @@ def test_update_under_tf_function_xla():
         u, s = tx.update(g, s, p)
         return optim.apply_updates(p, u), s
 
-    s = tx.init(p)
-    q = p
-    for _ in range(3):
-        q, s = step(q, s)
+    q, s = _compiled_steps(step, p, tx.init(p))
     eager = _quadratic_steps(tx, p, lambda q: {"w": 2 * q["w"]})
     np.testing.assert_allclose(q["w"].numpy(), eager["w"].numpy(), rtol=1e-6)
 
@@ -212,9 +213,6 @@ def test_update_under_torch_compile():
         u, s = tx.update(g, s, p)
         return optim.apply_updates(p, u), s
 
-    s = tx.init(p)
-    q = p
-    for _ in range(3):
-        q, s = step(q, s)
+    q, s = _compiled_steps(step, p, tx.init(p))
     eager = _quadratic_steps(tx, p, lambda q: {"w": 2 * q["w"]})
     torch.testing.assert_close(q["w"], eager["w"])
