@@ -12,7 +12,7 @@ import pytest
 
 import xops
 from xops import numpy as xnp
-from xops.backends import BACKEND_NAMES
+from xops.backends import BACKEND_NAMES, KERNEL_MODULES, get_backend
 from xops.numpy_api import ALIASES, REGISTRY
 
 from .conftest import INSTALLED
@@ -56,7 +56,7 @@ def test_documented(name):
 def test_every_op_has_a_kernel_or_fallback(backend_name):
     if backend_name not in INSTALLED:
         pytest.skip(f"{backend_name} not installed")
-    table = importlib.import_module(f"xops.backends.{backend_name}")
+    table = get_backend(backend_name).k
     missing = []
     for name, info in REGISTRY.items():
         if info.composite or info.category == "dtype":
@@ -69,10 +69,10 @@ def test_every_op_has_a_kernel_or_fallback(backend_name):
     assert not missing, f"{backend_name} lacks kernels (and no fallback) for {missing}"
 
 
-def _public_callables(mod):
-    return {n: v for n, v in vars(mod).items()
+def _public_callables(table, package):
+    return {n: v for n, v in vars(table).items()
             if callable(v) and not n.startswith("_") and not isinstance(v, type)
-            and getattr(v, "__module__", "") == mod.__name__}
+            and getattr(v, "__module__", "").startswith(package)}
 
 
 @pytest.mark.parametrize("backend_name", [b for b in BACKEND_NAMES if b != "numpy"])
@@ -80,9 +80,9 @@ def test_kernel_signatures_match_the_numpy_table(backend_name):
     """The numpy table is the reference for kernel names and signatures."""
     if backend_name not in INSTALLED:
         pytest.skip(f"{backend_name} not installed")
-    ref = importlib.import_module("xops.backends.numpy")
-    table = importlib.import_module(f"xops.backends.{backend_name}")
-    for name, fn in _public_callables(ref).items():
+    ref = get_backend("numpy").k
+    table = get_backend(backend_name).k
+    for name, fn in _public_callables(ref, "xops.backends.numpy").items():
         other = getattr(table, name, None)
         assert other is not None, f"{backend_name} table lacks {name}"
         other_fn = other
@@ -95,23 +95,24 @@ def test_kernel_signatures_match_the_numpy_table(backend_name):
         assert has_var or len(got) >= want, f"{backend_name}.{name}: {len(got)} params < {want}"
 
 
-SECTIONS = ("linalg", "fft", "arrayapi", "stats", "extras")
-
-
-@pytest.mark.parametrize("section", SECTIONS)
-def test_kernel_sections_list_the_same_kernels_on_every_backend(section):
-    """Each kernel section file names its kernels in __all__; every backend's file lists the
-    numpy file's names (or more), each merged into that backend's table."""
-    ref = importlib.import_module(f"xops.backends.{section}.numpy")
+@pytest.mark.parametrize("module", KERNEL_MODULES)
+def test_kernel_modules_list_the_same_kernels_on_every_backend(module):
+    """Every backend package has the same kernel modules; each names its kernels in __all__,
+    lists the numpy module's names (or more) and has them merged into the backend's table under
+    the op's name."""
+    ref = importlib.import_module(f"xops.backends.numpy.{module}")
     for backend_name in BACKEND_NAMES:
         if backend_name not in INSTALLED:
             continue
-        mod = importlib.import_module(f"xops.backends.{section}.{backend_name}")
-        table = importlib.import_module(f"xops.backends.{backend_name}")
+        mod = importlib.import_module(f"xops.backends.{backend_name}.{module}")
+        table = get_backend(backend_name).k
         missing = sorted(set(ref.__all__) - set(mod.__all__))
-        assert not missing, f"{section}/{backend_name}.py lacks {missing}"
+        assert not missing, f"{backend_name}/{module}.py lacks {missing}"
+        assert getattr(mod, "NAMESPACE", "") == getattr(ref, "NAMESPACE", "")
+        ns = getattr(mod, "NAMESPACE", "")
         for k in mod.__all__:
-            assert getattr(table, k) is getattr(mod, k), f"{backend_name} table: {k} not merged"
+            key = f"{ns}.{k}" if ns else k
+            assert getattr(table, key) is getattr(mod, k), f"{backend_name} table: {key} not merged"
 
 
 def test_namespaces_reexport_their_ops():

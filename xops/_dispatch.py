@@ -534,25 +534,28 @@ def dtype_arg(name: str, dtype: Any) -> DType | None:
                         "a dtype name or a framework dtype") from None
 
 
-def call(be: Backend, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call backend kernel ``name`` (or raise a clear error), naming op and backend on failure."""
-    if IS_DYNAMO():  # by backends.REFS, so that dynamo never reaches the kernel module through be.k
-        return deref(_kernel_ref(be.name, name))(*args, **kwargs)
+def call(be: Backend, name: str, *args: Any, op: str | None = None) -> Any:
+    """Call backend kernel ``name`` (or raise a clear error), naming the op (``op``, default
+    ``name``) and the backend on failure. The one way op code reaches a kernel: under dynamo it
+    goes through backends.REFS, never reading the kernel table (whose keys hold dots)."""
+    if IS_DYNAMO():
+        return deref(_kernel_ref(be.name, name, op or name))(*args)
     k = getattr(be.k, name, None)
     if k is None:
-        raise NotImplementedError(f"{opname_of(name)} is not available on the {be.name} backend")
+        raise NotImplementedError(f"{opname_of(op or name)} is not available on the {be.name} "
+                                  "backend")
     try:
-        return k(*args, **kwargs)
+        return k(*args)
     except Exception as e:
-        annotate(e, name, be)
+        annotate(e, op or name, be)
         raise
 
 
 @trace_constant
-def _kernel_ref(backend: str, name: str) -> str:
+def _kernel_ref(backend: str, name: str, op: str) -> str:
     k = getattr(_LOADED[backend].k, name, None)
     if k is None:
-        raise NotImplementedError(f"{opname_of(name)} is not available on the {backend} backend")
+        raise NotImplementedError(f"{opname_of(op)} is not available on the {backend} backend")
     return ref(k)
 
 

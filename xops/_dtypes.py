@@ -80,6 +80,12 @@ REAL_OF = {complex64: float32, complex128: float64}
 _NATIVE: dict[Any, DType] = {}
 
 
+def register_native(mapping: dict[Any, DType]) -> None:
+    """Teach :func:`canonical` a backend's native dtype objects (first registration wins)."""
+    for native, d in mapping.items():
+        _NATIVE.setdefault(native, d)
+
+
 def canonical(obj: Any) -> DType:
     """The canonical DType for a DType, a name, a NumPy dtype/type or a backend's native dtype."""
     if isinstance(obj, DType):

@@ -3,9 +3,7 @@
 equal to what this module generates)."""
 from __future__ import annotations
 
-import importlib
-
-from .backends import BACKEND_NAMES
+from .backends import BACKEND_NAMES, get_backend
 
 HEADER = """# Support table: every `xops.numpy` op on every backend
 
@@ -39,7 +37,7 @@ def cell(info, table) -> str:
 
 def rows(backends=BACKEND_NAMES) -> list[tuple[str, str, list[str]]]:
     from .numpy_api import REGISTRY
-    tables = [importlib.import_module(f"xops.backends.{b}") for b in backends]
+    tables = [get_backend(b).k for b in backends]
     out = []
     for name in sorted(REGISTRY, key=lambda n: (n.count("."), n)):
         info = REGISTRY[name]

@@ -28,6 +28,28 @@ _FRAMEWORK_MODULE = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorfl
 _ALIASES = {"np": "numpy", "tf": "tensorflow", "pytorch": "torch", "jnp": "jax"}
 
 
+# The kernel modules of every backend package. A module with a NAMESPACE attribute holds the
+# kernels of that xops.numpy sub-namespace ("linalg": kernel "linalg.inv" for xnp.linalg.inv).
+KERNEL_MODULES = ("linalg", "fft", "nn")
+
+
+def _kernel_table(pkg: ModuleType) -> ModuleType:
+    """One flat namespace of a backend package's kernels, keyed by op name: the package's own
+    public names (dtype maps, casts, scalar construction) and every kernel module's ``__all__``.
+    A module object, not a dict: dynamo reads module attributes live (see REFS)."""
+    table = ModuleType(pkg.__name__ + ".kernels")
+    table.__dict__.update((k, v) for k, v in vars(pkg).items() if not k.startswith("_"))
+    for mod_name in KERNEL_MODULES:
+        mod = importlib.import_module(f"{pkg.__name__}.{mod_name}")
+        ns = getattr(mod, "NAMESPACE", "")
+        for name in mod.__all__:
+            key = f"{ns}.{name}" if ns else name
+            if key in table.__dict__:
+                raise RuntimeError(f"{mod.__name__}: kernel {key!r} defined twice")
+            setattr(table, key, getattr(mod, name))
+    return table
+
+
 class Backend:
     """One framework: its kernel table (a flat module), dtype maps and defaults."""
 
@@ -35,13 +57,11 @@ class Backend:
 
     def __init__(self, name: str, table: ModuleType) -> None:
         self.name = name
-        self.k = table
+        self.k = _kernel_table(table)
         self.native: dict[DType, Any] = dict(table.DTYPES)
         self.canon: dict[Any, DType] = {v: d for d, v in table.DTYPES.items()}
-        for d, v in table.DTYPES.items():
-            _dtypes._NATIVE.setdefault(v, d)
-        for extra, d in getattr(table, "EXTRA_NATIVE", {}).items():
-            _dtypes._NATIVE.setdefault(extra, d)
+        _dtypes.register_native(self.canon)
+        _dtypes.register_native(getattr(table, "EXTRA_NATIVE", {}))
         # Backends whose native calls already treat Python scalars as weak on either side
         # (NumPy >= 2 under NEP 50, jax) get scalars passed straight through.
         ok = getattr(table, "SCALARS_OK", ())
@@ -85,6 +105,9 @@ class Backend:
 
     def kernel(self, opname: str, dtype: DType | None = None) -> Callable | None:
         """The native kernel for an op, adapted for ``dtype`` where the table says so."""
+        if IS_DYNAMO():  # by REFS: dynamo cannot read a dotted attribute ("linalg.inv") of k
+            r = _traced_kernel(self.name, opname, None if dtype is None else dtype.name)
+            return None if r is None else deref(r)
         fn = getattr(self.k, opname, None)
         if fn is not None and dtype is not None and self._adapt is not None:
             fn = self._adapt(opname, fn, dtype)
@@ -183,6 +206,13 @@ def _traced_native(name: str, dtype_name: str, opname: str) -> Any:
         raise TypeError(f"xops.numpy.{opname}: the {be.name} backend cannot hold {d.name}: "
                         f"{reason}")
     return be.native[d]
+
+
+@trace_constant
+def _traced_kernel(name: str, opname: str, dtype_name: str | None) -> str | None:
+    be = _LOADED[name]
+    fn = be.kernel(opname, None if dtype_name is None else _dtypes.canonical(dtype_name))
+    return None if fn is None else ref(fn)
 
 
 _LOADED: dict[str, Backend] = {}

@@ -202,3 +202,78 @@ def frexp_bits(xp: Any, bitcast: Callable) -> Callable:
                 xp.where(ok, e, xp.zeros((), xp.int32)))
 
     return frexp
+
+
+# --- linalg (jnp.linalg mirrors np.linalg) --------------------------------------------------------
+# linalg kernels shared by numpy and jax.numpy (jnp.linalg mirrors np.linalg), parametrised by
+# the namespace; each table states only where it differs. Arguments arrive normalised by
+# ``xops/numpy_api/linalg.py``: one float/complex compute dtype, square/batch shapes checked,
+# ``solve``'s right-hand side always a stack of matrices with the same batch shape.
+
+LINALG_NAMES = ("inv", "det", "slogdet", "solve", "cholesky",
+         "qr", "svd", "svdvals", "eig", "eigvals",
+         "eigh", "eigvalsh", "pinv", "vector_norm",
+         "diagonal")
+
+
+def linalg_kernels(xp: Any, jax: bool) -> dict[str, Callable]:
+    la = xp.linalg
+    # jnp.linalg.{cholesky,eigh,eigvalsh} symmetrize their input by default; NumPy reads one
+    # triangle only. Asking jax not to symmetrize gives NumPy's answer for non-Hermitian input.
+    sym = {"symmetrize_input": False} if jax else {}
+
+    def _complex(a):
+        return a.astype(xp.result_type(a.dtype, xp.complex64))
+
+    def inv(x):
+        return la.inv(x)
+
+    def det(x):
+        return la.det(x)
+
+    def slogdet(x):
+        sign, logabsdet = la.slogdet(x)
+        return sign, logabsdet
+
+    def solve(a, b):
+        return la.solve(a, b)
+
+    def cholesky(x, upper):
+        return la.cholesky(x, upper=upper, **sym)
+
+    def qr(x, mode):
+        q, r = la.qr(x, mode=mode)
+        return q, r
+
+    def svd(x, full_matrices):
+        u, s, vh = la.svd(x, full_matrices=full_matrices)
+        return u, s, vh
+
+    def svdvals(x):
+        return la.svdvals(x)
+
+    # NumPy returns real eigenpairs when all eigenvalues are real; xops always returns complex.
+    def eig(x):
+        w, v = la.eig(x)
+        return _complex(w), _complex(v)
+
+    def eigvals(x):
+        return _complex(la.eigvals(x))
+
+    def eigh(x, UPLO):
+        w, v = la.eigh(x, UPLO=UPLO, **sym)
+        return w, v
+
+    def eigvalsh(x, UPLO):
+        return la.eigvalsh(x, UPLO=UPLO, **sym)
+
+    def pinv(x, rtol, hermitian):
+        return la.pinv(x, rtol=rtol, hermitian=hermitian)
+
+    def vector_norm(x, axis, keepdims, ord):
+        return la.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+
+    def diagonal(x, offset):
+        return xp.diagonal(x, offset, -2, -1)
+
+    return {k: v for k, v in locals().items() if k in LINALG_NAMES}

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import numpy as xnp
 from .. import random as xr
-from ..backends import backend_of, nn_kernels
+from ..backends import backend_of
 from ._common import downcast, dtype_of, float_input, upcast
 from ._softmax import softmax
 
@@ -126,7 +126,7 @@ def _native(q: Array, k: Array, v: Array, mask: Array | None, is_causal: bool,
     or cannot take these arguments."""
     name = "xops.nn.scaled_dot_product_attention"
     be = backend_of(q)
-    fn = getattr(nn_kernels.get(be.name), "attention", None)
+    fn = be.kernel("nn.attention")
     why = None
     if fn is None:
         why = f"the {be.name} backend has no native attention kernel"

@@ -1,6 +1,6 @@
 """Convolutions: ``conv`` (1-3 spatial dims, strides, padding, dilation, groups, bias) and
 ``conv_transpose`` (its adjoint). Argument checks and padding arithmetic live here; the
-computation is each backend's native kernel (``xops/backends/nn_kernels``).
+computation is each backend's native kernel (``xops/backends/<framework>/nn.py``).
 
 Layouts: inputs are channels-last ``(N, *spatial, C)`` by default (jax/flax/keras);
 ``data_format="channels_first"`` (or "NCW"/"NCHW"/"NCDHW") takes torch's ``(N, C, *spatial)``.
@@ -12,7 +12,6 @@ from typing import Any, Sequence
 
 from .. import numpy as xnp
 from ..backends import Backend, backend_of
-from ..backends import nn_kernels
 
 Array = Any
 
@@ -140,7 +139,7 @@ def _add_bias(op: str, y: Array, bias: Array | None, cl: bool, nd: int) -> Array
 
 
 def _run(op: str, be: Backend, kernel: str, *args: Any) -> Array:
-    fn = getattr(nn_kernels.get(be.name), kernel)
+    fn = be.kernel("nn." + kernel)
     try:
         return fn(*args)
     except Exception as e:  # name the op and backend on the framework's own error

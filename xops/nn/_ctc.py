@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
-from ..backends import backend_of, nn_kernels
+from ..backends import backend_of
 from ..xla import scan
 from ._common import downcast, reduce_loss, upcast
 from ._conv import float_array
@@ -136,8 +136,7 @@ def ctc_loss(logits: Array, labels: Array, input_lengths: Array, label_lengths: 
         raise ValueError(f"xops.nn.ctc_loss: blank must be in [0, {k}), got {blank}")
     xc, back = upcast(logits)
     lp = log_softmax(xc, axis=-1)
-    fn = None if implementation == "xops" else getattr(nn_kernels.get(be.name), "ctc_loss",
-                                                        None)
+    fn = None if implementation == "xops" else be.kernel("nn.ctc_loss")
     if fn is None and implementation == "native":
         raise ValueError(f"xops.nn.ctc_loss: implementation='native' is unavailable: the "
                          f"{be.name} backend has no native CTC kernel")

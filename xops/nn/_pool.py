@@ -1,5 +1,5 @@
 """Pooling over 1-3 spatial dims: ``max_pool``, ``avg_pool`` (native window reductions of each
-backend, ``xops/backends/nn_kernels``) and the global poolings (``xops.numpy`` reductions)."""
+backend, ``xops/backends/<framework>/nn.py``) and the global poolings (``xops.numpy`` reductions)."""
 from __future__ import annotations
 
 from typing import Any

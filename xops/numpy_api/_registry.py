@@ -65,14 +65,13 @@ def declare(category: str, *, ref: str | None = None, composite: bool = False,
     composes other xops ops when ``composite``).
 
     ``namespace="linalg"`` puts the op in ``xops.numpy.linalg`` (registry key ``"linalg.inv"``,
-    NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg_inv``)."""
+    NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg.inv``, the op's name)."""
 
     def deco(fn: Callable) -> Callable:
         short = fn.__name__
         name = f"{namespace}.{short}" if namespace else short
-        kname = f"{namespace}_{short}" if namespace else short
         _register(OpInfo(name, fn, category, name if ref is None else ref, composite,
-                         () if composite else (kernels if kernels is not None else (kname,)),
+                         () if composite else (kernels if kernels is not None else (name,)),
                          aliases, None, extra, namespace))
         return fn
 

@@ -2,8 +2,8 @@
 
 Every transform normalises its arguments here (axis/axes, ``n``/``s``, ``norm``, the input's
 compute dtype) and then calls one of four kernels, each over a tuple of axes with explicit
-lengths: ``fft_fftn``, ``fft_ifftn`` (complex to complex), ``fft_rfftn`` (real to half-spectrum)
-and ``fft_irfftn`` (half-spectrum to real). The 1-d functions are the n-d kernels over one axis;
+lengths: ``fft.fftn``, ``fft.ifftn`` (complex to complex), ``fft.rfftn`` (real to half-spectrum)
+and ``fft.irfftn`` (half-spectrum to real). The 1-d functions are the n-d kernels over one axis;
 ``hfft``/``ihfft`` are ``irfft``/``rfft`` of the conjugate with the norm direction swapped, as in
 NumPy.
 
@@ -18,7 +18,7 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, annotate, dtype_arg, normalize_axis, opname_of, resolve
+from .._dispatch import PY_SCALARS, call, dtype_arg, normalize_axis, opname_of, resolve
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from ._registry import declare
@@ -28,17 +28,6 @@ Array = Any
 _NORMS = ("backward", "ortho", "forward")
 # hfft/ihfft are the inverse/forward real transforms of the conjugate, scaled the other way.
 _SWAP = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
-
-
-def _kcall(be: Backend, name: str, kernel: str, *args: Any) -> Any:
-    k = getattr(be.k, kernel, None)
-    if k is None:
-        raise NotImplementedError(f"{opname_of(name)} is not available on the {be.name} backend")
-    try:
-        return k(*args)
-    except Exception as e:
-        annotate(e, name, be)
-        raise
 
 
 def _input(name: str, x: Any, real_only: bool = False) -> tuple[Backend, Any, DType]:
@@ -154,7 +143,7 @@ def _c2c(name: str, x: Any, lengths: tuple[int, ...] | None, axes: Any, norm: An
         return be.astype(x, cd) if c is not cd else x
     if 0 in shape:
         return _empty_result(be, x, _out_shape(shape, ax, ls), cd)
-    return _kcall(be, name, "fft_ifftn" if inverse else "fft_fftn", x, ls, ax, norm)
+    return call(be, "fft.ifftn" if inverse else "fft.fftn", x, ls, ax, norm, op=name)
 
 
 def _r2c(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool) -> Array:
@@ -170,7 +159,7 @@ def _r2c(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool) -
     cd = _dtypes.to_complex(c)
     if 0 in shape:
         return _empty_result(be, x, _out_shape(shape, ax, ls, half_last=True), cd)
-    return _kcall(be, name, "fft_rfftn", x, ls, ax, norm)
+    return call(be, "fft.rfftn", x, ls, ax, norm, op=name)
 
 
 def _c2r(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool,
@@ -194,7 +183,7 @@ def _c2r(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool,
             x = be.astype(x, cd)
         elif conj:
             x = be.k.conj(x)
-        out = _kcall(be, name, "fft_irfftn", x, ls, ax, norm)
+        out = call(be, "fft.irfftn", x, ls, ax, norm, op=name)
     # NumPy keeps a real float16 input's dtype for the real-output transforms.
     d = be.dtype_of(orig)
     if d.kind == "f" and d.bits == 16:
@@ -205,7 +194,7 @@ def _c2r(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool,
 # --------------------------------------------------------------------------------------------
 # complex transforms
 # --------------------------------------------------------------------------------------------
-@declare("fft", namespace="fft", kernels=("fft_fftn",))
+@declare("fft", namespace="fft", kernels=("fft.fftn",))
 def fft(x: Array, /, n: int | None = None, axis: int = -1, norm: str | None = "backward") -> Array:
     """One-dimensional discrete Fourier transform along ``axis``, zero-padded or cropped to
     ``n`` points.
@@ -222,7 +211,7 @@ def fft(x: Array, /, n: int | None = None, axis: int = -1, norm: str | None = "b
     return _c2c("fft.fft", x, n, axis, norm, False, False)
 
 
-@declare("fft", namespace="fft", kernels=("fft_ifftn",))
+@declare("fft", namespace="fft", kernels=("fft.ifftn",))
 def ifft(x: Array, /, n: int | None = None, axis: int = -1,
          norm: str | None = "backward") -> Array:
     """One-dimensional inverse discrete Fourier transform along ``axis`` (``n`` points).
@@ -237,7 +226,7 @@ def ifft(x: Array, /, n: int | None = None, axis: int = -1,
     return _c2c("fft.ifft", x, n, axis, norm, True, False)
 
 
-@declare("fft", namespace="fft", kernels=("fft_fftn",))
+@declare("fft", namespace="fft", kernels=("fft.fftn",))
 def fftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
          norm: str | None = "backward") -> Array:
     """N-dimensional discrete Fourier transform over ``axes`` with lengths ``s``.
@@ -256,7 +245,7 @@ def fftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None
     return _c2c("fft.fftn", x, s, axes, norm, False, True)
 
 
-@declare("fft", namespace="fft", kernels=("fft_ifftn",))
+@declare("fft", namespace="fft", kernels=("fft.ifftn",))
 def ifftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: str | None = "backward") -> Array:
     """N-dimensional inverse discrete Fourier transform over ``axes`` with lengths ``s``.
@@ -274,7 +263,7 @@ def ifftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | Non
 # --------------------------------------------------------------------------------------------
 # real transforms
 # --------------------------------------------------------------------------------------------
-@declare("fft", namespace="fft", kernels=("fft_rfftn",))
+@declare("fft", namespace="fft", kernels=("fft.rfftn",))
 def rfft(x: Array, /, n: int | None = None, axis: int = -1,
          norm: str | None = "backward") -> Array:
     """One-dimensional discrete Fourier transform of real input: the ``n // 2 + 1``
@@ -290,7 +279,7 @@ def rfft(x: Array, /, n: int | None = None, axis: int = -1,
     return _r2c("fft.rfft", x, n, axis, _norm("fft.rfft", norm), False)
 
 
-@declare("fft", namespace="fft", kernels=("fft_irfftn",))
+@declare("fft", namespace="fft", kernels=("fft.irfftn",))
 def irfft(x: Array, /, n: int | None = None, axis: int = -1,
           norm: str | None = "backward") -> Array:
     """Inverse of ``rfft``: ``n`` real points from a half spectrum (default ``n``:
@@ -309,7 +298,7 @@ def irfft(x: Array, /, n: int | None = None, axis: int = -1,
     return _c2r("fft.irfft", x, n, axis, _norm("fft.irfft", norm), False)
 
 
-@declare("fft", namespace="fft", kernels=("fft_rfftn",))
+@declare("fft", namespace="fft", kernels=("fft.rfftn",))
 def rfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: str | None = "backward") -> Array:
     """N-dimensional discrete Fourier transform of real input; the last of ``axes`` keeps
@@ -325,7 +314,7 @@ def rfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | Non
     return _r2c("fft.rfftn", x, s, axes, _norm("fft.rfftn", norm), True)
 
 
-@declare("fft", namespace="fft", kernels=("fft_irfftn",))
+@declare("fft", namespace="fft", kernels=("fft.irfftn",))
 def irfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
            norm: str | None = "backward") -> Array:
     """Inverse of ``rfftn``: a real array with lengths ``s`` along ``axes`` (the last length
@@ -341,7 +330,7 @@ def irfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | No
     return _c2r("fft.irfftn", x, s, axes, _norm("fft.irfftn", norm), True)
 
 
-@declare("fft", namespace="fft", kernels=("fft_irfftn",))
+@declare("fft", namespace="fft", kernels=("fft.irfftn",))
 def hfft(x: Array, /, n: int | None = None, axis: int = -1,
          norm: str | None = "backward") -> Array:
     """Discrete Fourier transform of a Hermitian-symmetric signal given by its first half:
@@ -358,7 +347,7 @@ def hfft(x: Array, /, n: int | None = None, axis: int = -1,
     return _c2r("fft.hfft", x, n, axis, _SWAP[norm], False, conj=True)
 
 
-@declare("fft", namespace="fft", kernels=("fft_rfftn",))
+@declare("fft", namespace="fft", kernels=("fft.rfftn",))
 def ihfft(x: Array, /, n: int | None = None, axis: int = -1,
           norm: str | None = "backward") -> Array:
     """Inverse of ``hfft``: the first ``n // 2 + 1`` points of the Hermitian spectrum of a real

@@ -21,7 +21,7 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import annotate, normalize_axes, normalize_axis, promote_args, resolve
+from .._dispatch import call, normalize_axes, normalize_axis, promote_args, resolve
 from .._dtypes import DType, bfloat16, float16, float32
 from ..backends import Backend, _compiling
 from . import creation as _cr
@@ -138,15 +138,7 @@ def _back(be: Backend, y: Any, out: DType) -> Any:
 
 
 def _k(be: Backend, name: str, *args: Any) -> Any:
-    kname = "linalg_" + name
-    k = getattr(be.k, kname, None)
-    if k is None:
-        raise NotImplementedError(f"{_op(name)} is not available on the {be.name} backend")
-    try:
-        return k(*args)
-    except Exception as e:
-        annotate(e, "linalg." + name, be)
-        raise
+    return call(be, "linalg." + name, *args)
 
 
 def _eps(be: Backend, x: Any) -> float:

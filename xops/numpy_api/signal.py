@@ -12,7 +12,7 @@ import operator
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, annotate, dtype_arg, normalize_axis, opname_of,
+from .._dispatch import (PY_SCALARS, call, dtype_arg, normalize_axis, opname_of,
                          promote_args, resolve, to_array)
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
@@ -21,17 +21,6 @@ from . import elementwise as ew
 from ._registry import declare
 
 Array = Any
-
-
-def _kcall(be: Backend, name: str, kernel: str, *args: Any) -> Any:
-    k = getattr(be.k, kernel, None)
-    if k is None:
-        raise NotImplementedError(f"{opname_of(name)} is not available on the {be.name} backend")
-    try:
-        return k(*args)
-    except Exception as e:
-        annotate(e, name, be)
-        raise
 
 
 def _array(name: str, x: Any) -> Backend:
@@ -71,7 +60,7 @@ def _conv(name: str, a: Any, v: Any, mode: str, correlate: bool) -> Array:
             v = be.k.conj(v)
         v = be.k.flip(v, (0,))
     # Convolution commutes; the kernel wants the longer input first.
-    full = _kcall(be, name, "convolve", a, v) if n1 >= n2 else _kcall(be, name, "convolve", v, a)
+    full = call(be, "convolve", a, v, op=name) if n1 >= n2 else call(be, "convolve", v, a, op=name)
     if mode == "full":
         return full
     short, long_ = min(n1, n2), max(n1, n2)
@@ -174,7 +163,7 @@ def interp(x: Array, xp: Array, fp: Array, left: Any = None, right: Any = None,
         fp = manipulation.concatenate([fp[-1:], fp, fp[0:1]])
     ends = [None if e is None else (to_array(be, name, e, od, fp) if type(e) in PY_SCALARS
                                     else _cast(be, e, od)) for e in (left, right)]
-    return _kcall(be, name, "interp", x, xp, fp, ends[0], ends[1])
+    return call(be, "interp", x, xp, fp, ends[0], ends[1], op=name)
 
 
 def _cast(be: Backend, x: Any, d: DType) -> Any:
@@ -258,7 +247,7 @@ def i0(x: Array, /) -> Array:
                         "too)")
     fd = _dtypes.to_float(d, be.default_float)
     cd = _dtypes.float32 if fd.bits == 16 else fd
-    out = _kcall(be, "i0", "i0", _cast(be, x, cd))
+    out = call(be, "i0", _cast(be, x, cd))
     return out if cd is fd else be.astype(out, fd)
 
 

@@ -6,9 +6,9 @@ import importlib.util
 
 import numpy as np
 
-from .. import _dtypes as d
-from . import _common, _numpy_like
-from ._common import adapt_common
+from ... import _dtypes as d
+from .. import _common, _numpy_like
+from .._common import adapt_common
 
 NAME = "numpy"
 
@@ -234,12 +234,9 @@ erfc = _special("erfc")
 erfinv = _special("erfinv")
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
-from .linalg.numpy import *  # noqa: E402,F401,F403
-from .fft.numpy import *  # noqa: E402,F401,F403
-from .arrayapi.numpy import *  # noqa: E402,F401,F403
-from .stats.numpy import *  # noqa: E402,F401,F403
-from .extras.numpy import *  # noqa: E402,F401,F403
+from ._arrayapi import *  # noqa: E402,F401,F403
+from ._stats import *  # noqa: E402,F401,F403
+from ._extras import *  # noqa: E402,F401,F403
+from ._signal import *  # noqa: E402,F401,F403
 
-# xops.nn native kernels of this backend, imported with the table so that the first nn call
-# inside torch.compile does not import a module while tracing (see nn_kernels.get).
-from .nn_kernels import numpy as _nn_kernels  # noqa: E402,F401
+

@@ -17,9 +17,9 @@ import math
 
 import torch
 
-from .. import _dtypes as d
-from . import _common
-from ._common import adapt_common
+from ... import _dtypes as d
+from .. import _common
+from .._common import adapt_common
 
 NAME = "torch"
 # torch promotes a Python scalar against a 0-d/n-d tensor by its own rules; dispatch converts
@@ -875,15 +875,12 @@ def frexp(x):
     return m, e
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
-from .linalg.torch import *  # noqa: E402,F401,F403
-from .fft.torch import *  # noqa: E402,F401,F403
-from .arrayapi.torch import *  # noqa: E402,F401,F403
-from .stats.torch import *  # noqa: E402,F401,F403
-from .extras.torch import *  # noqa: E402,F401,F403
+from ._arrayapi import *  # noqa: E402,F401,F403
+from ._stats import *  # noqa: E402,F401,F403
+from ._extras import *  # noqa: E402,F401,F403
+from ._signal import *  # noqa: E402,F401,F403
 
-# xops.nn native kernels of this backend, imported with the table so that the first nn call
-# inside torch.compile does not import a module while tracing (see nn_kernels.get).
-from .nn_kernels import torch as _nn_kernels  # noqa: E402,F401
+
 
 # custom_vjps made before this table loaded get their autograd.Function classes now (a class
 # definition inside torch.compile is a graph break).

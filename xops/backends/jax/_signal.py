@@ -1,27 +1,9 @@
-"""jax kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
-``__all__`` (the table imports exactly those)."""
+"""jax kernels of the signal helpers (convolve, interp, i0)."""
 from __future__ import annotations
-
 import jax
 import jax.numpy as jnp
 
-__all__ = ["fft_fftn", "fft_ifftn", "fft_rfftn", "fft_irfftn", "convolve", "interp", "i0"]
-
-
-def fft_fftn(x, s, axes, norm):
-    return jnp.fft.fftn(x, s=s, axes=axes, norm=norm)
-
-
-def fft_ifftn(x, s, axes, norm):
-    return jnp.fft.ifftn(x, s=s, axes=axes, norm=norm)
-
-
-def fft_rfftn(x, s, axes, norm):
-    return jnp.fft.rfftn(x, s=s, axes=axes, norm=norm)
-
-
-def fft_irfftn(x, s, axes, norm):
-    return jnp.fft.irfftn(x, s=s, axes=axes, norm=norm)
+__all__ = ["convolve", "interp", "i0"]
 
 
 def _windows_convolve(a, v):

@@ -9,8 +9,9 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .numpy import pool_count
+from ..numpy.nn import pool_count
 
+NAMESPACE = "nn"
 __all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "attention"]
 
 _SP = "DHW"

@@ -1,26 +1,8 @@
-"""torch kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
-``__all__`` (the table imports exactly those)."""
+"""torch kernels of the signal helpers (convolve, interp, i0)."""
 from __future__ import annotations
-
 import torch
 
-__all__ = ["fft_fftn", "fft_ifftn", "fft_rfftn", "fft_irfftn", "convolve", "interp", "i0"]
-
-
-def fft_fftn(x, s, axes, norm):
-    return torch.fft.fftn(x, s=s, dim=axes, norm=norm)
-
-
-def fft_ifftn(x, s, axes, norm):
-    return torch.fft.ifftn(x, s=s, dim=axes, norm=norm)
-
-
-def fft_rfftn(x, s, axes, norm):
-    return torch.fft.rfftn(x, s=s, dim=axes, norm=norm)
-
-
-def fft_irfftn(x, s, axes, norm):
-    return torch.fft.irfftn(x, s=s, dim=axes, norm=norm)
+__all__ = ["convolve", "interp", "i0"]
 
 
 _CONV_DTYPES = frozenset({torch.float32, torch.float64, torch.complex64, torch.complex128,

@@ -8,9 +8,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtypes as d
-from . import _common, _numpy_like
-from ._common import adapt_common
+from ... import _dtypes as d
+from .. import _common, _numpy_like
+from .._common import adapt_common
 
 NAME = "jax"
 
@@ -165,12 +165,9 @@ def erfinv(x):
     return jnp.where(jnp.isfinite(y1), y1, y)
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
-from .linalg.jax import *  # noqa: E402,F401,F403
-from .fft.jax import *  # noqa: E402,F401,F403
-from .arrayapi.jax import *  # noqa: E402,F401,F403
-from .stats.jax import *  # noqa: E402,F401,F403
-from .extras.jax import *  # noqa: E402,F401,F403
+from ._arrayapi import *  # noqa: E402,F401,F403
+from ._stats import *  # noqa: E402,F401,F403
+from ._extras import *  # noqa: E402,F401,F403
+from ._signal import *  # noqa: E402,F401,F403
 
-# xops.nn native kernels of this backend, imported with the table so that the first nn call
-# inside torch.compile does not import a module while tracing (see nn_kernels.get).
-from .nn_kernels import jax as _nn_kernels  # noqa: E402,F401
+

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._numpy_like import NAMES, kernels
+from .._numpy_like import LINALG_NAMES, linalg_kernels
 
-globals().update(kernels(jnp, jax=True))
+globals().update(linalg_kernels(jnp, jax=True))
 
-__all__: list[str] = list(NAMES)
+NAMESPACE = "linalg"
+__all__: list[str] = list(LINALG_NAMES)

@@ -23,9 +23,9 @@ import math
 
 import tensorflow as tf
 
-from .. import _dtypes as d
-from . import _common
-from ._common import adapt_common, identity
+from ... import _dtypes as d
+from .. import _common
+from .._common import adapt_common, identity
 
 NAME = "tensorflow"
 # tf ops reject Python scalars of a mismatched kind and never treat them as weak: dispatch turns
@@ -1279,11 +1279,10 @@ def ldexp(x1, x2):
     return x1 * p1 * p2
 
 # Kernel sections: one file per area, each listing its kernels in __all__.
-from .linalg.tensorflow import *  # noqa: E402,F401,F403
-from .fft.tensorflow import *  # noqa: E402,F401,F403
-from .arrayapi.tensorflow import *  # noqa: E402,F401,F403
-from .stats.tensorflow import *  # noqa: E402,F401,F403
-from .extras.tensorflow import *  # noqa: E402,F401,F403
+from ._arrayapi import *  # noqa: E402,F401,F403
+from ._stats import *  # noqa: E402,F401,F403
+from ._extras import *  # noqa: E402,F401,F403
+from ._signal import *  # noqa: E402,F401,F403
 
 
 def _autograph_skips_xops() -> None:
@@ -1303,6 +1302,4 @@ def _autograph_skips_xops() -> None:
 
 _autograph_skips_xops()
 
-# xops.nn native kernels of this backend, imported with the table so that the first nn call
-# inside torch.compile does not import a module while tracing (see nn_kernels.get).
-from .nn_kernels import tensorflow as _nn_kernels  # noqa: E402,F401
+

@@ -9,6 +9,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+NAMESPACE = "nn"
 __all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "attention", "ctc_loss"]
 
 

@@ -1,30 +1,8 @@
-"""numpy kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
-``__all__`` (the table imports exactly those).
-
-The fft kernels take the input already in its compute dtype, a tuple of transform lengths and a
-tuple of non-negative axes (in the caller's order), and ``norm`` in backward/ortho/forward.
-"""
+"""numpy kernels of the signal helpers (convolve, interp, i0)."""
 from __future__ import annotations
-
 import numpy as np
 
-__all__ = ["fft_fftn", "fft_ifftn", "fft_rfftn", "fft_irfftn", "convolve", "interp", "i0"]
-
-
-def fft_fftn(x, s, axes, norm):
-    return np.fft.fftn(x, s=s, axes=axes, norm=norm)
-
-
-def fft_ifftn(x, s, axes, norm):
-    return np.fft.ifftn(x, s=s, axes=axes, norm=norm)
-
-
-def fft_rfftn(x, s, axes, norm):
-    return np.fft.rfftn(x, s=s, axes=axes, norm=norm)
-
-
-def fft_irfftn(x, s, axes, norm):
-    return np.fft.irfftn(x, s=s, axes=axes, norm=norm)
+__all__ = ["convolve", "interp", "i0"]
 
 
 def convolve(a, v):

@@ -7,22 +7,23 @@ import math
 
 import tensorflow as tf
 
+NAMESPACE = "linalg"
 __all__: list[str] = [
-    "linalg_inv", "linalg_det", "linalg_slogdet", "linalg_solve", "linalg_cholesky",
-    "linalg_qr", "linalg_svd", "linalg_svdvals", "linalg_eig", "linalg_eigvals", "linalg_eigh",
-    "linalg_eigvalsh", "linalg_pinv", "linalg_vector_norm", "linalg_diagonal",
+    "inv", "det", "slogdet", "solve", "cholesky",
+    "qr", "svd", "svdvals", "eig", "eigvals", "eigh",
+    "eigvalsh", "pinv", "vector_norm", "diagonal",
 ]
 
 
-def linalg_inv(x):
+def inv(x):
     return tf.linalg.inv(x)
 
 
-def linalg_det(x):
+def det(x):
     return tf.linalg.det(x)
 
 
-def linalg_slogdet(x):
+def slogdet(x):
     sign, logabsdet = tf.linalg.slogdet(x)
     # tf gives log|det| in the input's dtype, complex for complex input; NumPy's is real.
     if logabsdet.dtype.is_complex:
@@ -30,47 +31,47 @@ def linalg_slogdet(x):
     return sign, logabsdet
 
 
-def linalg_solve(a, b):
+def solve(a, b):
     return tf.linalg.solve(a, b)
 
 
-def linalg_cholesky(x, upper):
+def cholesky(x, upper):
     low = tf.linalg.cholesky(x)  # reads the lower triangle, as NumPy does
     return tf.linalg.adjoint(low) if upper else low
 
 
-def linalg_qr(x, mode):
+def qr(x, mode):
     q, r = tf.linalg.qr(x, full_matrices=mode == "complete")
     return q, r
 
 
-def linalg_svd(x, full_matrices):
+def svd(x, full_matrices):
     # tf.linalg.svd returns (s, u, v) with x = u diag(s) v^H: Vh is v's adjoint.
     s, u, v = tf.linalg.svd(x, full_matrices=full_matrices, compute_uv=True)
     return u, s, tf.linalg.adjoint(v)
 
 
-def linalg_svdvals(x):
+def svdvals(x):
     return tf.linalg.svd(x, compute_uv=False)
 
 
-def linalg_eig(x):
+def eig(x):
     w, v = tf.linalg.eig(x)
     return w, v
 
 
-def linalg_eigvals(x):
+def eigvals(x):
     return tf.linalg.eigvals(x)
 
 
-def linalg_eigh(x, UPLO):
+def eigh(x, UPLO):
     # tf.linalg.eigh reads the lower triangle; the lower triangle of x^H is the conjugate of
     # x's upper one, i.e. the same Hermitian matrix NumPy builds for UPLO='U'.
     w, v = tf.linalg.eigh(tf.linalg.adjoint(x) if UPLO == "U" else x)
     return _real(w), v
 
 
-def linalg_eigvalsh(x, UPLO):
+def eigvalsh(x, UPLO):
     return _real(tf.linalg.eigvalsh(tf.linalg.adjoint(x) if UPLO == "U" else x))
 
 
@@ -79,7 +80,7 @@ def _real(w):
     return tf.math.real(w) if w.dtype.is_complex else w
 
 
-def linalg_pinv(x, rtol, hermitian):
+def pinv(x, rtol, hermitian):
     # From the SVD (tf.linalg.pinv refuses complex input; it has no Hermitian path either,
     # and the SVD gives the same pseudo-inverse for Hermitian input). NumPy's cutoff: singular
     # values <= rtol * largest are dropped.
@@ -91,7 +92,7 @@ def linalg_pinv(x, rtol, hermitian):
     return tf.linalg.matmul(v * tf.cast(s_inv, v.dtype)[..., None, :], u, adjoint_b=True)
 
 
-def linalg_vector_norm(x, axis, keepdims, ord):
+def vector_norm(x, axis, keepdims, ord):
     ax = None if axis is None else list(axis)
     a = tf.math.abs(x)
     if ord == math.inf:
@@ -108,7 +109,7 @@ def linalg_vector_norm(x, axis, keepdims, ord):
     return tf.math.pow(tf.math.reduce_sum(tf.math.pow(a, p), ax, keepdims), 1 / p)
 
 
-def linalg_diagonal(x, offset):
+def diagonal(x, offset):
     m, n = x.shape[-2], x.shape[-1]
     if m is not None and n is not None and (offset >= n or -offset >= m):
         # tf.linalg.diag_part refuses an offset outside the matrix; NumPy gives an empty one.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numpy_like import NAMES, kernels
+from .._numpy_like import LINALG_NAMES, linalg_kernels
 
-globals().update(kernels(np, jax=False))
+globals().update(linalg_kernels(np, jax=False))
 
-__all__: list[str] = list(NAMES)
+NAMESPACE = "linalg"
+__all__: list[str] = list(LINALG_NAMES)

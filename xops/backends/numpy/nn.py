@@ -9,6 +9,7 @@ import itertools
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+NAMESPACE = "nn"
 __all__ = ["conv", "conv_transpose", "max_pool", "avg_pool"]
 
 _LETTERS = "abc"  # output spatial axes

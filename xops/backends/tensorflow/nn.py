@@ -8,8 +8,9 @@ import math
 
 import tensorflow as tf
 
-from .numpy import pool_count
+from ..numpy.nn import pool_count
 
+NAMESPACE = "nn"
 __all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "ctc_loss"]
 
 

@@ -6,73 +6,74 @@ from __future__ import annotations
 
 import torch
 
+NAMESPACE = "linalg"
 __all__: list[str] = [
-    "linalg_inv", "linalg_det", "linalg_slogdet", "linalg_solve", "linalg_cholesky",
-    "linalg_qr", "linalg_svd", "linalg_svdvals", "linalg_eig", "linalg_eigvals", "linalg_eigh",
-    "linalg_eigvalsh", "linalg_pinv", "linalg_vector_norm", "linalg_diagonal",
+    "inv", "det", "slogdet", "solve", "cholesky",
+    "qr", "svd", "svdvals", "eig", "eigvals", "eigh",
+    "eigvalsh", "pinv", "vector_norm", "diagonal",
 ]
 
 
-def linalg_inv(x):
+def inv(x):
     return torch.linalg.inv(x)
 
 
-def linalg_det(x):
+def det(x):
     return torch.linalg.det(x)
 
 
-def linalg_slogdet(x):
+def slogdet(x):
     sign, logabsdet = torch.linalg.slogdet(x)
     return sign, logabsdet
 
 
-def linalg_solve(a, b):
+def solve(a, b):
     return torch.linalg.solve(a, b)
 
 
-def linalg_cholesky(x, upper):
+def cholesky(x, upper):
     return torch.linalg.cholesky(x, upper=upper)
 
 
-def linalg_qr(x, mode):
+def qr(x, mode):
     q, r = torch.linalg.qr(x, mode=mode)
     return q, r
 
 
-def linalg_svd(x, full_matrices):
+def svd(x, full_matrices):
     u, s, vh = torch.linalg.svd(x, full_matrices=full_matrices)
     return u, s, vh
 
 
-def linalg_svdvals(x):
+def svdvals(x):
     return torch.linalg.svdvals(x)
 
 
-def linalg_eig(x):
+def eig(x):
     w, v = torch.linalg.eig(x)
     return w, v
 
 
-def linalg_eigvals(x):
+def eigvals(x):
     return torch.linalg.eigvals(x)
 
 
-def linalg_eigh(x, UPLO):
+def eigh(x, UPLO):
     w, v = torch.linalg.eigh(x, UPLO=UPLO)
     return w, v
 
 
-def linalg_eigvalsh(x, UPLO):
+def eigvalsh(x, UPLO):
     return torch.linalg.eigvalsh(x, UPLO=UPLO)
 
 
-def linalg_pinv(x, rtol, hermitian):
+def pinv(x, rtol, hermitian):
     return torch.linalg.pinv(x, rtol=rtol, hermitian=hermitian)
 
 
-def linalg_vector_norm(x, axis, keepdims, ord):
+def vector_norm(x, axis, keepdims, ord):
     return torch.linalg.vector_norm(x, ord=ord, dim=axis, keepdim=keepdims)
 
 
-def linalg_diagonal(x, offset):
+def diagonal(x, offset):
     return torch.diagonal(x, offset, -2, -1)
