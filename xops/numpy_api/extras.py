@@ -4,7 +4,7 @@ Most of these are compositions of other xops ops (so they run on every backend a
 transform); a few call kernels of the ``extras`` section (``xops/backends/extras/``) where the
 frameworks have the op natively or where a composition cannot be exact: ``diagonal``, ``copy``,
 ``argwhere``, ``put_along_axis``, ``tril_indices``/``triu_indices`` and the eager bounds check
-``extras_known_true``.
+``known_true``.
 
 Array-like arguments that are not arrays (Python scalars, nested lists) are converted with
 ``asarray`` onto the backend of the array arguments, as NumPy converts them with ``asarray``:
@@ -86,7 +86,7 @@ def _known_true(be: Backend, cond: Array) -> bool:
     """True when ``cond`` (a 0-d bool) is concretely true; False when false or when its value is
     not known (jax tracing, torch.compile/vmap, tf.function graphs): such checks raise eagerly and
     are skipped under tracing, where the result is then unspecified."""
-    return bool(call(be, "extras_known_true", cond))
+    return bool(call(be, "known_true", cond))
 
 
 def _int_index(name: str, be: Backend, x: Array) -> Array:

@@ -3,7 +3,7 @@
 Almost every op here is a composite of other xops ops (sort-based order statistics, masked
 reductions), so it runs on every backend and under jax.jit / torch.compile / tf.function as
 long as its output shape does not depend on the data. Two small kernels per backend
-(``stats_searchsorted``, ``stats_bincount`` in xops/backends/stats/) cover what cannot be
+(``searchsorted``, ``bincount`` in each backend package) cover what cannot be
 composed exactly and cheaply. Semantics and per-backend notes: docs/stats.md.
 """
 from __future__ import annotations
@@ -892,7 +892,7 @@ def _searchsorted(be: Backend, name: str, a: Array, v: Array, right: bool) -> Ar
     """Insertion points of ``v`` into the sorted 1-d ``a`` (same dtype); NaN in ``v`` goes after
     everything, as in NumPy (backends' binary searches disagree on NaN)."""
     idx = be.check_dtype(be.default_int, name)
-    r = call(be, "stats_searchsorted", a, v, bool(right), idx)
+    r = call(be, "searchsorted", a, v, "right" if right else "left", idx)
     if _is_float(be.dtype_of(v)):
         r = ix.where(ew.isnan(v), a.shape[0], r)
     return r
@@ -988,7 +988,7 @@ def bincount(x: Array, weights: Any = None, minlength: int = 0, *,
         length = operator.index(length)
         if length < 0:
             raise ValueError(_err(name, "length must be non-negative"))
-    return call(be, "stats_bincount", xi, w, length)
+    return call(be, "bincount", xi, w, length)
 
 
 def _edges_uniform(name: str, be: Backend, a: Array, bins: int, range_: Any,
@@ -1118,7 +1118,7 @@ def histogram(a: Array, bins: Any = 10, range: Any = None, density: bool | None 
         idx = ix.where(out, nb, idx)
     if nb == 0:
         idx = ew.add(idx, 1)
-    counts = call(be, "stats_bincount", ix.astype(idx, be.default_int), w, nb)
+    counts = call(be, "bincount", ix.astype(idx, be.default_int), w, nb)
     if density:
         f = _dtypes.promote_types(_dtypes.to_float(be.dtype_of(counts), be.default_float),
                                   be.default_float)

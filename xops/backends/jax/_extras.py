@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 __all__: list[str] = ["diagonal", "copy", "argwhere", "put_along_axis", "tril_indices",
-                      "triu_indices", "extras_known_true"]
+                      "triu_indices", "known_true"]
 
 
 def diagonal(x, offset, axis1, axis2):
@@ -44,7 +44,7 @@ def triu_indices(n, k, m, idx, device):
     return tuple(_on(i, idx, device) for i in jnp.triu_indices(n, k, m))
 
 
-def extras_known_true(b):
+def known_true(b):
     if isinstance(b, jax.core.Tracer):
         return False
     return bool(b)

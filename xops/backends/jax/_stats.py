@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-__all__: list[str] = ["stats_searchsorted", "stats_bincount"]
+__all__: list[str] = ["bincount"]
 
 
-def stats_searchsorted(a, v, right, idx):
-    return jnp.searchsorted(a, v, side="right" if right else "left").astype(idx)
-
-
-def stats_bincount(x, weights, length):
+def bincount(x, weights, length):
     # Out-of-range values are sent past the end and dropped (jit-friendly, static length).
     x = jnp.where((x >= 0) & (x < length), x, length)
     w = jnp.ones(x.shape, x.dtype) if weights is None else weights

@@ -7,7 +7,7 @@ Kernels (arguments normalised by xops/numpy_api/extras.py):
 rows; ``idx`` the native index dtype); ``put_along_axis(x, idx, values, axis)`` (``idx``
 non-negative, ``idx`` and ``values`` broadcast to the same shape, ``values`` of ``x``'s dtype;
 returns a new array); ``tril_indices``/``triu_indices(n, k, m, idx, device)`` -> (rows, cols);
-``extras_known_true(b)``: Python bool, True only when the 0-d bool ``b`` is concretely true
+``known_true(b)``: Python bool, True only when the 0-d bool ``b`` is concretely true
 (False when it is false or its value is unknown under tracing).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__: list[str] = ["diagonal", "copy", "argwhere", "put_along_axis", "tril_indices",
-                      "triu_indices", "extras_known_true"]
+                      "triu_indices", "known_true"]
 
 
 def diagonal(x, offset, axis1, axis2):
@@ -53,5 +53,5 @@ def triu_indices(n, k, m, idx, device):
     return tuple(np.asarray(i, dtype=idx) for i in np.triu_indices(n, k, m))
 
 
-def extras_known_true(b):
+def known_true(b):
     return bool(b)

@@ -1,8 +1,7 @@
 """numpy kernels for the statistics in xops/numpy_api/stats.py. Every kernel name is listed in ``__all__``
 (the table imports exactly those).
 
-``stats_searchsorted(a, v, right, idx)``: insertion points of ``v`` (any shape) into the sorted
-1-d ``a`` (same dtype), as ``idx``. ``stats_bincount(x, weights, length)``: counts (``x``'s
+``bincount(x, weights, length)``: counts (``x``'s
 integer dtype) or weight sums (``weights``' dtype) of the values of the 1-d ``x`` in
 ``[0, length)``; values outside that range are dropped.
 """
@@ -10,15 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__: list[str] = ["stats_searchsorted", "stats_bincount"]
+__all__: list[str] = ["bincount"]
 
 
-def stats_searchsorted(a, v, right, idx):
-    return np.asarray(np.searchsorted(a, v, side="right" if right else "left")).astype(
-        idx, copy=False)
-
-
-def stats_bincount(x, weights, length):
+def bincount(x, weights, length):
     keep = (x >= 0) & (x < length)
     if weights is None:
         return np.bincount(x[keep], minlength=length)[:length].astype(x.dtype, copy=False)

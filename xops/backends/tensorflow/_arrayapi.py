@@ -46,9 +46,21 @@ def nonzero(x, idx, size, fill_value):
     return tuple(tf.unstack(coords, num=len(x.shape), axis=1))
 
 
+# tf.searchsorted (LowerBound/UpperBound) has kernels for int32/int64 and the floats but not
+# for the small or unsigned integers or bool: widen those (order-preserving); uint64 searches
+# its sign-flipped int64 bits, which order as the unsigned values do.
+_NATIVE_SEARCH = (tf.int32, tf.int64, tf.float16, tf.bfloat16, tf.float32, tf.float64)
+
+
+def _search_key(x):
+    if x.dtype == tf.uint64:
+        return tf.bitwise.bitwise_xor(tf.bitcast(x, tf.int64), tf.constant(-(2 ** 63), tf.int64))
+    return tf.cast(x, tf.int64)
+
+
 def searchsorted(x1, x2, side, idx):
-    if x1.dtype == tf.bool:
-        x1, x2 = tf.cast(x1, tf.uint8), tf.cast(x2, tf.uint8)
+    if x1.dtype not in _NATIVE_SEARCH:
+        x1, x2 = _search_key(x1), _search_key(x2)
     v = tf.reshape(x2, [1, -1])
     if not x1.dtype.is_floating:
         r = tf.searchsorted(x1[None], v, side=side, out_type=idx)

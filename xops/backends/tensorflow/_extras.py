@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 __all__: list[str] = ["diagonal", "copy", "argwhere", "put_along_axis", "tril_indices",
-                      "triu_indices", "extras_known_true"]
+                      "triu_indices", "known_true"]
 
 
 def diagonal(x, offset, axis1, axis2):
@@ -69,7 +69,7 @@ def triu_indices(n, k, m, idx, device):
     return _const(np.triu_indices(n, k, m), idx, device)
 
 
-def extras_known_true(b):
+def known_true(b):
     if not tf.executing_eagerly():
         return False
     return bool(b)

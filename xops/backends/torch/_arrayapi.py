@@ -8,7 +8,7 @@ import torch
 
 __all__ = ["nextafter", "nonzero", "searchsorted", "unstack", "from_dlpack"]
 
-# torch.searchsorted has no CPU kernel for these: compute on a value-preserving wider dtype.
+# torch.searchsorted has no kernel for these: compute on a value-preserving wider dtype.
 _SIGNED_VIEW = {torch.uint16: torch.int16, torch.uint32: torch.int32, torch.uint64: torch.int64}
 _SEARCH_AS = {torch.bool: torch.uint8, torch.uint16: torch.int64, torch.uint32: torch.int64}
 
@@ -36,6 +36,9 @@ def searchsorted(x1, x2, side, idx):
     wide = _SEARCH_AS.get(x1.dtype)
     if wide is not None:
         x1, x2 = x1.to(wide), x2.to(wide)
+    elif x1.dtype is torch.uint64:  # sign-flipped bits order as the unsigned values do
+        x1 = x1.view(torch.int64).bitwise_xor(-(2 ** 63))
+        x2 = x2.view(torch.int64).bitwise_xor(-(2 ** 63))
     v = x2.reshape(-1)
     if not x1.is_floating_point():
         r = torch.searchsorted(x1, v, side=side)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 __all__: list[str] = ["diagonal", "copy", "argwhere", "put_along_axis", "tril_indices",
-                      "triu_indices", "extras_known_true"]
+                      "triu_indices", "known_true"]
 
 # torch has no scatter kernels for uint16/32/64: scatter their bits as the signed type.
 _SIGNED = {torch.uint16: torch.int16, torch.uint32: torch.int32, torch.uint64: torch.int64}
@@ -48,7 +48,7 @@ def triu_indices(n, k, m, idx, device):
     return t[0], t[1]
 
 
-def extras_known_true(b):
+def known_true(b):
     if torch.compiler.is_compiling():
         return False
     try:

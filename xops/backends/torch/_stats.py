@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import torch
 
-__all__: list[str] = ["stats_searchsorted", "stats_bincount"]
+__all__: list[str] = ["bincount"]
 
-# torch.searchsorted has no kernels for bool and the wide unsigned types: search in int64
-# (order-preserving for every value these hold except uint64 above 2**63, which xops' torch
-# backend does not do arithmetic on).
-_WIDEN = (torch.bool, torch.uint16, torch.uint32, torch.uint64)
-
-
-def stats_searchsorted(a, v, right, idx):
-    if a.dtype in _WIDEN:
-        a, v = a.to(torch.int64), v.to(torch.int64)
-    shape = v.shape
-    out = torch.searchsorted(a.contiguous(), v.reshape(-1).contiguous(), right=bool(right))
-    return out.reshape(shape).to(idx)
-
-
-def stats_bincount(x, weights, length):
+def bincount(x, weights, length):
     # index_add (out of place) instead of torch.bincount: static output length (works under
     # torch.compile), differentiable in the weights.
     if length == 0:  # index_add cannot address an empty target, even with nothing to add
