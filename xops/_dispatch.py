@@ -602,6 +602,13 @@ def is_tracing() -> bool:
     return IS_DYNAMO()
 
 
-# torch may have been imported before xops: point the probe at it now.
+def _refresh_probe(_be: Backend) -> None:
+    global IS_DYNAMO
+    IS_DYNAMO = _backends.IS_DYNAMO
+
+
+# torch may have been imported before xops: point the probe at it now, and again whenever a
+# backend loads (the torch backend's load is when torch's probe becomes available).
 _backends._install_dynamo_probe()
 IS_DYNAMO = _backends.IS_DYNAMO
+_backends.on_load(_refresh_probe)

@@ -21,7 +21,8 @@ from .. import _dtypes
 from .._dtypes import DType
 
 __all__ = ["Backend", "BACKEND_NAMES", "backend_of", "get_backend", "default_backend",
-           "current_default_backend", "installed_backends", "trace_constant", "REFS", "ref", "deref"]
+           "current_default_backend", "installed_backends", "trace_constant", "REFS", "ref", "deref",
+           "on_load", "KERNEL_MODULES"]
 
 BACKEND_NAMES = ("numpy", "jax", "torch", "tensorflow")
 _FRAMEWORK_MODULE = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
@@ -53,10 +54,11 @@ def _kernel_table(pkg: ModuleType) -> ModuleType:
 class Backend:
     """One framework: its kernel table (a flat module), dtype maps and defaults."""
 
-    __slots__ = ("name", "k", "native", "canon", "scalars_ok", "_adapt")
+    __slots__ = ("name", "k", "native", "canon", "scalars_ok", "_adapt", "package")
 
     def __init__(self, name: str, table: ModuleType) -> None:
         self.name = name
+        self.package = table
         self.k = _kernel_table(table)
         self.native: dict[DType, Any] = dict(table.DTYPES)
         self.canon: dict[Any, DType] = {v: d for d, v in table.DTYPES.items()}
@@ -72,6 +74,11 @@ class Backend:
 
     def __repr__(self) -> str:
         return f"<xops backend {self.name}>"
+
+    @property
+    def transforms(self) -> ModuleType:
+        """The package's transforms module (jit, grad, vjp, vmap, custom_vjp, control flow)."""
+        return importlib.import_module(f"{self.package.__name__}.transforms")
 
     # --- dtypes -------------------------------------------------------------------------------
     def dtype_of(self, x: Any) -> DType:
@@ -133,8 +140,22 @@ def _never() -> bool:
 IS_DYNAMO: Callable[[], bool] = _never
 
 
+# Called with each Backend as it loads (and at registration for those already loaded): how
+# modules above this one (dispatch, transforms) learn of a framework without this package
+# reaching up to them.
+_ON_LOAD: list[Callable[["Backend"], None]] = []
+
+
+def on_load(fn: Callable[["Backend"], None]) -> None:
+    """Call ``fn(backend)`` for every loaded backend, now and whenever another one loads."""
+    _ON_LOAD.append(fn)
+    for be in list(_LOADED.values()):
+        fn(be)
+
+
 def _install_dynamo_probe() -> None:
-    """Point IS_DYNAMO (here and in xops._dispatch) at torch's probe once torch is imported."""
+    """Point IS_DYNAMO at torch's probe once torch is imported (xops._dispatch keeps its own
+    global copy for speed and refreshes it through on_load)."""
     global IS_DYNAMO
     if IS_DYNAMO is not _never:
         return
@@ -144,9 +165,6 @@ def _install_dynamo_probe() -> None:
     if probe is None:  # torch absent or still importing
         return
     IS_DYNAMO = probe
-    disp = sys.modules.get("xops._dispatch")
-    if disp is not None:
-        disp.IS_DYNAMO = probe
 
 
 def trace_constant(fn: Callable) -> Callable:
@@ -245,6 +263,8 @@ def get_backend(name: str) -> Backend:
         table = importlib.import_module(f"xops.backends.{name}")
         be = _LOADED[name] = Backend(name, table)
         _install_dynamo_probe()
+        for fn in _ON_LOAD:
+            fn(be)
     return be
 
 
