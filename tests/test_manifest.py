@@ -18,6 +18,9 @@ from xops.numpy_api import ALIASES, REGISTRY
 from .conftest import INSTALLED
 from .specs import DTYPE_ONLY, SPECS
 
+# Modules of every backend package besides the kernel modules.
+EXTRA_MODULES = ("transforms",)
+
 DTYPE_NAMES = {"bool", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                "uint64", "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
                "dtype"}
@@ -95,21 +98,33 @@ def test_kernel_signatures_match_the_numpy_table(backend_name):
         assert has_var or len(got) >= want, f"{backend_name}.{name}: {len(got)} params < {want}"
 
 
+def _package_modules(backend_name):
+    import pkgutil
+    pkg = importlib.import_module(f"xops.backends.{backend_name}")
+    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if not m.name.startswith("_"))
+
+
+def test_every_backend_package_has_the_same_module_set():
+    """One layout for every framework: the kernel modules plus transforms.py, nothing else
+    public (private helpers such as torch/_uint.py are allowed)."""
+    want = sorted({*KERNEL_MODULES, *EXTRA_MODULES})
+    for backend_name in BACKEND_NAMES:
+        assert _package_modules(backend_name) == want, backend_name
+
+
 @pytest.mark.parametrize("module", KERNEL_MODULES)
-def test_kernel_modules_list_the_same_kernels_on_every_backend(module):
-    """Every backend package has the same kernel modules; each names its kernels in __all__,
-    lists the numpy module's names (or more) and has them merged into the backend's table under
-    the op's name."""
-    ref = importlib.import_module(f"xops.backends.numpy.{module}")
+def test_kernel_modules_merge_their_kernels_under_the_op_name(module):
+    """Each kernel module names its kernels in __all__ (each defined there) and every one is
+    merged into the backend's table under the op's name ("linalg.inv" for linalg.py's inv)."""
+    ns_ref = getattr(importlib.import_module(f"xops.backends.numpy.{module}"), "NAMESPACE", "")
     for backend_name in BACKEND_NAMES:
         if backend_name not in INSTALLED:
             continue
         mod = importlib.import_module(f"xops.backends.{backend_name}.{module}")
         table = get_backend(backend_name).k
-        missing = sorted(set(ref.__all__) - set(mod.__all__))
-        assert not missing, f"{backend_name}/{module}.py lacks {missing}"
-        assert getattr(mod, "NAMESPACE", "") == getattr(ref, "NAMESPACE", "")
         ns = getattr(mod, "NAMESPACE", "")
+        assert ns == ns_ref, (backend_name, module)
+        assert len(set(mod.__all__)) == len(mod.__all__), (backend_name, module)
         for k in mod.__all__:
             key = f"{ns}.{k}" if ns else k
             assert getattr(table, key) is getattr(mod, k), f"{backend_name} table: {key} not merged"

@@ -31,15 +31,17 @@ _ALIASES = {"np": "numpy", "tf": "tensorflow", "pytorch": "torch", "jnp": "jax"}
 
 # The kernel modules of every backend package. A module with a NAMESPACE attribute holds the
 # kernels of that xops.numpy sub-namespace ("linalg": kernel "linalg.inv" for xnp.linalg.inv).
-KERNEL_MODULES = ("linalg", "fft", "nn")
+KERNEL_MODULES = ("elementwise", "creation", "manipulation", "indexing", "reductions", "products",
+                  "linalg", "fft", "nn")
 
 
 def _kernel_table(pkg: ModuleType) -> ModuleType:
     """One flat namespace of a backend package's kernels, keyed by op name: the package's own
-    public names (dtype maps, casts, scalar construction) and every kernel module's ``__all__``.
+    ``__all__`` (dtype maps, defaults, casts, scalar construction, capabilities) and every kernel
+    module's ``__all__``.
     A module object, not a dict: dynamo reads module attributes live (see REFS)."""
     table = ModuleType(pkg.__name__ + ".kernels")
-    table.__dict__.update((k, v) for k, v in vars(pkg).items() if not k.startswith("_"))
+    table.__dict__.update((k, getattr(pkg, k)) for k in pkg.__all__)
     for mod_name in KERNEL_MODULES:
         mod = importlib.import_module(f"{pkg.__name__}.{mod_name}")
         ns = getattr(mod, "NAMESPACE", "")
@@ -70,7 +72,9 @@ class Backend:
         if isinstance(ok, bool):
             ok = table.DTYPES if ok else ()
         self.scalars_ok: frozenset[DType] = frozenset(ok)
-        self._adapt: Callable[[str, Callable, DType], Callable] | None = getattr(table, "adapt", None)
+        # adapt(name, kernel, dtype): the per-(op, dtype) kernel variant, chosen once and cached.
+        self._adapt: Callable[[str, Callable, DType], Callable] | None = getattr(
+            sys.modules[f"{table.__name__}.elementwise"], "adapt", None)
 
     def __repr__(self) -> str:
         return f"<xops backend {self.name}>"

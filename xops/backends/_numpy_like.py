@@ -3,6 +3,7 @@ namespace, as array-api-compat does: jnp mirrors NumPy's names and keywords, so 
 serves both tables and each table only states where it differs."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 # Ops whose kernel is the namespace's function of the same name, called as is.
@@ -18,6 +19,31 @@ SAME_NAME = (
     "tril", "triu", "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
     "broadcast_to", "flip", "roll", "tile", "where", "matmul",
 )
+
+
+# The kernel module each shared kernel belongs to (see xops/backends/__init__.py KERNEL_MODULES).
+_MODULE_OF = {
+    **dict.fromkeys(("tril", "triu", "zeros", "ones", "empty", "full", "arange", "linspace", "eye",
+                     "meshgrid"), "creation"),
+    **dict.fromkeys(("reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
+                     "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad"),
+                    "manipulation"),
+    **dict.fromkeys(("where", "take", "take_along_axis", "sort", "argsort"), "indexing"),
+    **dict.fromkeys(("sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax",
+                     "argmin", "count_nonzero", "cumsum", "cumprod"), "reductions"),
+    **dict.fromkeys(("matmul", "tensordot", "einsum"), "products"),
+}
+
+
+@functools.cache
+def _all_kernels(xp: Any) -> dict[str, Callable]:
+    return kernels(xp)
+
+
+def section(xp: Any, module: str) -> dict[str, Callable]:
+    """The shared kernels of one kernel module (``"elementwise"``, ``"reductions"``, ...) for
+    namespace ``xp``: what that module of the numpy and jax packages starts from."""
+    return {k: v for k, v in _all_kernels(xp).items() if _MODULE_OF.get(k, "elementwise") == module}
 
 
 def kernels(xp: Any) -> dict[str, Callable]:

@@ -1,15 +1,15 @@
-"""numpy kernels for the statistics in xops/numpy_api/stats.py. Every kernel name is listed in ``__all__``
-(the table imports exactly those).
-
-``bincount(x, weights, length)``: counts (``x``'s
-integer dtype) or weight sums (``weights``' dtype) of the values of the 1-d ``x`` in
-``[0, length)``; values outside that range are dropped.
-"""
+"""numpy kernels of the reductions and scans (axes arrive as sorted tuples of non-negative ints)."""
 from __future__ import annotations
 
 import numpy as np
 
-__all__: list[str] = ["bincount"]
+from .. import _numpy_like
+
+# Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
+# module is where NumPy needs its own.
+_SHARED = _numpy_like.section(np, "reductions")
+globals().update(_SHARED)
+__all__ = list(dict.fromkeys([*_SHARED, "bincount"]))
 
 
 def bincount(x, weights, length):

@@ -1,9 +1,16 @@
-"""jax kernels of the signal helpers (convolve, interp, i0)."""
+"""jax kernels of the tensor products: matmul, tensordot, einsum, and 1-d convolution."""
 from __future__ import annotations
+
 import jax
 import jax.numpy as jnp
 
-__all__ = ["convolve", "interp", "i0"]
+from .. import _numpy_like
+
+# Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
+# module is where jax needs its own.
+_SHARED = _numpy_like.section(jnp, "products")
+globals().update(_SHARED)
+__all__ = list(dict.fromkeys([*_SHARED, "convolve"]))
 
 
 def _windows_convolve(a, v):
@@ -25,11 +32,3 @@ def convolve(a, v):
     # HIGHEST: the default TPU/GPU precision would round float32 products to bfloat16.
     out = jnp.convolve(a, v, mode="full", precision=jax.lax.Precision.HIGHEST)
     return out.astype(a.dtype)
-
-
-def interp(x, xp, fp, left, right):
-    return jnp.interp(x, xp, fp, left=left, right=right).astype(fp.dtype)
-
-
-def i0(x):
-    return jax.scipy.special.i0(x).astype(x.dtype)

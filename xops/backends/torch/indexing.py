@@ -1,0 +1,150 @@
+"""torch kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp, ..."""
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ._uint import I64, SEARCH_AS, SIGNED_VIEW
+from .manipulation import flip
+
+__all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp"]
+
+
+# --- indexing, sorting, products ----------------------------------------------------------------
+where = torch.where
+
+
+def _index(idx):
+    # torch indexes with int64/int32 only (uint8 would be a mask).
+    dt = idx.dtype
+    return idx if dt is I64 or dt is torch.int32 else idx.to(I64)
+
+
+def take(x, indices, axis):
+    # Advanced indexing: NumPy's take shape, negative indices, IndexError when out of range.
+    return x[(slice(None),) * axis + (_index(indices),)]
+
+
+def _bshape(s, t, axis):
+    return [u if i == axis else (v if u == 1 else u) for i, (u, v) in enumerate(zip(s, t))]
+
+
+def take_along_axis(x, indices, axis):
+    idx = _index(indices)
+    n = x.shape[axis]
+    idx = torch.where(idx < 0, idx + n, idx)
+    xs, js = list(x.shape), list(idx.shape)
+    x = x.expand(_bshape(xs, js, axis))
+    idx = idx.expand(_bshape(js, xs, axis))
+    sv = SIGNED_VIEW.get(x.dtype)  # gather has no uint16/32/64 kernel: gather the bits
+    try:
+        if sv is None:
+            return torch.gather(x, axis, idx)
+        return torch.gather(x.view(sv), axis, idx).view(x.dtype)
+    except RuntimeError as e:
+        if "out of bounds" in str(e):
+            raise IndexError(str(e)) from None
+        raise
+
+
+def sort(x, axis, descending):
+    out = torch.sort(x, dim=axis, stable=True)[0]
+    # NumPy reverses the ascending sort (NaN first, equal values in reverse order).
+    return flip(out, (axis,)) if descending else out
+
+
+def argsort(x, axis, descending, idx):
+    # torch's stable descending sort keeps ties in index order and puts NaN first, as NumPy's
+    # reversed-argsort construction does.
+    r = torch.argsort(x, dim=axis, descending=descending, stable=True)
+    return r if idx is I64 else r.to(idx)
+
+
+def nonzero(x, idx, size, fill_value):
+    signed = SIGNED_VIEW.get(x.dtype)
+    if signed is not None:  # no CPU nonzero for wide unsigned: the same bits signed say the same
+        x = x.view(signed)
+    out = tuple(a.to(idx) for a in torch.nonzero(x, as_tuple=True))
+    if size is None:
+        return out
+    n = out[0].shape[0]
+    if n >= size:
+        return tuple(a[:size] for a in out)
+    pad = torch.full((size - n,), 0 if fill_value is None else fill_value, dtype=idx,
+                     device=x.device)
+    return tuple(torch.cat([a, pad]) for a in out)
+
+
+def searchsorted(x1, x2, side, idx):
+    wide = SEARCH_AS.get(x1.dtype)
+    if wide is not None:
+        x1, x2 = x1.to(wide), x2.to(wide)
+    elif x1.dtype is torch.uint64:  # sign-flipped bits order as the unsigned values do
+        x1 = x1.view(torch.int64).bitwise_xor(-(2 ** 63))
+        x2 = x2.view(torch.int64).bitwise_xor(-(2 ** 63))
+    v = x2.reshape(-1)
+    if not x1.is_floating_point():
+        r = torch.searchsorted(x1, v, side=side)
+        return r.to(idx).reshape(x2.shape)
+    # torch's binary search compares with '<', which NaN breaks; NumPy orders NaN after +inf.
+    # Search with NaN read as +inf, then cap at the first NaN of x1 (x1 is sorted, NaN last).
+    n = x1.shape[0]
+    nan1 = torch.isnan(x1)
+    first_nan = n - nan1.sum()
+    inf = torch.tensor(math.inf, dtype=x1.dtype, device=x1.device)
+    r = torch.searchsorted(torch.where(nan1, inf, x1), torch.where(torch.isnan(v), inf, v),
+                           side=side)
+    r = torch.minimum(r, first_nan)
+    r = torch.where(torch.isnan(v), first_nan if side == "left" else torch.full_like(r, n), r)
+    return r.to(idx).reshape(x2.shape)
+
+
+def diagonal(x, offset, axis1, axis2):
+    return torch.diagonal(x, offset, axis1, axis2)
+
+
+def argwhere(x, size, fill, idx):
+    s = SIGNED_VIEW.get(x.dtype)
+    out = torch.argwhere(x if s is None else x.view(s)).to(idx)
+    if size is None:
+        return out
+    n = out.shape[0]
+    if n >= size:
+        return out[:size]
+    pad = torch.full((size - n, out.shape[1]), fill, dtype=idx, device=out.device)
+    return torch.cat([out, pad])
+
+
+def put_along_axis(x, idx, values, axis):
+    s = SIGNED_VIEW.get(x.dtype)
+    if s is not None:
+        return torch.scatter(x.view(s), axis, idx.to(torch.int64), values.view(s)).view(x.dtype)
+    return torch.scatter(x, axis, idx.to(torch.int64), values)
+
+
+def interp(x, xp, fp, left, right):
+    """NumPy's interp: the segment [xp[j], xp[j+1]) holding x, slope * (x - xp[j]) + fp[j],
+    retried from the right end when that is NaN (an infinite slope), exact at the nodes."""
+    m = xp.shape[0]
+    flat = x.reshape(-1).contiguous()
+    xs = xp.contiguous()
+    j = (torch.searchsorted(xs, flat, right=True) - 1).clamp(0, max(m - 2, 0))
+    x0 = xs[j]
+    y0 = fp[j]
+    if m > 1:
+        x1, y1 = xs[j + 1], fp[j + 1]
+        slope = (y1 - y0) / (x1 - x0).to(fp.dtype)
+        r = slope * (flat - x0).to(fp.dtype) + y0
+        bad = torch.isnan(r)
+        r = torch.where(bad, slope * (flat - x1).to(fp.dtype) + y1, r)
+        r = torch.where(torch.isnan(r) & (y0 == y1), y0, r)
+        r = torch.where(flat == x0, y0, r)
+    else:
+        r = y0
+    lo = fp[0] if left is None else left
+    hi = fp[-1] if right is None else right
+    r = torch.where(flat < xs[0], lo, r)
+    r = torch.where(flat > xs[-1], hi, r)
+    r = torch.where(flat == xs[-1], fp[-1], r)
+    return r.reshape(x.shape)
