@@ -15,7 +15,7 @@ function then carries about the guards of the same code written with torch direc
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 from . import _dtypes
 from ._dtypes import PROMOTION_TABLE, REAL_OF, DType, bool_
@@ -42,6 +42,27 @@ def annotate(e: BaseException, name: str, be: Backend | None) -> None:
         e.add_note(note)
 
 
+def _unsupported(name: str, t: type) -> TypeError:
+    return TypeError(f"{opname_of(name)}: unsupported argument type {t.__module__}.{t.__qualname__}; "
+                     "pass an array of numpy, jax, torch or tensorflow, or a Python scalar")
+
+
+def _mixed(name: str, a: Backend, b: Backend) -> TypeError:
+    return TypeError(f"{opname_of(name)}: arguments mix the {a.name} and {b.name} backends; convert "
+                     f"explicitly with xops.convert(x, {a.name!r}) - xops never converts between "
+                     "backends implicitly")
+
+
+def array(name: str, x: Any, arg: str = "x") -> Backend:
+    """The backend of ``x``, an argument of op ``name`` that must be an array: the one check (and
+    wording) for None, Python scalars, lists and foreign objects where an array is required."""
+    be = None if x is None or type(x) in PY_SCALARS else backend_of(x)
+    if be is None:
+        raise TypeError(f"{opname_of(name)}: {arg} must be an array of numpy, jax, torch or "
+                        f"tensorflow, got {type(x).__name__}")
+    return be
+
+
 def resolve(name: str, *args: Any, like: Any = None) -> Backend:
     """The single backend of the array arguments (None entries and Python scalars ignored).
 
@@ -57,15 +78,11 @@ def resolve(name: str, *args: Any, like: Any = None) -> Backend:
             continue
         be = TYPE_CACHE.get(type(a)) or backend_of(a)
         if be is None:
-            raise TypeError(f"{opname_of(name)}: unsupported argument type {type(a).__module__}."
-                            f"{type(a).__qualname__}; pass an array of numpy, jax, torch or "
-                            "tensorflow, or a Python scalar")
+            raise _unsupported(name, type(a))
         if found is None:
             found = be
         elif be is not found:
-            raise TypeError(f"{opname_of(name)}: arguments mix the {found.name} and {be.name} "
-                            "backends; convert explicitly with xops.convert(x, "
-                            f"{found.name!r}) - xops never converts between backends implicitly")
+            raise _mixed(name, found, be)
     if found is None:
         if like is not None:
             found = backend_of(like)
@@ -93,15 +110,11 @@ def _resolve_backend(name: str, types: tuple, like: type | None) -> Backend:
             continue
         be = backend_of_type(t)
         if be is None:
-            raise TypeError(f"{opname_of(name)}: unsupported argument type {t.__module__}."
-                            f"{t.__qualname__}; pass an array of numpy, jax, torch or "
-                            "tensorflow, or a Python scalar")
+            raise _unsupported(name, t)
         if found is None:
             found = be
         elif be is not found:
-            raise TypeError(f"{opname_of(name)}: arguments mix the {found.name} and {be.name} "
-                            "backends; convert explicitly with xops.convert(x, "
-                            f"{found.name!r}) - xops never converts between backends implicitly")
+            raise _mixed(name, found, be)
     if found is None:
         if like is not None:
             found = backend_of_type(like)
@@ -139,19 +152,80 @@ def to_array(be: Backend, name: str, v: Any, d: DType, like: Any = None) -> Any:
 
 
 # --------------------------------------------------------------------------------------------
+# promotion and compute dtypes: one rule table
+# --------------------------------------------------------------------------------------------
+# How an op turns its (promoted) input dtype into the dtype it computes in.
+ComputeRule = Literal["same", "float", "bool", "sum", "lapack"]
+_COMPUTE: dict[str, Callable[[DType, Backend], DType]] = {
+    # the promoted dtype as it is
+    "same": lambda d, be: d,
+    # float-valued ops (exp, divide, mean): bool and integers compute in the default float
+    "float": lambda d, be: _dtypes.to_float(d, be.default_float),
+    # truth values (logical ops, all/any)
+    "bool": lambda d, be: bool_,
+    # NumPy's accumulator (sum, prod, cumsum): bool and narrow integers widen to the default int
+    "sum": lambda d, be: _dtypes.sum_dtype(d, be.default_int),
+    # LAPACK/FFT kernels exist for float32/64 and complex only: integers compute in the default
+    # float, float16/bfloat16 in float32
+    "lapack": lambda d, be: (be.default_float if d.kind in "biu"
+                             else _dtypes.float32 if d.kind == "f" and d.bits < 32 else d),
+}
+
+
+def compute_dtype(rule: ComputeRule, d: DType, be: Backend) -> DType:
+    """The dtype an op with compute rule ``rule`` computes in for input dtype ``d``."""
+    return _COMPUTE[rule](d, be)
+
+
+_KIND_NAMES = {"b": "bool", "i": "signed int", "u": "unsigned int", "f": "float", "c": "complex"}
+
+
+def _kind_names(kinds: str) -> str:
+    return ", ".join(_KIND_NAMES[k] for k in kinds)
+
+
+def check_kind(name: str, d: DType, kinds: str, arg: str | None = None,
+               hint: str = "cast with xnp.astype") -> None:
+    """The one error for an input whose dtype kind an op does not accept."""
+    if d.kind not in kinds:
+        where = f" for {arg}" if arg else ""
+        raise TypeError(f"{opname_of(name)}: does not accept {d.name} input{where} (accepted "
+                        f"kinds: {_kind_names(kinds)}); {hint}")
+
+
+def promote(be: Backend, dts: Sequence[DType | None], values: Sequence[Any]) -> DType:
+    """The xops result dtype of arguments with dtypes ``dts``, None marking a Python scalar
+    (weak: its value in ``values`` only decides the kind); only scalars: NumPy's defaults."""
+    arr = [d for d in dts if d is not None]
+    if not arr:
+        return _scalar_only_dtype(values, be)
+    d = arr[0]
+    for e in arr[1:]:
+        d = PROMOTION_TABLE[(d, e)]
+    for v, ad in zip(values, dts):
+        if ad is None:
+            d = _dtypes.weak_scalar_dtype(v, d, be.default_int, be.default_float)
+    return d
+
+
+# --------------------------------------------------------------------------------------------
 # elementwise
 # --------------------------------------------------------------------------------------------
-class Elementwise:
-    """Declaration data of an elementwise op: accepted dtype kinds and its dtype rule.
+# 'same': result = promoted inputs; 'float': bool/integers compute in the default float; 'bool':
+# compare in the promoted dtype, return bool; 'real': complex in, real out; 'tobool': inputs
+# read as truth values, bool out.
+ElementwiseRule = Literal["same", "float", "bool", "real", "tobool"]
+_ELEMENTWISE_COMPUTE: dict[str, ComputeRule] = {"same": "same", "float": "float", "bool": "same",
+                                                "real": "same", "tobool": "bool"}
 
-    rule: 'same' (result = promoted inputs), 'float' (integers compute in the default float),
-    'bool' (compute in the promoted dtype, return bool), 'real' (complex in, real out),
-    'int' (integer/bool only, result = promoted).
-    """
+
+class Elementwise:
+    """Declaration data of an elementwise op: accepted dtype kinds and its dtype rule."""
 
     __slots__ = ("name", "nin", "kinds", "rule", "fallback", "fast", "scalar_fast")
 
-    def __init__(self, name: str, nin: int, kinds: str, rule: str, fallback: Callable | None):
+    def __init__(self, name: str, nin: int, kinds: str, rule: ElementwiseRule,
+                 fallback: Callable | None):
         self.name = name
         self.nin = nin
         self.kinds = kinds
@@ -165,14 +239,8 @@ class Elementwise:
         _ELEMENTWISE[name] = self
 
     def compute_dtype(self, d: DType, be: Backend) -> DType:
-        if d.kind not in self.kinds:
-            raise TypeError(f"{opname_of(self.name)}: does not accept {d.name} input "
-                            f"(accepted kinds: {_kind_names(self.kinds)}); cast with xnp.astype")
-        if self.rule == "float":
-            return _dtypes.to_float(d, be.default_float)
-        if self.rule == "tobool":
-            return bool_
-        return d
+        check_kind(self.name, d, self.kinds)
+        return compute_dtype(_ELEMENTWISE_COMPUTE[self.rule], d, be)
 
     def result_dtype(self, compute: DType) -> DType:
         if self.rule in ("bool", "tobool"):
@@ -207,32 +275,11 @@ class Elementwise:
 # name -> declaration, for the traced plans (which get the op's name, a constant string).
 _ELEMENTWISE: dict[str, Elementwise] = {}
 
-_KIND_NAMES = {"b": "bool", "i": "signed int", "u": "unsigned int", "f": "float", "c": "complex"}
-
-
-def _kind_names(kinds: str) -> str:
-    return ", ".join(_KIND_NAMES[k] for k in kinds)
-
 
 def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
     be = resolve(op.name, *args)
-    dts: list[DType | None] = []
-    for a in args:
-        if type(a) in PY_SCALARS:
-            dts.append(None)
-        else:
-            dts.append(be.dtype_of(a))
-    arr_dts = [d for d in dts if d is not None]
-    if arr_dts:
-        d = arr_dts[0]
-        for e in arr_dts[1:]:
-            d = PROMOTION_TABLE[(d, e)]
-        for a, ad in zip(args, dts):
-            if ad is None:
-                d = _dtypes.weak_scalar_dtype(a, d, be.default_int, be.default_float)
-    else:  # only Python scalars: NumPy's defaults for each kind
-        d = _scalar_only_dtype(args, be)
-    compute = op.compute_dtype(d, be)
+    dts = [None if type(a) in PY_SCALARS else be.dtype_of(a) for a in args]
+    compute = op.compute_dtype(promote(be, dts, args), be)
     native = be.check_dtype(compute, op.name)
     like = next((a for a, ad in zip(args, dts) if ad is not None), None)
     call_args = []
@@ -325,16 +372,7 @@ def _build_plan(op: Elementwise, sig: tuple) -> tuple:
         else:
             c = be.canon.get(nd)
             dts.append(c if c is not None else _dtypes.canonical(nd))
-    arr_dts = [d for d in dts if d is not None]
-    if arr_dts:
-        d = _dtypes.result_type_of(arr_dts)
-        for (t, _), ad in zip(sig, dts):
-            if ad is None:
-                d = _dtypes.weak_scalar_dtype(_SCALAR_PROTO[t], d, be.k.default_int(),
-                                              be.k.default_float())
-    else:
-        d = _scalar_only_dtype([_SCALAR_PROTO[t] for t, _ in sig], be)
-    compute = op.compute_dtype(d, be)
+    compute = op.compute_dtype(promote(be, dts, [_SCALAR_PROTO.get(t) for t, _ in sig]), be)
     reason = be.k.unsupported_dtype(compute)
     if reason:
         raise TypeError(f"xops.numpy.{name}: the {be.name} backend cannot hold {compute.name}: "
@@ -368,18 +406,8 @@ def promote_plan(name: str, backend: str, sig: tuple, kinds: str) -> tuple:
         be = _LOADED[backend]
         dts = [None if t in _SCALAR_PROTO else be.canon.get(nd) or _dtypes.canonical(nd)
                for t, nd in sig]
-        arr = [d for d in dts if d is not None]
-        if arr:
-            d = _dtypes.result_type_of(arr)
-            for (t, _), ad in zip(sig, dts):
-                if ad is None:
-                    d = _dtypes.weak_scalar_dtype(_SCALAR_PROTO[t], d, be.k.default_int(),
-                                                  be.k.default_float())
-        else:
-            d = _scalar_only_dtype([_SCALAR_PROTO[t] for t, _ in sig], be)
-        if d.kind not in kinds:
-            raise TypeError(f"{opname_of(name)}: does not accept {d.name} input "
-                            f"(accepted kinds: {_kind_names(kinds)})")
+        d = promote(be, dts, [_SCALAR_PROTO.get(t) for t, _ in sig])
+        check_kind(name, d, kinds)
         reason = be.k.unsupported_dtype(d)
         if reason:
             raise TypeError(f"xops.numpy.{name}: the {be.name} backend cannot hold {d.name}: "
@@ -570,17 +598,8 @@ def promote_args(name: str, be: Backend, args: Sequence[Any], kinds: str = "biuf
         return ([a if c is None else _convert(name, c, a, (like,)) for a, c in zip(args, convs)],
                 be.canon[deref(native)])
     dts = [None if type(a) in PY_SCALARS else be.dtype_of(a) for a in args]
-    arr = [d for d in dts if d is not None]
-    if arr:
-        d = _dtypes.result_type_of(arr)
-        for a, ad in zip(args, dts):
-            if ad is None:
-                d = _dtypes.weak_scalar_dtype(a, d, be.default_int, be.default_float)
-    else:
-        d = _scalar_only_dtype(args, be)
-    if d.kind not in kinds:
-        raise TypeError(f"{opname_of(name)}: does not accept {d.name} input "
-                        f"(accepted kinds: {_kind_names(kinds)})")
+    d = promote(be, dts, args)
+    check_kind(name, d, kinds)
     native = be.check_dtype(d, name)
     if like is None:
         like = next((a for a, ad in zip(args, dts) if ad is not None), None)

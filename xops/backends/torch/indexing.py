@@ -33,15 +33,15 @@ def _bshape(s, t, axis):
 def take_along_axis(x, indices, axis):
     idx = _index(indices)
     n = x.shape[axis]
-    idx = torch.where(idx < 0, idx + n, idx)
+    idx = (idx + n).where(idx < 0, idx)  # tensor methods on this hot path: see reductions.mean
     xs, js = list(x.shape), list(idx.shape)
     x = x.expand(_bshape(xs, js, axis))
     idx = idx.expand(_bshape(js, xs, axis))
     sv = SIGNED_VIEW.get(x.dtype)  # gather has no uint16/32/64 kernel: gather the bits
     try:
         if sv is None:
-            return torch.gather(x, axis, idx)
-        return torch.gather(x.view(sv), axis, idx).view(x.dtype)
+            return x.gather(axis, idx)
+        return x.view(sv).gather(axis, idx).view(x.dtype)
     except RuntimeError as e:
         if "out of bounds" in str(e):
             raise IndexError(str(e)) from None

@@ -10,7 +10,7 @@ __all__ = ["matmul", "tensordot", "einsum", "convolve"]
 
 def matmul(x1, x2):
     try:
-        return torch.matmul(x1, x2)
+        return x1 @ x2  # no `torch` global on this hot path: see reductions.mean
     except NotImplementedError:
         return int_product(torch.matmul, x1, x2)
 

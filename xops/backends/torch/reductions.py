@@ -50,10 +50,16 @@ def prod(x, axis, keepdims):
         return uint_reduce(lambda t: _prod(t, axis, keepdims, I64), x, e)
 
 
+# Under torch.compile every module whose `torch` global a traced kernel reads costs an aliasing
+# guard per call (dynamo tracks module objects): hot kernels use constants and tensor methods.
+_INT_OR_BOOL = INT_DTYPES | {torch.bool}
+_AMAX, _AMIN = torch.Tensor.amax, torch.Tensor.amin  # descriptors: no guard (see above)
+
+
 def mean(x, axis, keepdims):
     if axis == ():
         return x.clone()
-    if x.dtype in INT_DTYPES or x.dtype is torch.bool:
+    if x.dtype in _INT_OR_BOOL:
         # An integer accumulation dtype (mean(x, dtype=int32)): NumPy sums in it, divides and
         # casts back (truncating).
         s = sum(x, axis, keepdims)
@@ -73,13 +79,13 @@ def _var_direct(x, axis, keepdims, ddof):
 def var(x, axis, keepdims, ddof):
     if axis == () or _n_reduced(tuple(x.shape), axis) - ddof <= 0:
         return _var_direct(x, axis, keepdims, ddof)
-    return torch.var(x, axis, correction=ddof, keepdim=keepdims)
+    return x.var(axis, correction=ddof, keepdim=keepdims)
 
 
 def std(x, axis, keepdims, ddof):
     if axis == () or _n_reduced(tuple(x.shape), axis) - ddof <= 0:
         return _var_direct(x, axis, keepdims, ddof).sqrt()
-    return torch.std(x, axis, correction=ddof, keepdim=keepdims)
+    return x.std(axis, correction=ddof, keepdim=keepdims)
 
 
 def _extreme(fn, x, axis, keepdims):
@@ -97,23 +103,23 @@ def _extreme(fn, x, axis, keepdims):
 
 
 def max(x, axis, keepdims):  # noqa: A001
-    return _extreme(torch.amax, x, axis, keepdims)
+    return _extreme(_AMAX, x, axis, keepdims)
 
 
 def min(x, axis, keepdims):  # noqa: A001
-    return _extreme(torch.amin, x, axis, keepdims)
+    return _extreme(_AMIN, x, axis, keepdims)
 
 
 def all(x, axis, keepdims):  # noqa: A001
     if axis == ():
         return x.clone()
-    return torch.all(x, axis, keepdims)
+    return x.all(axis, keepdims)
 
 
 def any(x, axis, keepdims):  # noqa: A001
     if axis == ():
         return x.clone()
-    return torch.any(x, axis, keepdims)
+    return x.any(axis, keepdims)
 
 
 def _arg_key(x):
@@ -129,17 +135,17 @@ def _arg_key(x):
 
 def argmax(x, axis, keepdims, idx):
     try:
-        r = torch.argmax(x, axis, keepdims)
+        r = x.argmax(axis, keepdims)
     except RuntimeError:  # bool, uint16/32/64
-        r = torch.argmax(_arg_key(x), axis, keepdims)
+        r = _arg_key(x).argmax(axis, keepdims)
     return r if idx is I64 else r.to(idx)
 
 
 def argmin(x, axis, keepdims, idx):
     try:
-        r = torch.argmin(x, axis, keepdims)
+        r = x.argmin(axis, keepdims)
     except RuntimeError:
-        r = torch.argmin(_arg_key(x), axis, keepdims)
+        r = _arg_key(x).argmin(axis, keepdims)
     return r if idx is I64 else r.to(idx)
 
 
