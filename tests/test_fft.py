@@ -13,16 +13,13 @@ import xops
 from xops import numpy as xnp
 
 from .specs import array, held
+from .tolerances import tol
 
 NORMS = st.sampled_from(["backward", "ortho", "forward"])
 
 
 def _float_dtypes(h):
     return [d for d in held(h, "f", small=True) if d.bits >= 32]
-
-
-def _tol(d):
-    return (1e-4, 1e-4) if d.bits == 32 else (1e-10, 1e-10)
 
 
 # --- round trips ------------------------------------------------------------------------------
@@ -38,8 +35,8 @@ def test_rfft_irfft_round_trip(backend):
         spec = xnp.fft.rfft(backend.arr(x), axis=axis, norm=norm)
         back = xnp.fft.irfft(spec, n, axis=axis, norm=norm)
         assert backend.is_native(back) and xops.dtype(back) is d
-        rtol, atol = _tol(d)
-        np.testing.assert_allclose(backend.np(back), x, rtol=rtol, atol=atol * n)
+        t = tol(d, "accumulated")
+        np.testing.assert_allclose(backend.np(back), x, rtol=t["rtol"], atol=t["atol"] * n)
 
     run()
 
@@ -55,7 +52,8 @@ def test_fftn_ifftn_and_rfftn_irfftn_round_trip(backend):
         norm = data.draw(NORMS)
         s = [x.shape[a] for a in axes]
         xn = backend.arr(x)
-        rtol, atol = _tol(d)
+        t = tol(d, "accumulated")
+        rtol, atol = t["rtol"], t["atol"]
         c = xnp.fft.ifftn(xnp.fft.fftn(xn, axes=axes, norm=norm), axes=axes, norm=norm)
         np.testing.assert_allclose(backend.np(xnp.real(c)), x, rtol=rtol, atol=atol * x.size)
         r = xnp.fft.irfftn(xnp.fft.rfftn(xn, axes=axes, norm=norm), s=s, axes=axes, norm=norm)
@@ -74,8 +72,8 @@ def test_hfft_ihfft_and_shift_round_trip(backend):
         n = x.shape[-1]
         norm = data.draw(NORMS)
         back = xnp.fft.hfft(xnp.fft.ihfft(backend.arr(x), norm=norm), n, norm=norm)
-        rtol, atol = _tol(d)
-        np.testing.assert_allclose(backend.np(back), x, rtol=rtol, atol=atol * n)
+        t = tol(d, "accumulated")
+        np.testing.assert_allclose(backend.np(back), x, rtol=t["rtol"], atol=t["atol"] * n)
         sh = xnp.fft.ifftshift(xnp.fft.fftshift(backend.arr(x)))
         np.testing.assert_array_equal(backend.np(sh), x)
 

@@ -17,11 +17,9 @@ from xops import numpy as xnp
 
 from .specs import np_dtype
 from .specs_linalg import batches, general, hermitian_pd, lin_dtypes, raw, rect, sizes, to_dtype
+from .tolerances import tol
 
 L = xnp.linalg
-
-# (rtol, atol) for reconstructions, by the compute precision
-TOL = {32: (2e-4, 2e-4), 64: (1e-9, 1e-9)}
 
 
 def _prec(h, d):
@@ -33,9 +31,9 @@ def _prec(h, d):
 
 
 def _close(h, d, got, want, k=1.0):
-    rtol, atol = TOL[_prec(h, d)]
+    # (rtol, atol) for reconstructions, by the compute precision (tests/tolerances.py)
     np.testing.assert_allclose(np.asarray(got, np.complex128), np.asarray(want, np.complex128),
-                               rtol=rtol * k, atol=atol * k)
+                               **tol(f"float{_prec(h, d)}", "linalg", scale=k))
 
 
 def _mH(a):

@@ -18,6 +18,7 @@ from xops import numpy as xnp
 from xops.nn import functional as F
 
 from .conftest import INSTALLED
+from .tolerances import tol
 
 NATIVE = {"torch", "jax"}
 
@@ -97,7 +98,7 @@ def test_attention_native_agrees(backend):
         want = attention_ref(*(a.astype(d).astype(np.float64) for a in (q, k, v)), mask,
                              None if bias is None else bias.astype(d).astype(np.float64),
                              causal, scale)
-        rtol, atol = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-12)}[d]
+        rtol, atol = tol(d, "contraction").values()
         generic = _call(backend, case, d, "xops")
         auto = _call(backend, case, d, None)
         for got in (generic, auto):
@@ -249,8 +250,7 @@ def test_ctc_loss_agrees(backend):
                              implementation=impl)
             assert backend.is_native(got)
             assert xops.dtype(got) is getattr(xnp, d)
-            rtol = {"float32": 1e-4, "float64": 1e-10}[d]
-            np.testing.assert_allclose(backend.np(got), want, rtol=rtol, atol=rtol)
+            np.testing.assert_allclose(backend.np(got), want, **tol(d, "accumulated"))
 
     run()
 

@@ -13,6 +13,7 @@ from xops import nn
 from xops.nn import functional as F
 
 from .conftest import INSTALLED, handle
+from .tolerances import tol
 
 MODEL = nn.Sequential(nn.Dense(8), F.relu, nn.LayerNorm(), nn.Dense(3))
 BN_MODEL = nn.Sequential(nn.Dense(4), nn.BatchNorm(momentum=0.5))
@@ -22,9 +23,12 @@ def _x(shape=(5, 4), seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
 
-def _close(a, b, tol=2e-5):
-    np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), rtol=tol,
-                               atol=tol)
+MODEL_TOL = tol("float32", "model")  # the bridged models compute in float32
+
+
+def _close(a, b, tol=None):
+    t = MODEL_TOL if tol is None else {"rtol": tol, "atol": tol}
+    np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), **t)
 
 
 # --- torch -----------------------------------------------------------------------------------

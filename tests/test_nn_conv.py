@@ -17,8 +17,7 @@ from xops import numpy as xnp
 from xops.nn import functional as F
 
 from .conftest import INSTALLED
-
-TOL = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-12), "float16": (2e-3, 4e-3)}
+from .tolerances import tol
 
 
 def _dtypes(h, low=False):
@@ -31,8 +30,7 @@ def _check(h, got, want, d, scale=1.0):
     assert xops.dtype(got) is getattr(xnp, d), (xops.dtype(got), d)
     g = h.np(got).astype(np.float64)
     assert g.shape == want.shape, (g.shape, want.shape)
-    rtol, atol = TOL[d]
-    np.testing.assert_allclose(g, want, rtol=rtol * scale, atol=atol * scale)
+    np.testing.assert_allclose(g, want, **tol(d, "contraction", scale=scale))
 
 
 # --- float64 references from the definitions -------------------------------------------------

@@ -21,9 +21,8 @@ from xops import random as xr
 from xops.nn import functional as F
 
 from .conftest import INSTALLED
+from .tolerances import tol
 
-# (rtol, atol) per input dtype; 16-bit inputs are computed in float32 and rounded once.
-TOL = {"float16": (2e-3, 2e-3), "float32": (2e-5, 2e-6), "float64": (1e-12, 1e-13)}
 SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0]
 
 
@@ -59,7 +58,8 @@ def _check(h, got, want, d, scale=1.0, atol_scale=1.0):
     g = h.np(got).astype(np.float64)
     want = np.asarray(want, np.float64)
     assert g.shape == want.shape, (g.shape, want.shape)
-    rtol, atol = TOL[d]
+    # (rtol, atol) per input dtype (tests/tolerances.py, "nn")
+    rtol, atol = tol(d, "nn").values()
     np.testing.assert_allclose(g, want, rtol=rtol * scale, atol=atol * atol_scale * scale,
                                equal_nan=True)
 

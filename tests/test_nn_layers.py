@@ -21,8 +21,9 @@ from xops.nn import functional as F
 from xops.nn import initializers as I
 
 from .conftest import INSTALLED, handle
+from .tolerances import tol
 
-RTOL, ATOL = 2e-5, 2e-5
+RTOL, ATOL = tol("float32", "model").values()  # the layers compute in float32
 SEEDS = st.integers(0, 2 ** 32 - 1)
 # the `backend` fixture is a stateless handle, safe to share between generated inputs
 _CHECKS = list(settings.default.suppress_health_check) + [HealthCheck.function_scoped_fixture]
