@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import xops
 from xops import numpy as xnp
 
+from .conftest import needs_backend
 from .specs import array, held
 from .tolerances import tol
 
@@ -125,7 +126,7 @@ GRAD = _numeric_grad(_spectrum_loss_np, X.astype(np.float64))
 
 
 def test_jax_jit_and_grad_through_fft():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     x = jnp.asarray(X)
     f = jax.jit(lambda x: xnp.fft.fft(x, n=8, axis=0, norm="forward"))
@@ -139,7 +140,7 @@ def test_jax_jit_and_grad_through_fft():
 
 
 def test_torch_autograd_compile_and_func_through_rfft():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
     xops.get_backend("torch")
     x = torch.from_numpy(X.copy()).requires_grad_()
@@ -156,7 +157,7 @@ def test_torch_autograd_compile_and_func_through_rfft():
 
 
 def test_tf_function_and_gradient_tape_through_fft():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     x = tf.constant(X)
     f = tf.function(_spectrum_loss)
     assert abs(float(f(x)) - _spectrum_loss_np(X)) < 1e-4
@@ -176,9 +177,9 @@ def test_tf_function_and_gradient_tape_through_fft():
 
 
 def test_signal_ops_under_jit_and_compile():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     a = np.random.default_rng(3).standard_normal(9).astype(np.float32)
     v = np.random.default_rng(4).standard_normal(4).astype(np.float32)
 
@@ -242,7 +243,7 @@ def test_errors_name_the_op(backend):
 
 
 def test_mixed_backends_are_refused():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     with pytest.raises(TypeError, match=r"xops\.numpy\.convolve.*mix"):
         xnp.convolve(np.ones(3), torch.ones(2))
     with pytest.raises(TypeError, match=r"xops\.numpy\.interp.*mix"):
@@ -250,7 +251,7 @@ def test_mixed_backends_are_refused():
 
 
 def test_jax_without_x64_refuses_float64_results():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     from .conftest import handle
     handle("jax", False)
