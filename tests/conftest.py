@@ -1,5 +1,6 @@
 """Shared fixtures: one ``backend`` fixture over the installed backends (``XOPS_TEST_BACKENDS``
-narrows it, e.g. ``XOPS_TEST_BACKENDS=numpy,torch``), hypothesis profiles ``ci`` and ``deep``."""
+narrows it, e.g. ``XOPS_TEST_BACKENDS=numpy,torch``), the ``needs_backend`` marker and function
+(the same selection, for tests of one framework), hypothesis profiles ``ci`` and ``deep``."""
 from __future__ import annotations
 
 import importlib.util
@@ -34,6 +35,64 @@ def _installed() -> list[str]:
 
 
 INSTALLED = _installed()
+
+
+# --- needs_backend: the one way a test says which backends it needs -----------------------------
+# ``@pytest.mark.needs_backend("torch", "jax")`` on a test, class or module (``pytestmark``), or
+# ``torch = needs_backend("torch")`` inside a test (or at module level). Either skips unless every
+# named backend is in INSTALLED, i.e. installed and selected by XOPS_TEST_BACKENDS, exactly the
+# backends the ``backend`` fixture runs over; the reason names the missing ones and why.
+
+def _missing_reason(names) -> str | None:
+    unknown = [n for n in names if n not in _MODULES]
+    if unknown:
+        raise ValueError(f"needs_backend: unknown backend(s) {unknown}; known: {list(_MODULES)}")
+    missing = [n for n in dict.fromkeys(names) if n not in INSTALLED]
+    if not missing:
+        return None
+    absent = [n for n in missing if importlib.util.find_spec(_MODULES[n]) is None]
+    unselected = [n for n in missing if n not in absent]
+    why = []
+    if absent:
+        why.append(f"{', '.join(absent)} not installed")
+    if unselected:
+        sel = os.environ.get("XOPS_TEST_BACKENDS")
+        why.append(f"{', '.join(unselected)} not selected (XOPS_TEST_BACKENDS={sel})")
+    return "needs backend: " + "; ".join(why)
+
+
+def needs_backend(*names: str):
+    """Skip the calling test (or module) unless every backend in ``names`` is installed and
+    selected; return the imported framework module (a tuple of them for several names)."""
+    __tracebackhide__ = True  # the skip is reported at the calling test, as importorskip's is
+    if not names:
+        raise ValueError("needs_backend: name at least one backend")
+    reason = _missing_reason(names)
+    if reason is not None:
+        pytest.skip(reason, allow_module_level=True)
+    mods = []
+    for n in names:
+        try:
+            mods.append(importlib.import_module(_MODULES[n]))
+        except ImportError as e:  # found but broken: skip, as pytest.importorskip did
+            pytest.skip(f"could not import {n!r}: {e}", allow_module_level=True)
+    return mods[0] if len(mods) == 1 else tuple(mods)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "needs_backend(*names): skip unless every named backend (numpy, jax, torch, "
+                   "tensorflow) is installed and selected by XOPS_TEST_BACKENDS")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = [n for m in item.iter_markers("needs_backend") for n in m.args]
+        if not names:
+            continue
+        reason = _missing_reason(names)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 class Handle:

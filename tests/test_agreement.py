@@ -13,12 +13,9 @@ import xops
 from xops.numpy_api import REGISTRY
 
 from .specs import _LIKE, DTYPE_ONLY, np_dtype, spec_for
+from .tolerances import has_tol, tol
 
 OPS = sorted(n for n in REGISTRY if n not in DTYPE_ONLY)
-
-# (rtol, atol) per result dtype; scaled per case for accumulating ops.
-TOL = {"float16": (5e-3, 1e-3), "bfloat16": (3e-2, 1e-2), "float32": (2e-5, 1e-6),
-       "float64": (1e-10, 1e-12), "complex64": (2e-5, 1e-6), "complex128": (1e-10, 1e-12)}
 
 
 def _to_native(h, v):
@@ -52,14 +49,13 @@ def compare(h, case, got, want):
     if not case.values:
         return
     name = w.dtype.name
-    if case.exact or name not in TOL:
+    if case.exact or not has_tol(name):
         np.testing.assert_array_equal(_wide(g), _wide(w))
         return
-    rtol, atol = TOL[name]
+    # (rtol, atol) per result dtype (tests/tolerances.py); scaled per case for accumulating ops
     np.testing.assert_allclose(g.astype(np.complex128 if w.dtype.kind == "c" else np.float64),
                                w.astype(np.complex128 if w.dtype.kind == "c" else np.float64),
-                               rtol=rtol * case.rtol_scale, atol=atol * case.rtol_scale,
-                               equal_nan=True)
+                               **tol(name, scale=case.rtol_scale), equal_nan=True)
 
 
 @pytest.mark.parametrize("name", OPS)

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from xops import _dtypes
 from xops import numpy as xnp
 
-from .conftest import INSTALLED
 from .specs import array, held, np_dtype
 
 
@@ -124,7 +123,7 @@ def test_nextafter_16_bit_floats_step_in_their_own_precision(backend):
         assert got.tobytes() == want.tobytes() or np.isnan(want).any()
 
 
-@pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
+@pytest.mark.needs_backend("jax")
 def test_data_dependent_ops_under_jax_jit():
     import jax
     import jax.numpy as jnp
@@ -144,7 +143,7 @@ def test_data_dependent_ops_under_jax_jit():
         jax.jit(xnp.unique_values)(x)
 
 
-@pytest.mark.skipif("tensorflow" not in INSTALLED, reason="tensorflow not installed")
+@pytest.mark.needs_backend("tensorflow")
 def test_data_dependent_ops_under_tf_function():
     import tensorflow as tf
     x = tf.constant([2.0, math.nan, 1.0, 2.0])
@@ -157,7 +156,7 @@ def test_data_dependent_ops_under_tf_function():
     np.testing.assert_array_equal(nz[0].numpy(), [0, 1])
 
 
-@pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
+@pytest.mark.needs_backend("torch")
 def test_from_dlpack_shares_memory_across_frameworks():
     import torch
     import xops

@@ -19,6 +19,7 @@ from xops import _dtypes
 from xops import numpy as xnp
 from xops.numpy import _bind
 
+from .conftest import needs_backend
 from .specs import array, held, np_dtype
 
 xps = pytest.importorskip("array_api_strict")
@@ -124,9 +125,7 @@ def test_creation_functions_make_the_bound_backends_arrays(backend):
 
 def test_asarray_refuses_another_backends_array(backend):
     other = "torch" if backend.name != "torch" else "numpy"
-    from .conftest import INSTALLED
-    if other not in INSTALLED:
-        pytest.skip(f"{other} not installed")
+    needs_backend(other)
     from .conftest import handle
     x = handle(other).arr(np.arange(3.0))
     with pytest.raises(TypeError, match="xops.convert"):
@@ -162,7 +161,7 @@ def test_info_object(backend):
 
 
 def test_jax_default_dtypes_follow_x64():
-    pytest.importorskip("jax")
+    needs_backend("jax")
     import jax
     from .conftest import handle
     info = xnp.bind("jax").__array_namespace_info__()

@@ -10,7 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+from .conftest import needs_backend
+
+torch = needs_backend("torch")
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks"))
 import guards as G  # noqa: E402

@@ -13,7 +13,7 @@ import pytest
 import xops
 from xops import numpy as xnp
 
-from .conftest import INSTALLED, handle
+from .conftest import INSTALLED, handle, needs_backend
 
 
 def swish(x, beta=1.0):
@@ -148,7 +148,7 @@ def test_device_is_kept_for_like(backend):
 # --- detection of subclasses and tracers --------------------------------------------------------
 
 def test_torch_subclasses_and_functorch_wrappers():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     p = torch.nn.Parameter(torch.ones(3))
     out = xnp.multiply(p, 2.0)
     assert type(out) is torch.Tensor and out.requires_grad
@@ -166,7 +166,7 @@ def test_torch_subclasses_and_functorch_wrappers():
 
 
 def test_jax_tracers():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     f = lambda x: xnp.sum(swish(x))  # noqa: E731
     g = jax.grad(f)(jnp.ones(4))
@@ -179,7 +179,7 @@ def test_jax_tracers():
 
 
 def test_tensorflow_variables_and_symbolic_tensors():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     v = tf.Variable(tf.ones(3))
     with tf.GradientTape() as tape:
         y = xnp.sum(swish(v))

@@ -14,6 +14,8 @@ from xops import _dtypes
 from xops import numpy as xnp
 from xops.numpy_api import REGISTRY
 
+from .conftest import needs_backend
+
 BINARY = sorted(n for n, i in REGISTRY.items() if i.elementwise and i.elementwise.nin == 2)
 UNARY = sorted(n for n, i in REGISTRY.items() if i.elementwise and i.elementwise.nin == 1)
 ALL = _dtypes.ALL_DTYPES
@@ -205,7 +207,7 @@ def test_astype_every_pair(dtype_backend):
 
 
 def test_jax_without_x64_refuses_64_bit_requests():
-    pytest.importorskip("jax")
+    needs_backend("jax")
     import jax
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", False)

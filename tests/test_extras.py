@@ -11,11 +11,7 @@ from hypothesis import strategies as st
 import xops
 from xops import numpy as xnp
 
-from .conftest import INSTALLED, handle
-
-needs_jax = pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
-needs_tf = pytest.mark.skipif("tensorflow" not in INSTALLED, reason="tensorflow not installed")
-needs_torch = pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
+from .conftest import INSTALLED, handle, needs_backend
 
 
 # --- shape queries return Python values -----------------------------------------------------------
@@ -93,9 +89,7 @@ def test_out_of_bounds_indices_raise_eagerly_naming_the_backend(backend):
 
 
 def test_mixed_backends_are_refused():
-    if "torch" not in INSTALLED:
-        pytest.skip("torch not installed")
-    import torch
+    torch = needs_backend("torch")
     with pytest.raises(TypeError, match=r"xops.numpy.\w+: arguments mix the numpy and torch"):
         xnp.append(np.ones(2), torch.ones(2))
     with pytest.raises(TypeError, match="xops.numpy.delete: obj must be static.*torch"):
@@ -152,7 +146,7 @@ def test_array_copy_false_refuses_a_needed_copy():
 
 
 # --- transforms ---------------------------------------------------------------------------------------
-@needs_jax
+@pytest.mark.needs_backend("jax")
 def test_composites_under_jax_jit():
     import jax
     import jax.numpy as jnp
@@ -178,7 +172,7 @@ def test_composites_under_jax_jit():
                                                            int)]))
 
 
-@needs_jax
+@pytest.mark.needs_backend("jax")
 def test_argwhere_without_size_under_jit_is_a_clear_error():
     import jax
     import jax.numpy as jnp
@@ -189,7 +183,7 @@ def test_argwhere_without_size_under_jit_is_a_clear_error():
         jax.jit(lambda a: xnp.flatnonzero(a))(jnp.ones(3))
 
 
-@needs_tf
+@pytest.mark.needs_backend("tensorflow")
 def test_tf_kernels_under_tf_function():
     import tensorflow as tf
     x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
@@ -210,7 +204,7 @@ def test_tf_kernels_under_tf_function():
     np.testing.assert_array_equal(u[0].numpy()[:1], [1])
 
 
-@needs_torch
+@pytest.mark.needs_backend("torch")
 def test_torch_autograd_through_trace_and_put_along_axis():
     import torch
     x = torch.arange(9.0).reshape(3, 3).requires_grad_()
@@ -224,14 +218,14 @@ def test_torch_autograd_through_trace_and_put_along_axis():
     np.testing.assert_array_equal(y.grad.numpy(), [[0, 0, 2], [3, 4, 0]])
 
 
-@needs_torch
+@pytest.mark.needs_backend("torch")
 def test_eager_bounds_check_is_skipped_under_vmap():
     import torch
     f = torch.func.vmap(lambda i: xnp.unravel_index(i, (2, 3))[1])
     np.testing.assert_array_equal(f(torch.tensor([1, 4])).numpy(), [1, 1])
 
 
-@needs_torch
+@pytest.mark.needs_backend("torch")
 def test_composites_under_torch_compile_fullgraph():
     import torch
     a = torch.arange(12.0).reshape(3, 4)

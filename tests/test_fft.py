@@ -12,17 +12,15 @@ from hypothesis import strategies as st
 import xops
 from xops import numpy as xnp
 
+from .conftest import needs_backend
 from .specs import array, held
+from .tolerances import tol
 
 NORMS = st.sampled_from(["backward", "ortho", "forward"])
 
 
 def _float_dtypes(h):
     return [d for d in held(h, "f", small=True) if d.bits >= 32]
-
-
-def _tol(d):
-    return (1e-4, 1e-4) if d.bits == 32 else (1e-10, 1e-10)
 
 
 # --- round trips ------------------------------------------------------------------------------
@@ -38,8 +36,8 @@ def test_rfft_irfft_round_trip(backend):
         spec = xnp.fft.rfft(backend.arr(x), axis=axis, norm=norm)
         back = xnp.fft.irfft(spec, n, axis=axis, norm=norm)
         assert backend.is_native(back) and xops.dtype(back) is d
-        rtol, atol = _tol(d)
-        np.testing.assert_allclose(backend.np(back), x, rtol=rtol, atol=atol * n)
+        t = tol(d, "accumulated")
+        np.testing.assert_allclose(backend.np(back), x, rtol=t["rtol"], atol=t["atol"] * n)
 
     run()
 
@@ -55,7 +53,8 @@ def test_fftn_ifftn_and_rfftn_irfftn_round_trip(backend):
         norm = data.draw(NORMS)
         s = [x.shape[a] for a in axes]
         xn = backend.arr(x)
-        rtol, atol = _tol(d)
+        t = tol(d, "accumulated")
+        rtol, atol = t["rtol"], t["atol"]
         c = xnp.fft.ifftn(xnp.fft.fftn(xn, axes=axes, norm=norm), axes=axes, norm=norm)
         np.testing.assert_allclose(backend.np(xnp.real(c)), x, rtol=rtol, atol=atol * x.size)
         r = xnp.fft.irfftn(xnp.fft.rfftn(xn, axes=axes, norm=norm), s=s, axes=axes, norm=norm)
@@ -74,8 +73,8 @@ def test_hfft_ihfft_and_shift_round_trip(backend):
         n = x.shape[-1]
         norm = data.draw(NORMS)
         back = xnp.fft.hfft(xnp.fft.ihfft(backend.arr(x), norm=norm), n, norm=norm)
-        rtol, atol = _tol(d)
-        np.testing.assert_allclose(backend.np(back), x, rtol=rtol, atol=atol * n)
+        t = tol(d, "accumulated")
+        np.testing.assert_allclose(backend.np(back), x, rtol=t["rtol"], atol=t["atol"] * n)
         sh = xnp.fft.ifftshift(xnp.fft.fftshift(backend.arr(x)))
         np.testing.assert_array_equal(backend.np(sh), x)
 
@@ -127,7 +126,7 @@ GRAD = _numeric_grad(_spectrum_loss_np, X.astype(np.float64))
 
 
 def test_jax_jit_and_grad_through_fft():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     x = jnp.asarray(X)
     f = jax.jit(lambda x: xnp.fft.fft(x, n=8, axis=0, norm="forward"))
@@ -141,7 +140,7 @@ def test_jax_jit_and_grad_through_fft():
 
 
 def test_torch_autograd_compile_and_func_through_rfft():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
     xops.get_backend("torch")
     x = torch.from_numpy(X.copy()).requires_grad_()
@@ -158,7 +157,7 @@ def test_torch_autograd_compile_and_func_through_rfft():
 
 
 def test_tf_function_and_gradient_tape_through_fft():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     x = tf.constant(X)
     f = tf.function(_spectrum_loss)
     assert abs(float(f(x)) - _spectrum_loss_np(X)) < 1e-4
@@ -178,9 +177,9 @@ def test_tf_function_and_gradient_tape_through_fft():
 
 
 def test_signal_ops_under_jit_and_compile():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     a = np.random.default_rng(3).standard_normal(9).astype(np.float32)
     v = np.random.default_rng(4).standard_normal(4).astype(np.float32)
 
@@ -244,7 +243,7 @@ def test_errors_name_the_op(backend):
 
 
 def test_mixed_backends_are_refused():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     with pytest.raises(TypeError, match=r"xops\.numpy\.convolve.*mix"):
         xnp.convolve(np.ones(3), torch.ones(2))
     with pytest.raises(TypeError, match=r"xops\.numpy\.interp.*mix"):
@@ -252,7 +251,7 @@ def test_mixed_backends_are_refused():
 
 
 def test_jax_without_x64_refuses_float64_results():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     from .conftest import handle
     handle("jax", False)

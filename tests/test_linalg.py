@@ -15,13 +15,12 @@ import xops
 from xops import _dtypes
 from xops import numpy as xnp
 
+from .conftest import needs_backend
 from .specs import np_dtype
 from .specs_linalg import batches, general, hermitian_pd, lin_dtypes, raw, rect, sizes, to_dtype
+from .tolerances import tol
 
 L = xnp.linalg
-
-# (rtol, atol) for reconstructions, by the compute precision
-TOL = {32: (2e-4, 2e-4), 64: (1e-9, 1e-9)}
 
 
 def _prec(h, d):
@@ -33,9 +32,9 @@ def _prec(h, d):
 
 
 def _close(h, d, got, want, k=1.0):
-    rtol, atol = TOL[_prec(h, d)]
+    # (rtol, atol) for reconstructions, by the compute precision (tests/tolerances.py)
     np.testing.assert_allclose(np.asarray(got, np.complex128), np.asarray(want, np.complex128),
-                               rtol=rtol * k, atol=atol * k)
+                               **tol(f"float{_prec(h, d)}", "linalg", scale=k))
 
 
 def _mH(a):
@@ -360,7 +359,7 @@ def _spd(n=3, seed=0):
 
 
 def test_jax_jit_grad_vmap():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     a = _spd()
     b = np.arange(3, dtype=np.float32)
@@ -391,7 +390,7 @@ def test_jax_jit_grad_vmap():
 
 
 def test_torch_autograd_and_func():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     a = torch.tensor(_spd(), requires_grad=True)
     L.det(a).backward()
     np.testing.assert_allclose(a.grad.numpy(), np.linalg.det(_spd()) * np.linalg.inv(_spd()).T,
@@ -408,7 +407,7 @@ def test_torch_autograd_and_func():
 
 
 def test_tensorflow_tape_and_function():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     a = tf.Variable(_spd())
     with tf.GradientTape() as tape:
         y = L.det(a)
@@ -438,7 +437,7 @@ def test_namespace_reuses_the_top_level_products():
 
 
 def test_torch_compile_fullgraph():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     a = torch.tensor(_spd())
     b = torch.ones(3)
     L.inv(a), L.solve(a, b)  # first sight of the type happens eagerly (as in real use)

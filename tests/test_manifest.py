@@ -15,7 +15,7 @@ from xops import numpy as xnp
 from xops.backends import BACKEND_NAMES, KERNEL_MODULES, get_backend
 from xops.numpy_api import ALIASES, REGISTRY
 
-from .conftest import INSTALLED
+from .conftest import INSTALLED, needs_backend
 from .specs import DTYPE_ONLY, SPECS
 
 # Modules of every backend package besides the kernel modules.
@@ -57,8 +57,7 @@ def test_documented(name):
 
 @pytest.mark.parametrize("backend_name", BACKEND_NAMES)
 def test_every_op_has_a_kernel_or_fallback(backend_name):
-    if backend_name not in INSTALLED:
-        pytest.skip(f"{backend_name} not installed")
+    needs_backend(backend_name)
     table = get_backend(backend_name).k
     missing = []
     for name, info in REGISTRY.items():
@@ -81,8 +80,7 @@ def _public_callables(table, package):
 @pytest.mark.parametrize("backend_name", [b for b in BACKEND_NAMES if b != "numpy"])
 def test_kernel_signatures_match_the_numpy_table(backend_name):
     """The numpy table is the reference for kernel names and signatures."""
-    if backend_name not in INSTALLED:
-        pytest.skip(f"{backend_name} not installed")
+    needs_backend(backend_name)
     ref = get_backend("numpy").k
     table = get_backend(backend_name).k
     for name, fn in _public_callables(ref, "xops.backends.numpy").items():
@@ -168,7 +166,7 @@ def test_top_level_transforms_are_the_xla_ones():
     assert callable(xops.testing.check_op)
 
 
-@pytest.mark.skipif(set(INSTALLED) != set(BACKEND_NAMES), reason="needs all four backends")
+@pytest.mark.needs_backend(*BACKEND_NAMES)
 def test_support_table_is_current_and_every_unsupported_cell_has_a_reason():
     import pathlib
 

@@ -17,15 +17,10 @@ import xops
 from xops import numpy as xnp
 from xops.nn import functional as F
 
-from .conftest import INSTALLED
+from .conftest import needs_backend
+from .tolerances import tol
 
 NATIVE = {"torch", "jax"}
-
-
-def _need(*mods):
-    for m in mods:
-        if m not in INSTALLED:
-            pytest.skip(f"{m} not installed")
 
 
 def _softmax(x):
@@ -97,7 +92,7 @@ def test_attention_native_agrees(backend):
         want = attention_ref(*(a.astype(d).astype(np.float64) for a in (q, k, v)), mask,
                              None if bias is None else bias.astype(d).astype(np.float64),
                              causal, scale)
-        rtol, atol = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-12)}[d]
+        rtol, atol = tol(d, "contraction").values()
         generic = _call(backend, case, d, "xops")
         auto = _call(backend, case, d, None)
         for got in (generic, auto):
@@ -121,7 +116,7 @@ def test_attention_native_agrees(backend):
 def test_attention_native_fully_masked_row(name):
     """A fully masked row averages the values on the native kernel too (torch's own bool
     masks would give NaN)."""
-    _need(name)
+    needs_backend(name)
     from .conftest import handle
     h = handle(name)
     q = h.arr(np.ones((1, 2, 1, 2), np.float32))
@@ -163,7 +158,7 @@ def _attn(q, k, v, mask, bias):
 
 @pytest.mark.parametrize("name", sorted(NATIVE))
 def test_attention_native_under_jit(name):
-    _need(name)
+    needs_backend(name)
     args = _inputs()
     if name == "jax":
         import jax
@@ -249,8 +244,7 @@ def test_ctc_loss_agrees(backend):
                              implementation=impl)
             assert backend.is_native(got)
             assert xops.dtype(got) is getattr(xnp, d)
-            rtol = {"float32": 1e-4, "float64": 1e-10}[d]
-            np.testing.assert_allclose(backend.np(got), want, rtol=rtol, atol=rtol)
+            np.testing.assert_allclose(backend.np(got), want, **tol(d, "accumulated"))
 
     run()
 
@@ -284,7 +278,7 @@ def _ctc_grad(name, impl, x, labels, in_len, lab_len):
 
 def test_ctc_gradients_agree():
     """d loss / d logits: jax (the scan composite), torch and tf (native and composite)."""
-    _need("jax", "torch", "tensorflow")
+    needs_backend("jax", "torch", "tensorflow")
     rng = np.random.default_rng(5)
     x = rng.standard_normal((2, 5, 4)).astype(np.float32)
     labels = np.array([[1, 1, 2], [3, 2, 0]], np.int32)
@@ -299,7 +293,7 @@ def test_ctc_gradients_agree():
 
 
 def test_ctc_under_jax_jit():
-    _need("jax")
+    needs_backend("jax")
     import jax
     import jax.numpy as jnp
     x, labels, in_len, lab_len, _ = (np.random.default_rng(1).standard_normal((2, 4, 3)),
@@ -312,7 +306,7 @@ def test_ctc_under_jax_jit():
     np.testing.assert_allclose(np.asarray(out), want, rtol=1e-5)
 
 
-@pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
+@pytest.mark.needs_backend("torch")
 def test_first_nn_call_inside_torch_compile_in_a_fresh_process():
     """The nn kernel module of a backend is imported with its table, not while dynamo traces
     the first nn call (an import inside the traced frame failed dynamo's guard check)."""

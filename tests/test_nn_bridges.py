@@ -12,7 +12,8 @@ from xops import random as xr
 from xops import nn
 from xops.nn import functional as F
 
-from .conftest import INSTALLED, handle
+from .conftest import handle
+from .tolerances import tol
 
 MODEL = nn.Sequential(nn.Dense(8), F.relu, nn.LayerNorm(), nn.Dense(3))
 BN_MODEL = nn.Sequential(nn.Dense(4), nn.BatchNorm(momentum=0.5))
@@ -22,17 +23,17 @@ def _x(shape=(5, 4), seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
 
-def _close(a, b, tol=2e-5):
-    np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), rtol=tol,
-                               atol=tol)
+MODEL_TOL = tol("float32", "model")  # the bridged models compute in float32
+
+
+def _close(a, b, tol=None):
+    t = MODEL_TOL if tol is None else {"rtol": tol, "atol": tol}
+    np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), **t)
 
 
 # --- torch -----------------------------------------------------------------------------------
 
-torch_only = pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
-
-
-@torch_only
+@pytest.mark.needs_backend("torch")
 def test_to_torch_forward_names_and_round_trip():
     import torch
     params = MODEL.init(xr.key(0, backend="torch"), (5, 4))
@@ -54,7 +55,7 @@ def test_to_torch_forward_names_and_round_trip():
     _close(mod2(x).detach(), mod(x).detach())
 
 
-@torch_only
+@pytest.mark.needs_backend("torch")
 def test_to_torch_optimizer_step_and_state_dict():
     import torch
     params = MODEL.init(xr.key(1, backend="torch"), (5, 4))
@@ -78,7 +79,7 @@ def test_to_torch_optimizer_step_and_state_dict():
     _close(fresh(x).detach(), mod(x).detach())
 
 
-@torch_only
+@pytest.mark.needs_backend("torch")
 def test_to_torch_compile():
     import torch
     params = MODEL.init(xr.key(2, backend="torch"), (5, 4))
@@ -88,7 +89,7 @@ def test_to_torch_compile():
     _close(compiled(x).detach(), mod(x).detach())
 
 
-@torch_only
+@pytest.mark.needs_backend("torch")
 def test_to_torch_batchnorm_buffers():
     import torch
     params, state = BN_MODEL.init_with_state(xr.key(3, backend="torch"), (6, 4))
@@ -113,7 +114,7 @@ def test_to_torch_batchnorm_buffers():
     assert set(p2) == {"0", "1"}
 
 
-@torch_only
+@pytest.mark.needs_backend("torch")
 def test_from_torch_any_module():
     import torch
     lin = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
@@ -123,7 +124,7 @@ def test_from_torch_any_module():
     assert "running_mean" in state["1"]
 
 
-@torch_only
+@pytest.mark.needs_backend("torch")
 def test_to_torch_dropout_follows_module_mode():
     import torch
     model = nn.Sequential(nn.Dense(16), nn.Dropout(0.5))
@@ -140,10 +141,7 @@ def test_to_torch_dropout_follows_module_mode():
 
 # --- tensorflow --------------------------------------------------------------------------------
 
-tf_only = pytest.mark.skipif("tensorflow" not in INSTALLED, reason="tensorflow not installed")
-
-
-@tf_only
+@pytest.mark.needs_backend("tensorflow")
 def test_to_tf_variables_call_and_gradient():
     import tensorflow as tf
     params = MODEL.init(xr.key(0, backend="tensorflow"), (5, 4))
@@ -165,7 +163,7 @@ def test_to_tf_variables_call_and_gradient():
     _close(mod2(x), mod(x))
 
 
-@tf_only
+@pytest.mark.needs_backend("tensorflow")
 def test_to_tf_saved_model_round_trip(tmp_path):
     import tensorflow as tf
     params = MODEL.init(xr.key(4, backend="tensorflow"), (5, 4))
@@ -182,7 +180,7 @@ def test_to_tf_saved_model_round_trip(tmp_path):
         _close(a, b, 0)
 
 
-@tf_only
+@pytest.mark.needs_backend("tensorflow")
 def test_to_tf_batchnorm_train_step():
     import tensorflow as tf
     params, state = BN_MODEL.init_with_state(xr.key(5, backend="tensorflow"), (6, 4))
@@ -199,7 +197,7 @@ def test_to_tf_batchnorm_train_step():
 
 # --- jax: params are plain pytrees -------------------------------------------------------------
 
-@pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
+@pytest.mark.needs_backend("jax")
 def test_jax_pytrees_and_jit_grad():
     import jax
     h = handle("jax")

@@ -16,9 +16,8 @@ import xops
 from xops import numpy as xnp
 from xops.nn import functional as F
 
-from .conftest import INSTALLED
-
-TOL = {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-12), "float16": (2e-3, 4e-3)}
+from .conftest import needs_backend
+from .tolerances import tol
 
 
 def _dtypes(h, low=False):
@@ -31,8 +30,7 @@ def _check(h, got, want, d, scale=1.0):
     assert xops.dtype(got) is getattr(xnp, d), (xops.dtype(got), d)
     g = h.np(got).astype(np.float64)
     assert g.shape == want.shape, (g.shape, want.shape)
-    rtol, atol = TOL[d]
-    np.testing.assert_allclose(g, want, rtol=rtol * scale, atol=atol * scale)
+    np.testing.assert_allclose(g, want, **tol(d, "contraction", scale=scale))
 
 
 # --- float64 references from the definitions -------------------------------------------------
@@ -293,12 +291,6 @@ def test_global_pools(backend):
 
 # --- gradients and jit ------------------------------------------------------------------------
 
-def _need(*mods):
-    for m in mods:
-        if m not in INSTALLED:
-            pytest.skip(f"{m} not installed")
-
-
 def grad_of(name, fn, *args, argnums=(0,)):
     """Gradients of the scalar ``fn(*args)`` w.r.t. ``args[i]`` for i in argnums, with the
     framework's own autodiff, as NumPy arrays."""
@@ -338,7 +330,7 @@ CONV_GRAD_CASES = [
 def test_conv_gradients_agree(case):
     """d/dx and d/dw of sum(conv(x, w) * g) agree across jax, torch and tf; d/dx equals
     conv_transpose(g, w) (the float64 reference)."""
-    _need("jax", "torch", "tensorflow")
+    needs_backend("jax", "torch", "tensorflow")
     nd, strides, padding, dilation, groups, fmt = case
     rng = np.random.default_rng(nd)
     x = rng.standard_normal((2, *([5] * nd), 2 * groups)).astype(np.float32)
@@ -379,7 +371,7 @@ def test_conv_gradients_agree(case):
 def test_transpose_and_pool_gradients(name):
     """conv_transpose's input gradient is conv (the adjoint's adjoint); avg/max pool
     gradients are the float64 references'."""
-    _need(name)
+    needs_backend(name)
     rng = np.random.default_rng(7)
     x = rng.standard_normal((1, 4, 3, 2)).astype(np.float32)
     w = rng.standard_normal((3, 2, 3, 2)).astype(np.float32)
@@ -432,7 +424,7 @@ def _net(x, w, wt):
 
 @pytest.mark.parametrize("name", ["jax", "torch", "tensorflow"])
 def test_conv_under_jit(name):
-    _need(name)
+    needs_backend(name)
     rng = np.random.default_rng(2)
     args = (rng.standard_normal((2, 6, 6, 4)).astype(np.float32),
             rng.standard_normal((3, 3, 2, 4)).astype(np.float32),

@@ -20,10 +20,9 @@ from xops import numpy as xnp
 from xops import random as xr
 from xops.nn import functional as F
 
-from .conftest import INSTALLED
+from .conftest import needs_backend
+from .tolerances import tol
 
-# (rtol, atol) per input dtype; 16-bit inputs are computed in float32 and rounded once.
-TOL = {"float16": (2e-3, 2e-3), "float32": (2e-5, 2e-6), "float64": (1e-12, 1e-13)}
 SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0]
 
 
@@ -59,7 +58,8 @@ def _check(h, got, want, d, scale=1.0, atol_scale=1.0):
     g = h.np(got).astype(np.float64)
     want = np.asarray(want, np.float64)
     assert g.shape == want.shape, (g.shape, want.shape)
-    rtol, atol = TOL[d]
+    # (rtol, atol) per input dtype (tests/tolerances.py, "nn")
+    rtol, atol = tol(d, "nn").values()
     np.testing.assert_allclose(g, want, rtol=rtol * scale, atol=atol * atol_scale * scale,
                                equal_nan=True)
 
@@ -480,12 +480,6 @@ def test_public_module():
 
 # --- gradients across frameworks ------------------------------------------------------------
 
-def _need(*mods):
-    for m in mods:
-        if m not in INSTALLED:
-            pytest.skip(f"{m} not installed")
-
-
 def _loss(x, w, labels, probs):
     """A scalar through most of the ops (float32 in, float32 out)."""
     h = F.layer_norm(x, w, None)
@@ -519,7 +513,7 @@ def _grads(name, fn, *args):
 
 
 def test_gradients_agree_across_frameworks():
-    _need("jax", "torch", "tensorflow")
+    needs_backend("jax", "torch", "tensorflow")
     rng = np.random.default_rng(0)
     for mag in (1.0, 1e3):  # 1e3: every op in its saturated, overflow-prone range
         x = (rng.standard_normal((3, 5)) * mag).astype(np.float32)
@@ -538,7 +532,7 @@ def test_gradients_agree_across_frameworks():
 def test_gradients_exact_points(name):
     """Derivatives at kinks and in the tails: sigmoid'(0) = 1/4, softplus'(0) = 1/2, relu'(0) = 0,
     finite everywhere; erf' matches 2/sqrt(pi) exp(-x^2)."""
-    _need(name)
+    needs_backend(name)
 
     def f(x):
         return (xnp.sum(F.sigmoid(x)) + 2 * xnp.sum(F.softplus(x)) + 3 * xnp.sum(F.relu(x)))
@@ -591,7 +585,7 @@ def _model_inputs():
 
 @pytest.mark.parametrize("name", ["jax", "torch", "tensorflow"])
 def test_jit_smoke(name):
-    _need(name)
+    needs_backend(name)
     args = _model_inputs()
     eager = float(_model(*args))
     if name == "jax":

@@ -20,9 +20,10 @@ from xops import nn
 from xops.nn import functional as F
 from xops.nn import initializers as I
 
-from .conftest import INSTALLED, handle
+from .conftest import INSTALLED, handle, needs_backend
+from .tolerances import tol
 
-RTOL, ATOL = 2e-5, 2e-5
+RTOL, ATOL = tol("float32", "model").values()  # the layers compute in float32
 SEEDS = st.integers(0, 2 ** 32 - 1)
 # the `backend` fixture is a stateless handle, safe to share between generated inputs
 _CHECKS = list(settings.default.suppress_health_check) + [HealthCheck.function_scoped_fixture]
@@ -313,7 +314,7 @@ def test_gradients_agree_across_backends(name):
     assert any(np.abs(a).max() > 0 for a in nn.tree_leaves(ref))
 
 
-@pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
+@pytest.mark.needs_backend("jax")
 def test_dense_gradient_matches_closed_form():
     h = handle("jax")
     layer = nn.Dense(3)
@@ -378,7 +379,7 @@ def test_jit_compiles_apply():
         _close(h.np(f(params, h.arr(x))), want, 1e-5, 1e-5)
 
 
-@pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
+@pytest.mark.needs_backend("jax")
 def test_jax_jit_grad_and_optax_update():
     import jax
     optax = pytest.importorskip("optax", reason="optax is not installed")
@@ -434,7 +435,7 @@ def test_initializer_same_weights_on_every_backend(backend, name, seed, shape):
     _close(h.np(w), INITS[name]()(xr.key(seed), shape), 1e-6, 1e-6)
 
 
-@pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
+@pytest.mark.needs_backend("jax")
 @pytest.mark.parametrize("name", sorted(INITS))
 @given(seed=SEEDS, shape=INIT_SHAPES)
 def test_initializer_matches_jax(name, seed, shape):
@@ -537,9 +538,7 @@ def test_checkpoint_dtypes_structure_and_errors(tmp_path):
 
 
 def test_checkpoint_bfloat16_from_torch(tmp_path):
-    if "torch" not in INSTALLED:
-        pytest.skip("torch not installed")
-    import torch
+    torch = needs_backend("torch")
     tree = {"w": torch.tensor([1.0, 0.1, -3.0], dtype=torch.bfloat16)}
     nn.save(tmp_path / "bf.npz", tree)
     for name in INSTALLED:

@@ -160,7 +160,7 @@ def _compiled_steps(step, params, state, n=3):
     return params, state
 
 
-@pytest.mark.skipif("jax" not in INSTALLED, reason="jax not installed")
+@pytest.mark.needs_backend("jax")
 def test_update_under_jax_jit():
     import jax
     import jax.numpy as jnp
@@ -179,7 +179,7 @@ def test_update_under_jax_jit():
     assert int(s[0].count) == 3
 
 
-@pytest.mark.skipif("tensorflow" not in INSTALLED, reason="tensorflow not installed")
+@pytest.mark.needs_backend("tensorflow")
 def test_update_under_tf_function_xla():
     import tensorflow as tf
     tx = optim.adam(optim.warmup_cosine_decay_schedule(0.0, 0.1, 2, 8))
@@ -199,7 +199,7 @@ def test_update_under_tf_function_xla():
     np.testing.assert_allclose(q["w"].numpy(), eager["w"].numpy(), rtol=1e-6)
 
 
-@pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
+@pytest.mark.needs_backend("torch")
 def test_update_under_torch_compile():
     import torch
     tx = optim.sgd(0.1, momentum=0.9, nesterov=True)

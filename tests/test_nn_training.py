@@ -13,7 +13,7 @@ from xops import random as xr
 from xops.nn import functional as F
 from xops.nn import optim
 
-from .conftest import INSTALLED
+from .conftest import needs_backend
 
 MODEL = nn.MLP((32, 32, 5), activation="gelu")
 
@@ -48,8 +48,7 @@ def _train(h, steps=20):
 @pytest.fixture(scope="module")
 def reference():
     """jax's losses and first forward pass (the other backends are compared with these)."""
-    if "jax" not in INSTALLED:
-        pytest.skip("jax not installed")
+    needs_backend("jax")
     from .conftest import Handle
     h = Handle("jax")
     x_np, _ = _batch()

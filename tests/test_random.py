@@ -13,7 +13,7 @@ import xops
 from xops import numpy as xnp
 from xops import random as xr
 
-from .conftest import INSTALLED, handle
+from .conftest import INSTALLED, handle, needs_backend
 
 # Random123 known-answer vectors for Threefry-2x32, 20 rounds: (key, counter) -> output.
 KAT = [((0x00000000, 0x00000000), (0x00000000, 0x00000000), (0x6B200159, 0x99BA4EFE)),
@@ -43,7 +43,7 @@ def test_threefry_known_answers(backend, k, ctr, want):
 
 
 def test_known_answers_match_jax_threefry():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     from jax._src.random.threefry2x32 import threefry_2x32
     for k, ctr, want in KAT:
         out = threefry_2x32(jax.numpy.asarray(k, dtype="uint32"),
@@ -90,7 +90,7 @@ def test_split_and_fold_in_independence(backend):
 
 
 def test_keys_and_bits_match_jax_random():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     jr = jax.random
     for seed in (0, 1, 42, 2 ** 31 - 1):
         jk = jr.key(seed, impl="threefry2x32")
@@ -105,7 +105,7 @@ def test_keys_and_bits_match_jax_random():
 
 
 def test_samplers_match_jax_random():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     jr = jax.random
     jk = jr.key(7, impl="threefry2x32")
     k = xr.key(7)
@@ -314,7 +314,7 @@ def _check(h, fn, out, exact=True):
 
 
 def test_jax_jit_and_vmap():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     h = handle("jax")
     _check(h, _exact_program, jax.jit(_exact_program)(xr.key(7, backend="jax")))
     _check(h, _float_program, jax.jit(_float_program)(xr.key(7, backend="jax")), exact=False)
@@ -328,7 +328,7 @@ def test_jax_jit_and_vmap():
 def test_torch_compile_fullgraph():
     # backend="eager": dynamo's graph capture without codegen. Inductor gives the same bits
     # (checked by hand, no FMA contraction) but compiles the unrolled rounds for minutes.
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
     dynamo.reset()
     h = handle("torch")
@@ -340,7 +340,7 @@ def test_torch_compile_fullgraph():
 
 
 def test_tf_function_jit_compile():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     h = handle("tensorflow")
 
     def f(k):

@@ -3,7 +3,6 @@ tf.function), gradients (torch autograd, jax.grad), the data-dependent bincount 
 clear errors. Values are checked against NumPy."""
 from __future__ import annotations
 
-import importlib.util
 import warnings
 
 import hypothesis.extra.numpy as hnp
@@ -15,13 +14,7 @@ from hypothesis import strategies as st
 from xops import _dtypes
 from xops import numpy as xnp
 
-from .conftest import INSTALLED
 from .specs import array, held
-
-needs_jax = pytest.mark.skipif("jax" not in INSTALLED or importlib.util.find_spec("jax") is None,
-                               reason="jax not installed")
-needs_torch = pytest.mark.skipif("torch" not in INSTALLED, reason="torch not installed")
-needs_tf = pytest.mark.skipif("tensorflow" not in INSTALLED, reason="tensorflow not installed")
 
 
 # --- partition: only the partition property is specified ---------------------------------------
@@ -75,7 +68,7 @@ def test_partition_flattens_with_axis_none_and_checks_kth(backend):
 
 
 # --- transforms -------------------------------------------------------------------------------
-@needs_jax
+@pytest.mark.needs_backend("jax")
 def test_quantile_median_nanquantile_under_jax_jit():
     import jax
     import jax.numpy as jnp
@@ -102,7 +95,7 @@ def test_quantile_median_nanquantile_under_jax_jit():
                                np.nanpercentile(x, [10.0, 90.0], axis=1), rtol=1e-4)
 
 
-@needs_jax
+@pytest.mark.needs_backend("jax")
 def test_histogram_and_bincount_under_jax_jit():
     import jax
     import jax.numpy as jnp
@@ -120,7 +113,7 @@ def test_histogram_and_bincount_under_jax_jit():
         jax.jit(lambda v: xnp.bincount(v))(ints)
 
 
-@needs_tf
+@pytest.mark.needs_backend("tensorflow")
 def test_quantile_and_nanmean_under_tf_function():
     import tensorflow as tf
 
@@ -137,7 +130,7 @@ def test_quantile_and_nanmean_under_tf_function():
 
 
 # --- gradients --------------------------------------------------------------------------------
-@needs_torch
+@pytest.mark.needs_backend("torch")
 def test_torch_autograd_through_average_and_nanmean():
     import torch
 
@@ -159,7 +152,7 @@ def xops_nan_free(a):
     return xnp.where(xnp.isnan(a), 0.0, a)
 
 
-@needs_jax
+@pytest.mark.needs_backend("jax")
 def test_jax_grad_through_quantile():
     import jax
     import jax.numpy as jnp

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .conftest import INSTALLED
-
-pytestmark = pytest.mark.skipif("tensorflow" not in INSTALLED, reason="tensorflow not installed")
+pytestmark = pytest.mark.needs_backend("tensorflow")
 
 
 def test_autograph_converts_user_code_but_not_xops():

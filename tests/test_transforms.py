@@ -4,9 +4,10 @@ tf.function(jit_compile=True) with GradientTape."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from xops import numpy as xnp
+
+from .conftest import needs_backend
 
 
 def block(x, w, b):
@@ -31,7 +32,7 @@ REF = float(block(X, W, B))
 
 
 def test_jax_jit_grad_vmap():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     import jax.numpy as jnp
     args = (jnp.asarray(X), jnp.asarray(W), jnp.asarray(B))
     assert abs(float(jax.jit(block)(*args)) - REF) < 1e-4
@@ -42,7 +43,7 @@ def test_jax_jit_grad_vmap():
 
 
 def test_torch_compile_fullgraph_no_graph_breaks():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
 
     import xops
@@ -61,7 +62,7 @@ def test_torch_compile_fullgraph_no_graph_breaks():
 
 
 def test_torch_compile_inductor_matches_eager():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import xops
     xops.get_backend("torch")  # documented: load the table before compiling (first torch use)
     args = (torch.from_numpy(X), torch.from_numpy(W), torch.from_numpy(B))
@@ -70,7 +71,7 @@ def test_torch_compile_inductor_matches_eager():
 
 
 def test_torch_func_grad_and_vmap():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     args = (torch.from_numpy(X), torch.from_numpy(W), torch.from_numpy(B))
     g = torch.func.grad(block, argnums=1)(*args)
     assert g.shape == W.shape
@@ -79,7 +80,7 @@ def test_torch_func_grad_and_vmap():
 
 
 def test_tf_function_jit_compile_and_tape():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     args = (tf.constant(X), tf.Variable(W), tf.constant(B))
     f = tf.function(block, jit_compile=True)
     assert abs(float(f(*args)) - REF) < 1e-4

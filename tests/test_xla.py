@@ -8,6 +8,8 @@ import pytest
 from xops import numpy as xnp
 from xops import xla
 
+from .conftest import needs_backend
+
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((4, 3)).astype(np.float32)
 W = RNG.standard_normal((3, 2)).astype(np.float32)
@@ -138,13 +140,13 @@ def test_stop_gradient(backend):
 
 
 def test_mixed_backends_error():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     with pytest.raises(TypeError, match="mix the"):
         xla.grad(loss)(torch.from_numpy(X), W)
 
 
 def test_numpy_grad_delegates_to_jax_and_keeps_float64():
-    pytest.importorskip("jax")
+    needs_backend("jax")
     import jax
     x = X.astype(np.float64)
     g = xla.grad(lambda a: xnp.sum(a ** 2))(x)
@@ -170,14 +172,14 @@ def test_numpy_grad_without_jax_is_a_clear_error(monkeypatch):
 
 
 def test_tf_variable_grad():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     v = tf.Variable(W)
     g = xla.grad(loss, argnums=1)(tf.constant(X), v)
     np.testing.assert_allclose(g.numpy(), loss_grads(X, W)[1], rtol=1e-4, atol=1e-5)
 
 
 def test_torch_parameter_grad():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     p = torch.nn.Parameter(torch.from_numpy(W.copy()))
     g = xla.grad(loss, argnums=1)(torch.from_numpy(X), p)
     np.testing.assert_allclose(g.detach().numpy(), loss_grads(X, W)[1], rtol=1e-4, atol=1e-5)

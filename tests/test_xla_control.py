@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from xops import numpy as xnp
 from xops import xla
+
+from .conftest import needs_backend
 
 X = np.array([0.5, -1.0, 2.0, 0.25], np.float32)
 
@@ -57,12 +58,12 @@ def test_eager(backend):
 
 
 def test_jax_jit():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     check(jax.jit(prog)(jax.numpy.asarray(X)))
 
 
 def test_torch_compile_no_graph_breaks():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
 
     import xops
@@ -74,7 +75,7 @@ def test_torch_compile_no_graph_breaks():
 
 
 def test_tf_function_jit_compile():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     check(tf.function(prog, jit_compile=True, autograph=False)(tf.constant(X)))
 
 

@@ -7,6 +7,8 @@ import pytest
 from xops import numpy as xnp
 from xops import xla
 
+from .conftest import needs_backend
+
 X = np.linspace(-2, 2, 5).astype(np.float32)
 SIG = 1 / (1 + np.exp(-X))
 # d/dx of loss below: scale * sigmoid(x) (custom) + 2 (from the z output)
@@ -48,7 +50,7 @@ clipped_exp = xla.custom_vjp(lambda x: (xnp.exp(x), ()), lambda res, g: (xnp.cli
 
 def test_numpy_forward_and_grad_via_jax():
     np.testing.assert_allclose(loss(X), (np.log1p(np.exp(X)) * 3).sum() + 2 * X.sum(), rtol=1e-5)
-    pytest.importorskip("jax")
+    needs_backend("jax")
     close(xla.grad(loss)(X))
 
 
@@ -59,7 +61,7 @@ def test_custom_rule_is_used(backend):
 
 
 def test_jax_compositions():
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     x = jax.numpy.asarray(X)
     close(jax.grad(loss)(x))
     close(jax.jit(jax.grad(loss))(x))
@@ -69,7 +71,7 @@ def test_jax_compositions():
 
 
 def test_torch_eager_func_vmap_parameter():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     t = torch.from_numpy(X.copy()).requires_grad_()
     loss(t).backward()
     close(t.grad)
@@ -83,7 +85,7 @@ def test_torch_eager_func_vmap_parameter():
 
 
 def test_torch_higher_order_with_computed_residuals():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
 
     def f2(x):
         y = xnp.exp(x)
@@ -96,7 +98,7 @@ def test_torch_higher_order_with_computed_residuals():
 
 
 def test_torch_compile_fullgraph_forward_backward():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
 
     import xops
@@ -114,7 +116,7 @@ def test_torch_compile_fullgraph_forward_backward():
 
 
 def test_tf_tape_variable_and_jit_compile():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     v = tf.Variable(X)
     with tf.GradientTape() as tape:
         y = loss(v)

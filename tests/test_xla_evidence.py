@@ -10,6 +10,8 @@ import pytest
 from xops import numpy as xnp
 from xops import xla
 
+from .conftest import needs_backend
+
 
 def suite(ns):
     """The composites, written against a NumPy-named namespace (xnp or jnp)."""
@@ -53,7 +55,7 @@ NAMES = list(ARGS)
 
 @pytest.mark.parametrize("name", NAMES)
 def test_jaxpr_equals_hand_written_jnp(name):
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     args = tuple(jax.numpy.asarray(a) for a in ARGS[name])
     fx, fj = suite(xnp)[name], suite(jax.numpy)[name]
     assert str(jax.make_jaxpr(fx)(*args)) == str(jax.make_jaxpr(fj)(*args))
@@ -65,7 +67,7 @@ def test_jaxpr_equals_hand_written_jnp(name):
 
 
 def test_torch_compile_zero_graph_breaks():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     import torch._dynamo as dynamo
     import xops
     xops.get_backend("torch")
@@ -79,7 +81,7 @@ def test_torch_compile_zero_graph_breaks():
 
 
 def test_tf_function_jit_compile_compiles():
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     for name in NAMES:
         args = tuple(tf.constant(a) for a in ARGS[name])
         fx = xla.jit(suite(xnp)[name])

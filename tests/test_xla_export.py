@@ -9,6 +9,8 @@ import xops
 from xops import numpy as xnp
 from xops import xla
 
+from .conftest import needs_backend
+
 RNG = np.random.default_rng(0)
 X3 = RNG.standard_normal((3, 4)).astype(np.float32)
 X5 = RNG.standard_normal((5, 4)).astype(np.float32)
@@ -47,7 +49,7 @@ def as_np(x):
 
 
 def need(fmt):
-    pytest.importorskip(FRAMEWORK[fmt])
+    needs_backend(FRAMEWORK[fmt])
 
 
 @pytest.mark.parametrize("fmt", list(FRAMEWORK))
@@ -74,7 +76,7 @@ def test_export_reload_symbolic_batch(fmt, tmp_path):
 
 
 def test_native_artifacts(tmp_path):
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     ex = xla.export(mlp, native("stablehlo", X3), native("stablehlo", W),
                     native("stablehlo", B), batch_dims=(True, False, False))  # format from args
     assert isinstance(ex.artifact, jax.export.Exported)
@@ -99,7 +101,7 @@ def test_pytree_arguments_from_numpy(fmt, tmp_path):
 
 
 def test_numpy_float64_kept_in_stablehlo(tmp_path):
-    pytest.importorskip("jax")
+    needs_backend("jax")
     x = X3.astype(np.float64)
     ex = xla.export(lambda v: xnp.sum(v * 2.0, axis=1), x, format="jax", path=tmp_path / "f")
     assert ex.artifact.in_avals[0].dtype == np.float64
@@ -109,7 +111,7 @@ def test_numpy_float64_kept_in_stablehlo(tmp_path):
 
 
 def test_saved_model_keeps_custom_gradient(tmp_path):
-    tf = pytest.importorskip("tensorflow")
+    tf = needs_backend("tensorflow")
     ex = xla.export(with_custom, tf.constant(X3), format="saved_model", path=tmp_path / "sm")
     loaded = xla.load(tmp_path / "sm")
     x = tf.constant(X5)
@@ -123,7 +125,7 @@ def test_saved_model_keeps_custom_gradient(tmp_path):
 
 
 def test_stablehlo_keeps_custom_gradient_with_vjp_order(tmp_path):
-    jax = pytest.importorskip("jax")
+    jax = needs_backend("jax")
     ex = xla.export(with_custom, jax.numpy.asarray(X3), vjp_order=1, path=tmp_path / "g")
     loaded = xla.load(tmp_path / "g")
     g = jax.grad(lambda v: loaded(v).sum())(jax.numpy.asarray(X5))
@@ -132,7 +134,7 @@ def test_stablehlo_keeps_custom_gradient_with_vjp_order(tmp_path):
 
 
 def test_torch_export_runs_custom_vjp_forward(tmp_path):
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     xla.export(with_custom, torch.from_numpy(X3), format="pt2", path=tmp_path / "c.pt2")
     x = torch.from_numpy(X5.copy()).requires_grad_(True)
     got = xla.load(tmp_path / "c.pt2")(x)
@@ -165,7 +167,7 @@ def test_numpy_needs_a_format():
 
 
 def test_mixing_backends():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     with pytest.raises(TypeError, match="mix the torch and numpy|mix the numpy and torch"):
         xla.export(mlp, torch.from_numpy(X3), W, B, format="torch_export")
     with pytest.raises(TypeError, match="exports jax programs, but the example arguments are "
@@ -175,20 +177,20 @@ def test_mixing_backends():
 
 
 def test_torch_needs_batch_of_two():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     with pytest.raises(ValueError, match="at least 2"):
         xla.export(lambda v: v * 2.0, torch.ones(1, 3), format="torch_export")
 
 
 def test_python_scalar_argument_is_refused():
-    torch = pytest.importorskip("torch")
+    torch = needs_backend("torch")
     with pytest.raises(TypeError, match="functools.partial"):
         xla.export(lambda v, s: v * s, torch.ones(2, 3), 2.0)
 
 
 def test_call_with_another_backend_is_refused():
-    torch = pytest.importorskip("torch")
-    tf = pytest.importorskip("tensorflow")
+    torch = needs_backend("torch")
+    tf = needs_backend("tensorflow")
     ex = xla.export(lambda v: v * 2.0, torch.ones(2, 3))
     with pytest.raises(TypeError, match="runs on torch arrays"):
         ex(tf.ones((2, 3)))

@@ -8,6 +8,8 @@ from xops import numpy as xnp
 from xops import xla
 from xops.xla.testing import check_op
 
+from .conftest import needs_backend
+
 
 @xla.op
 def softplus(x):
@@ -42,7 +44,7 @@ def test_check_op_passes():
 
 
 def test_check_op_catches_a_wrong_kernel():
-    pytest.importorskip("torch")
+    needs_backend("torch")
 
     @xla.op
     def double(x):
