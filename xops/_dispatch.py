@@ -84,13 +84,7 @@ def resolve(name: str, *args: Any, like: Any = None) -> Backend:
         elif be is not found:
             raise _mixed(name, found, be)
     if found is None:
-        if like is not None:
-            found = backend_of(like)
-            if found is None:
-                raise TypeError(f"{opname_of(name)}: like= must be an array of a supported "
-                                f"backend, got {type(like).__name__}")
-        else:
-            found = current_default_backend()
+        return _no_array(name, like, None if like is None else backend_of(like))
     return found
 
 
@@ -116,14 +110,20 @@ def _resolve_backend(name: str, types: tuple, like: type | None) -> Backend:
         elif be is not found:
             raise _mixed(name, found, be)
     if found is None:
-        if like is not None:
-            found = backend_of_type(like)
-            if found is None:
-                raise TypeError(f"{opname_of(name)}: like= must be an array of a supported "
-                                f"backend, got {like.__name__}")
-        else:
-            found = current_default_backend()
+        return _no_array(name, like, None if like is None else backend_of_type(like))
     return found
+
+
+def _no_array(name: str, like: Any, like_backend: Backend | None) -> Backend:
+    """The backend of a call with no array argument: ``like``'s (an array or, traced, its type),
+    else the default backend."""
+    if like is None:
+        return current_default_backend()
+    if like_backend is None:
+        t = like if isinstance(like, type) else type(like)
+        raise TypeError(f"{opname_of(name)}: like= must be an array of a supported backend, got "
+                        f"{t.__name__}")
+    return like_backend
 
 
 def backend_arg(name: str, backend: Any) -> Backend:

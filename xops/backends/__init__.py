@@ -285,6 +285,20 @@ def _compiling() -> bool:
         return False
 
 
+def _imported_frameworks() -> Iterator[tuple[str, ModuleType, tuple[type, ...]]]:
+    """(backend name, framework module, array base classes) of each framework already imported,
+    in detection order (detection never imports a framework)."""
+    for name in ("torch", "jax", "tensorflow", "numpy"):
+        mod = sys.modules.get(_FRAMEWORK_MODULE[name])
+        if mod is None:
+            continue
+        try:
+            bases = _BASES[name](mod)
+        except AttributeError:  # framework still importing
+            continue
+        yield name, mod, bases
+
+
 def backend_of(x: Any) -> Backend | None:
     """The backend owning array ``x``, or None for Python scalars and unknown objects."""
     if IS_DYNAMO():
@@ -296,14 +310,7 @@ def backend_of(x: Any) -> Backend | None:
         return be
     if t in (int, float, complex, bool) or x is None:
         return None
-    for name in ("torch", "jax", "tensorflow", "numpy"):
-        mod = sys.modules.get(_FRAMEWORK_MODULE[name])
-        if mod is None:
-            continue
-        try:
-            bases = _BASES[name](mod)
-        except AttributeError:  # framework still importing
-            continue
+    for name, _, bases in _imported_frameworks():
         if isinstance(x, bases):
             be = get_backend(name)
             if not _compiling():
@@ -328,14 +335,7 @@ def backend_of_type(t: type) -> Backend | None:
         return be
     if t in (int, float, complex, bool, type(None)):
         return None
-    for name in ("torch", "jax", "tensorflow", "numpy"):
-        mod = sys.modules.get(_FRAMEWORK_MODULE[name])
-        if mod is None:
-            continue
-        try:
-            bases = _BASES[name](mod)
-        except AttributeError:
-            continue
+    for name, mod, bases in _imported_frameworks():
         if issubclass(t, bases) or (name == "jax" and _is_jax_type(mod, t)):
             return get_backend(name)
     return None

@@ -1,4 +1,5 @@
-"""Small helpers shared by the kernel tables (kept here so each table stays a flat list)."""
+"""Small helpers shared by the backend packages (kept here so each package states only where its
+framework differs)."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -45,3 +46,8 @@ def int_cast_bounds(dt: DType) -> tuple[int, float, int]:
 # erfinv: one Newton step on the backend's own approximation (jax/XLA's float32 erf_inv is up to
 # ~60 ulp off near +-1, tf's CPU kernels are worse) brings it to a few ulp of the exact value.
 TWO_OVER_SQRT_PI = 1.1283791670955126
+
+
+# The kernels of every backend's linalg.py (xops.numpy.linalg ops with a native kernel).
+LINALG_NAMES = ("inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eig",
+                "eigvals", "eigh", "eigvalsh", "pinv", "vector_norm", "diagonal")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+from ._common import LINALG_NAMES
+
 # Ops whose kernel is the namespace's function of the same name, called as is.
 SAME_NAME = (
     "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
@@ -236,10 +238,6 @@ def frexp_bits(xp: Any, bitcast: Callable) -> Callable:
 # ``xops/numpy_api/linalg.py``: one float/complex compute dtype, square/batch shapes checked,
 # ``solve``'s right-hand side always a stack of matrices with the same batch shape.
 
-LINALG_NAMES = ("inv", "det", "slogdet", "solve", "cholesky",
-         "qr", "svd", "svdvals", "eig", "eigvals",
-         "eigh", "eigvalsh", "pinv", "vector_norm",
-         "diagonal")
 
 
 def linalg_kernels(xp: Any, jax: bool) -> dict[str, Callable]:

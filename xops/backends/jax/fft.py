@@ -1,4 +1,4 @@
-"""jax kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
+"""jax kernels for xops.numpy.fft. Every kernel name is listed in
 ``__all__`` (the table imports exactly those)."""
 from __future__ import annotations
 
@@ -8,17 +8,8 @@ NAMESPACE = "fft"
 __all__ = ["fftn", "ifftn", "rfftn", "irfftn"]
 
 
-def fftn(x, s, axes, norm):
-    return jnp.fft.fftn(x, s=s, axes=axes, norm=norm)
-
-
-def ifftn(x, s, axes, norm):
-    return jnp.fft.ifftn(x, s=s, axes=axes, norm=norm)
-
-
-def rfftn(x, s, axes, norm):
-    return jnp.fft.rfftn(x, s=s, axes=axes, norm=norm)
-
-
-def irfftn(x, s, axes, norm):
-    return jnp.fft.irfftn(x, s=s, axes=axes, norm=norm)
+# jnp.fft's functions take (x, s, axes, norm) in the order dispatch passes them.
+fftn = jnp.fft.fftn
+ifftn = jnp.fft.ifftn
+rfftn = jnp.fft.rfftn
+irfftn = jnp.fft.irfftn

@@ -14,14 +14,9 @@ __all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "d
            "known_true"]
 
 NAME = "numpy"
-DTYPES = {
-    d.bool_: np.dtype(bool), d.int8: np.dtype(np.int8), d.int16: np.dtype(np.int16),
-    d.int32: np.dtype(np.int32), d.int64: np.dtype(np.int64), d.uint8: np.dtype(np.uint8),
-    d.uint16: np.dtype(np.uint16), d.uint32: np.dtype(np.uint32), d.uint64: np.dtype(np.uint64),
-    d.float16: np.dtype(np.float16), d.float32: np.dtype(np.float32),
-    d.float64: np.dtype(np.float64), d.complex64: np.dtype(np.complex64),
-    d.complex128: np.dtype(np.complex128),
-}
+# NumPy's dtypes of the same names; bfloat16 only with ml_dtypes (below).
+DTYPES = {c: np.dtype(bool if c is d.bool_ else c.name) for c in d.ALL_DTYPES
+          if c is not d.bfloat16}
 EXTRA_NATIVE = {t.type: c for c, t in DTYPES.items()}
 
 

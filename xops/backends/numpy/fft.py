@@ -1,4 +1,4 @@
-"""numpy kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
+"""numpy kernels for xops.numpy.fft. Every kernel name is listed in
 ``__all__`` (the table imports exactly those).
 
 The fft kernels take the input already in its compute dtype, a tuple of transform lengths and a
@@ -12,17 +12,8 @@ NAMESPACE = "fft"
 __all__ = ["fftn", "ifftn", "rfftn", "irfftn"]
 
 
-def fftn(x, s, axes, norm):
-    return np.fft.fftn(x, s=s, axes=axes, norm=norm)
-
-
-def ifftn(x, s, axes, norm):
-    return np.fft.ifftn(x, s=s, axes=axes, norm=norm)
-
-
-def rfftn(x, s, axes, norm):
-    return np.fft.rfftn(x, s=s, axes=axes, norm=norm)
-
-
-def irfftn(x, s, axes, norm):
-    return np.fft.irfftn(x, s=s, axes=axes, norm=norm)
+# np.fft's functions take (x, s, axes, norm) in the order dispatch passes them.
+fftn = np.fft.fftn
+ifftn = np.fft.ifftn
+rfftn = np.fft.rfftn
+irfftn = np.fft.irfftn

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numpy_like import LINALG_NAMES, linalg_kernels
+from .._common import LINALG_NAMES
+from .._numpy_like import linalg_kernels
 
 globals().update(linalg_kernels(np, jax=False))
 

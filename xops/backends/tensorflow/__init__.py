@@ -36,12 +36,8 @@ NAME = "tensorflow"
 # tf ops reject Python scalars of a mismatched kind and never treat them as weak: dispatch turns
 # them into 0-d tensors of the computed dtype through scalar() below.
 SCALARS_OK = False
-DTYPES = {
-    d.bool_: tf.bool, d.int8: tf.int8, d.int16: tf.int16, d.int32: tf.int32, d.int64: tf.int64,
-    d.uint8: tf.uint8, d.uint16: tf.uint16, d.uint32: tf.uint32, d.uint64: tf.uint64,
-    d.float16: tf.float16, d.bfloat16: tf.bfloat16, d.float32: tf.float32,
-    d.float64: tf.float64, d.complex64: tf.complex64, d.complex128: tf.complex128,
-}
+# Every xops dtype is the tf dtype of the same name.
+DTYPES = {c: getattr(tf, "bool" if c is d.bool_ else c.name) for c in d.ALL_DTYPES}
 
 
 # tf dtypes are the only native dtype objects tf hands out (tensor.dtype); nothing extra.

@@ -7,12 +7,10 @@ import math
 
 import tensorflow as tf
 
+from .._common import LINALG_NAMES
+
 NAMESPACE = "linalg"
-__all__: list[str] = [
-    "inv", "det", "slogdet", "solve", "cholesky",
-    "qr", "svd", "svdvals", "eig", "eigvals", "eigh",
-    "eigvalsh", "pinv", "vector_norm", "diagonal",
-]
+__all__: list[str] = list(LINALG_NAMES)
 
 
 def inv(x):

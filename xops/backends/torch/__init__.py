@@ -30,13 +30,8 @@ NAME = "torch"
 # torch promotes a Python scalar against a 0-d/n-d tensor by its own rules; dispatch converts
 # scalars to 0-d tensors of the promoted dtype instead.
 SCALARS_OK = False
-DTYPES = {
-    d.bool_: torch.bool, d.int8: torch.int8, d.int16: torch.int16, d.int32: torch.int32,
-    d.int64: torch.int64, d.uint8: torch.uint8, d.uint16: torch.uint16,
-    d.uint32: torch.uint32, d.uint64: torch.uint64, d.float16: torch.float16,
-    d.bfloat16: torch.bfloat16, d.float32: torch.float32, d.float64: torch.float64,
-    d.complex64: torch.complex64, d.complex128: torch.complex128,
-}
+# Every xops dtype is the torch dtype of the same name.
+DTYPES = {c: getattr(torch, "bool" if c is d.bool_ else c.name) for c in d.ALL_DTYPES}
 EXTRA_NATIVE: dict = {}
 _CANON = {v: k for k, v in DTYPES.items()}
 INT_DTYPES = frozenset({torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8,

@@ -1,4 +1,4 @@
-"""torch kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
+"""torch kernels for xops.numpy.fft. Every kernel name is listed in
 ``__all__`` (the table imports exactly those)."""
 from __future__ import annotations
 
@@ -8,17 +8,8 @@ NAMESPACE = "fft"
 __all__ = ["fftn", "ifftn", "rfftn", "irfftn"]
 
 
-def fftn(x, s, axes, norm):
-    return torch.fft.fftn(x, s=s, dim=axes, norm=norm)
-
-
-def ifftn(x, s, axes, norm):
-    return torch.fft.ifftn(x, s=s, dim=axes, norm=norm)
-
-
-def rfftn(x, s, axes, norm):
-    return torch.fft.rfftn(x, s=s, dim=axes, norm=norm)
-
-
-def irfftn(x, s, axes, norm):
-    return torch.fft.irfftn(x, s=s, dim=axes, norm=norm)
+# torch.fft's functions take (x, s, axes, norm) in the order dispatch passes them.
+fftn = torch.fft.fftn
+ifftn = torch.fft.ifftn
+rfftn = torch.fft.rfftn
+irfftn = torch.fft.irfftn

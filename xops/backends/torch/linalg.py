@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import torch
 
+from .._common import LINALG_NAMES
+
 NAMESPACE = "linalg"
-__all__: list[str] = [
-    "inv", "det", "slogdet", "solve", "cholesky",
-    "qr", "svd", "svdvals", "eig", "eigvals", "eigh",
-    "eigvalsh", "pinv", "vector_norm", "diagonal",
-]
+__all__: list[str] = list(LINALG_NAMES)
 
 
 def inv(x):
