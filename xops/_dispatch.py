@@ -18,10 +18,21 @@ import operator
 from typing import Any, Callable, Literal, Sequence
 
 from . import _dtypes
-from ._dtypes import PROMOTION_TABLE, REAL_OF, DType, bool_
 from . import backends as _backends
-from .backends import TYPE_CACHE, Backend, backend_of, current_default_backend, get_backend
-from .backends import _LOADED, _compiling, backend_of_type, deref, ref, trace_constant
+from ._dtypes import PROMOTION_TABLE, REAL_OF, DType, bool_
+from .backends import (
+    _LOADED,
+    TYPE_CACHE,
+    Backend,
+    _compiling,
+    backend_of,
+    backend_of_type,
+    current_default_backend,
+    deref,
+    get_backend,
+    ref,
+    trace_constant,
+)
 
 # See backends.IS_DYNAMO: replaced by torch's probe once torch is imported (a global here, so the
 # wrappers read it with one LOAD_GLOBAL).
@@ -43,14 +54,15 @@ def annotate(e: BaseException, name: str, be: Backend | None) -> None:
 
 
 def _unsupported(name: str, t: type) -> TypeError:
-    return TypeError(f"{opname_of(name)}: unsupported argument type {t.__module__}.{t.__qualname__}; "
-                     "pass an array of numpy, jax, torch or tensorflow, or a Python scalar")
+    return TypeError(f"{opname_of(name)}: unsupported argument type "
+                     f"{t.__module__}.{t.__qualname__}; pass an array of numpy, jax, torch or "
+                     "tensorflow, or a Python scalar")
 
 
 def _mixed(name: str, a: Backend, b: Backend) -> TypeError:
-    return TypeError(f"{opname_of(name)}: arguments mix the {a.name} and {b.name} backends; convert "
-                     f"explicitly with xops.convert(x, {a.name!r}) - xops never converts between "
-                     "backends implicitly")
+    return TypeError(f"{opname_of(name)}: arguments mix the {a.name} and {b.name} backends; "
+                     f"convert explicitly with xops.convert(x, {a.name!r}) - xops never converts "
+                     "between backends implicitly")
 
 
 def array(name: str, x: Any, arg: str = "x") -> Backend:
@@ -353,8 +365,8 @@ def elementwise_plan(name: str, sig: tuple) -> tuple:
     """The traced path's plan for an elementwise op whose arguments have ``sig`` (per argument
     ``(type(a), getattr(a, "dtype", None))``): ``(kernel, conversions)``, each conversion None
     (pass as is), ``(cast, native dtype)`` or ``(scalar, native dtype, lo, hi, like position)``,
-    with callables and dtypes as backends.REFS names. Same dtype rules and errors as the eager paths (raised at
-    trace time)."""
+    with callables and dtypes as backends.REFS names. Same dtype rules and errors as the eager
+    paths (raised at trace time)."""
     key = (name, sig)
     plan = _PLANS.get(key)
     if plan is None:
@@ -525,7 +537,8 @@ def normalize_axis(name: str, axis: Any, ndim: int) -> int:
 
 
 def normalize_axes(name: str, axis: Any, ndim: int) -> tuple[int, ...] | None:
-    """None, an int or a sequence of ints -> None or a sorted tuple of distinct non-negative ints."""
+    """None, an int or a sequence of ints -> None or a sorted tuple of distinct non-negative
+    ints."""
     if axis is None:
         return None
     if isinstance(axis, (tuple, list)):

@@ -20,9 +20,9 @@ from typing import Any, Callable, Iterator
 from .. import _dtypes
 from .._dtypes import DType
 
-__all__ = ["Backend", "BACKEND_NAMES", "backend_of", "get_backend", "default_backend",
-           "current_default_backend", "installed_backends", "trace_constant", "REFS", "ref", "deref",
-           "on_load", "KERNEL_MODULES"]
+__all__ = ["Backend", "BACKEND_NAMES", "KERNEL_MODULES", "backend_of", "get_backend",
+           "default_backend", "current_default_backend", "installed_backends", "on_load",
+           "trace_constant", "REFS", "ref", "deref"]
 
 BACKEND_NAMES = ("numpy", "jax", "torch", "tensorflow")
 _FRAMEWORK_MODULE = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
@@ -165,7 +165,8 @@ def _install_dynamo_probe() -> None:
         return
     torch = sys.modules.get("torch")
     compiler = getattr(torch, "compiler", None)
-    probe = getattr(compiler, "is_dynamo_compiling", None) or getattr(compiler, "is_compiling", None)
+    probe = (getattr(compiler, "is_dynamo_compiling", None)
+             or getattr(compiler, "is_compiling", None))
     if probe is None:  # torch absent or still importing
         return
     IS_DYNAMO = probe
@@ -252,7 +253,8 @@ _BASES: dict[str, Callable[[ModuleType], tuple[type, ...]]] = {
 def _canonical_name(name: str) -> str:
     name = _ALIASES.get(name, name)
     if name not in BACKEND_NAMES:
-        raise ValueError(f"xops: unknown backend {name!r}; expected one of {', '.join(BACKEND_NAMES)}")
+        raise ValueError(f"xops: unknown backend {name!r}; expected one of "
+                         f"{', '.join(BACKEND_NAMES)}")
     return name
 
 

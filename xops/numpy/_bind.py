@@ -39,50 +39,6 @@ def _op(name: str) -> Callable:
 
 # --- __array_namespace_info__ ------------------------------------------------------------------
 
-_CAPS = {
-    "numpy": {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64},
-    # jax's own answer: no boolean-mask indexing or data-dependent shapes under jit
-    "jax": {"boolean indexing": False, "data-dependent shapes": False, "max dimensions": 64},
-    "torch": {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64},
-    # tf.Tensor.__getitem__ takes no boolean masks (tf.boolean_mask does); nonzero/unique_*
-    # work eagerly and in tf.function graphs
-    "tensorflow": {"boolean indexing": False, "data-dependent shapes": True,
-                   "max dimensions": None},
-}
-
-
-def _devices(name: str) -> list[Any]:
-    if name == "numpy":
-        return ["cpu"]
-    if name == "jax":
-        import jax
-        return list(jax.devices())
-    if name == "torch":
-        import torch
-        out = [torch.device("cpu")]
-        if torch.cuda.is_available():
-            out += [torch.device("cuda", i) for i in range(torch.cuda.device_count())]
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            out.append(torch.device("mps"))
-        return out
-    import tensorflow as tf
-    # the spelling tensors report in x.device
-    return ["/job:localhost/replica:0/task:0" + d.name
-            for d in tf.config.list_logical_devices()]
-
-
-def _default_device(name: str) -> Any:
-    if name == "torch":
-        import torch
-        return torch.get_default_device()
-    devs = _devices(name)
-    if name == "tensorflow":  # tf places ops on the first GPU when there is one
-        gpus = [d for d in devs if "GPU" in d]
-        return (gpus or devs)[0]
-    return devs[0]
-
-
 class ArrayNamespaceInfo:
     """Array API inspection object for one backend (``xp.__array_namespace_info__()``).
 
@@ -103,15 +59,15 @@ class ArrayNamespaceInfo:
 
     def capabilities(self) -> dict[str, Any]:
         """Optional features: boolean indexing, data-dependent shapes, max dimensions."""
-        return dict(_CAPS[self._be.name])
+        return dict(self._be.k.CAPABILITIES)
 
     def default_device(self) -> Any:
         """The device arrays are created on when no device is given."""
-        return _default_device(self._be.name)
+        return self._be.k.default_device()
 
     def devices(self) -> list[Any]:
         """The devices this backend can place arrays on, as its ``device=`` takes them."""
-        return _devices(self._be.name)
+        return self._be.k.devices()
 
     def default_dtypes(self, *, device: Any = None) -> dict[str, Any]:
         """Default real floating, complex floating, integral and indexing dtypes (jax's follow

@@ -9,7 +9,8 @@ import numpy as np
 from ... import _dtypes as d
 
 __all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "astype", "scalar", "asarray",
+           "default_int", "unsupported_dtype", "device", "devices", "default_device",
+           "CAPABILITIES", "astype", "scalar", "asarray",
            "known_true"]
 
 NAME = "jax"
@@ -43,6 +44,19 @@ def unsupported_dtype(dt: d.DType) -> str | None:
     if dt is d.complex128 and not _x64():
         return _X64_MSG
     return None
+
+
+# Array API inspection: jax's own answer (no boolean-mask indexing or data-dependent shapes
+# under jit).
+CAPABILITIES = {"boolean indexing": False, "data-dependent shapes": False, "max dimensions": 64}
+
+
+def devices():
+    return list(jax.devices())
+
+
+def default_device():
+    return jax.devices()[0]
 
 
 def device(x):

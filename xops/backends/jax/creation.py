@@ -1,4 +1,5 @@
-"""jax kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids, copies."""
+"""jax kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids,
+copies."""
 from __future__ import annotations
 
 import jax

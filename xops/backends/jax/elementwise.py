@@ -12,7 +12,9 @@ from .._common import adapt_common
 # module is where jax needs its own.
 _SHARED = _numpy_like.section(jnp, "elementwise")
 globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm", "erf", "erfc", "rsqrt", "xlogy", "frexp", "ldexp", "erfinv", "nextafter", "i0"]))
+__all__ = list(dict.fromkeys([*_SHARED, "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm",
+                              "erf", "erfc", "rsqrt", "xlogy", "frexp", "ldexp", "erfinv",
+                              "nextafter", "i0"]))
 
 
 def adapt(name, fn, dt):

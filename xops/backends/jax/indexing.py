@@ -1,4 +1,5 @@
-"""jax kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp, ..."""
+"""jax kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp,
+..."""
 from __future__ import annotations
 
 import builtins
@@ -12,7 +13,8 @@ from .. import _numpy_like
 # module is where jax needs its own.
 _SHARED = _numpy_like.section(jnp, "indexing")
 globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "take", "take_along_axis", "nonzero", "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp"]))
+__all__ = list(dict.fromkeys([*_SHARED, "take", "take_along_axis", "nonzero", "searchsorted",
+                              "diagonal", "argwhere", "put_along_axis", "interp"]))
 
 
 def _concrete(*xs) -> bool:

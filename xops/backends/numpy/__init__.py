@@ -10,7 +10,8 @@ from ... import _dtypes as d
 from .. import _common
 
 __all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "astype", "scalar", "asarray",
+           "default_int", "unsupported_dtype", "device", "devices", "default_device",
+           "CAPABILITIES", "astype", "scalar", "asarray",
            "known_true"]
 
 NAME = "numpy"
@@ -45,6 +46,18 @@ def unsupported_dtype(dt: d.DType) -> str | None:
     if dt not in DTYPES:
         return "NumPy has no bfloat16 without the ml_dtypes package (pip install ml_dtypes)"
     return None
+
+
+# Array API inspection (xops.numpy.__array_namespace_info__()).
+CAPABILITIES = {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
+
+
+def devices():
+    return ["cpu"]
+
+
+def default_device():
+    return "cpu"
 
 
 def device(x):

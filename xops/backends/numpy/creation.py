@@ -1,4 +1,5 @@
-"""numpy kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids, copies."""
+"""numpy kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids,
+copies."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,5 @@
-"""numpy kernels of the elementwise ops, and adapt(): the per-(op, dtype) variants dispatch picks once
-and caches, so the common dtypes pay nothing per call for another dtype's fix."""
+"""numpy kernels of the elementwise ops, and adapt(): the per-(op, dtype) variants dispatch picks
+once and caches, so the common dtypes pay nothing per call for another dtype's fix."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,7 +14,8 @@ from .products import matmul_bf16
 # module is where NumPy needs its own.
 _SHARED = _numpy_like.section(np, "elementwise")
 globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm", "ldexp", "frexp", "erf", "erfc", "erfinv", "nextafter", "i0"]))
+__all__ = list(dict.fromkeys([*_SHARED, "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm",
+                              "ldexp", "frexp", "erf", "erfc", "erfinv", "nextafter", "i0"]))
 
 
 def adapt(name, fn, dt):

@@ -1,4 +1,5 @@
-"""numpy kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp, ..."""
+"""numpy kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp,
+..."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +12,8 @@ from . import DTYPES
 # module is where NumPy needs its own.
 _SHARED = _numpy_like.section(np, "indexing")
 globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "sort", "argsort", "nonzero", "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp"]))
+__all__ = list(dict.fromkeys([*_SHARED, "sort", "argsort", "nonzero", "searchsorted", "diagonal",
+                              "argwhere", "put_along_axis", "interp"]))
 
 
 _BF16 = DTYPES.get(d.bfloat16)

@@ -1,4 +1,5 @@
-"""numpy kernels that move data without computing: reshape, transpose, concatenate, split, pad, ..."""
+"""numpy kernels that move data without computing: reshape, transpose, concatenate, split, pad,
+..."""
 from __future__ import annotations
 
 import numpy as np

@@ -27,7 +27,8 @@ from ... import _dtypes as d
 from .. import _common
 
 __all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "astype", "scalar", "asarray",
+           "default_int", "unsupported_dtype", "device", "devices", "default_device",
+           "CAPABILITIES", "astype", "scalar", "asarray",
            "known_true"]
 
 NAME = "tensorflow"
@@ -144,6 +145,22 @@ def _pack(obj, dtype):
             parts = [p if p.dtype == dt else tf.cast(p, dt) for p in parts]
         return tf.stack(parts)
     return const(obj, dtype)
+
+
+# Array API inspection: tf.Tensor.__getitem__ takes no boolean masks (tf.boolean_mask does);
+# nonzero/unique_* work eagerly and in tf.function graphs.
+CAPABILITIES = {"boolean indexing": False, "data-dependent shapes": True, "max dimensions": None}
+
+
+def devices():
+    # the spelling tensors report in x.device
+    return ["/job:localhost/replica:0/task:0" + d.name for d in tf.config.list_logical_devices()]
+
+
+def default_device():
+    devs = devices()
+    gpus = [d for d in devs if "GPU" in d]  # tf places ops on the first GPU when there is one
+    return (gpus or devs)[0]
 
 
 def device(x):

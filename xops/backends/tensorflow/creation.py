@@ -1,4 +1,5 @@
-"""tensorflow kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids, copies."""
+"""tensorflow kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index
+grids, copies."""
 from __future__ import annotations
 
 import builtins
@@ -10,7 +11,8 @@ import tensorflow as tf
 
 from . import F16, const, from64, is_tensor, on_device, to64
 
-__all__ = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "tril", "triu", "meshgrid", "from_dlpack", "copy", "tril_indices", "triu_indices"]
+__all__ = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "tril", "triu",
+           "meshgrid", "from_dlpack", "copy", "tril_indices", "triu_indices"]
 
 
 # --- creation ----------------------------------------------------------------------------------

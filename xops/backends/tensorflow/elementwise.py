@@ -1,5 +1,5 @@
-"""tensorflow kernels of the elementwise ops, and adapt(): the per-(op, dtype) variants dispatch picks once
-and caches, so the common dtypes pay nothing per call for another dtype's fix."""
+"""tensorflow kernels of the elementwise ops, and adapt(): the per-(op, dtype) variants dispatch
+picks once and caches, so the common dtypes pay nothing per call for another dtype's fix."""
 from __future__ import annotations
 
 import math
@@ -13,7 +13,16 @@ from . import F16, from64, to64
 
 R = tf.raw_ops
 
-__all__ = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power", "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative", "positive", "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "cos", "sin", "tan", "arccos", "arcsin", "arctan", "cosh", "sinh", "tanh", "arccosh", "arcsinh", "arctanh", "deg2rad", "rad2deg", "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite", "signbit", "real", "imag", "conj", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "erf", "erfc", "rsqrt", "erfinv", "frexp", "ldexp", "nextafter", "i0"]
+__all__ = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
+           "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative",
+           "positive", "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2",
+           "expm1", "log", "log1p", "log2", "log10", "cos", "sin", "tan", "arccos", "arcsin",
+           "arctan", "cosh", "sinh", "tanh", "arccosh", "arcsinh", "arctanh", "deg2rad", "rad2deg",
+           "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite", "signbit", "real",
+           "imag", "conj", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+           "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "erf", "erfc", "rsqrt",
+           "erfinv", "frexp", "ldexp", "nextafter", "i0"]
 
 
 # --- elementwise -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""tensorflow kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp, ..."""
+"""tensorflow kernels that select or order elements: where, take, sort, nonzero, searchsorted,
+interp, ..."""
 from __future__ import annotations
 
 import contextlib
@@ -11,7 +12,8 @@ from . import F16
 R = tf.raw_ops
 
 
-__all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp"]
+__all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "searchsorted",
+           "diagonal", "argwhere", "put_along_axis", "interp"]
 
 
 # --- indexing, sorting, products ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""tensorflow kernels that move data without computing: reshape, transpose, concatenate, split, pad, ..."""
+"""tensorflow kernels that move data without computing: reshape, transpose, concatenate, split,
+pad, ..."""
 from __future__ import annotations
 
 import builtins
@@ -7,7 +8,8 @@ import tensorflow as tf
 
 from . import const
 
-__all__ = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad", "unstack"]
+__all__ = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
+           "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad", "unstack"]
 
 
 # --- shape -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""tensorflow kernels of the reductions and scans (axes arrive as sorted tuples of non-negative ints)."""
+"""tensorflow kernels of the reductions and scans (axes arrive as sorted tuples of non-negative
+ints)."""
 from __future__ import annotations
 
 import builtins
@@ -8,7 +9,8 @@ import tensorflow as tf
 
 from . import COMPLEX, F16
 
-__all__ = ["sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin", "count_nonzero", "cumsum", "cumprod", "bincount"]
+__all__ = ["sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin",
+           "count_nonzero", "cumsum", "cumprod", "bincount"]
 
 
 # --- reductions --------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from .. import _common
 from ._uint import SIGNED_VIEW
 
 __all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "astype", "scalar", "asarray",
+           "default_int", "unsupported_dtype", "device", "devices", "default_device",
+           "CAPABILITIES", "astype", "scalar", "asarray",
            "known_true"]
 
 NAME = "torch"
@@ -50,6 +51,24 @@ def unsupported_dtype(dt: d.DType) -> str | None:
     if dt not in DTYPES:
         return "torch has no such dtype"
     return None
+
+
+# Array API inspection (xops.numpy.__array_namespace_info__()).
+CAPABILITIES = {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
+
+
+def devices():
+    out = [torch.device("cpu")]
+    if torch.cuda.is_available():
+        out += [torch.device("cuda", i) for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        out.append(torch.device("mps"))
+    return out
+
+
+def default_device():
+    return torch.get_default_device()
 
 
 def device(x):

@@ -1,11 +1,11 @@
 """The one home of torch's unsigned-integer emulation.
 
-torch stores uint16/32/64 but has almost no kernels for them, on every device: arithmetic, comparisons,
-reductions, sort, gather/scatter, where and matmul raise NotImplementedError (CPU and CUDA
-alike). Every kernel module builds its uint16/32/64 variant from the helpers here, the same way
-on every device, instead of catching a CPU error: a same-width signed view for ops that only
-move bits (two's complement gives the same bits), int64 for the narrower types where values
-matter, and for uint64 a sign-flipped int64 key for ordering."""
+torch stores uint16/32/64 but has almost no kernels for them, on every device: arithmetic,
+comparisons, reductions, sort, gather/scatter, where and matmul raise NotImplementedError (CPU and
+CUDA alike). Every kernel module builds its uint16/32/64 variant from the helpers here, the same
+way on every device, instead of catching a CPU error: a same-width signed view for ops that only
+move bits (two's complement gives the same bits), int64 for the narrower types where values matter,
+and for uint64 a sign-flipped int64 key for ordering."""
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
-"""torch kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids, copies."""
+"""torch kernels that make arrays: zeros/ones/full/arange/linspace/eye, triangles, index grids,
+copies."""
 from __future__ import annotations
 
 import builtins
@@ -9,7 +10,8 @@ import torch
 from . import check_same_device
 from ._uint import I64, signed_view_op
 
-__all__ = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "tril", "triu", "meshgrid", "from_dlpack", "copy", "tril_indices", "triu_indices"]
+__all__ = ["zeros", "ones", "empty", "full", "arange", "linspace", "eye", "tril", "triu",
+           "meshgrid", "from_dlpack", "copy", "tril_indices", "triu_indices"]
 
 
 # --- creation ----------------------------------------------------------------------------------

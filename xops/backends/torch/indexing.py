@@ -1,4 +1,5 @@
-"""torch kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp, ..."""
+"""torch kernels that select or order elements: where, take, sort, nonzero, searchsorted, interp,
+..."""
 from __future__ import annotations
 
 import math
@@ -8,7 +9,8 @@ import torch
 from ._uint import I64, SEARCH_AS, SIGNED_VIEW
 from .manipulation import flip
 
-__all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp"]
+__all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "searchsorted",
+           "diagonal", "argwhere", "put_along_axis", "interp"]
 
 
 # --- indexing, sorting, products ----------------------------------------------------------------

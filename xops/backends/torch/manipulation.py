@@ -1,4 +1,5 @@
-"""torch kernels that move data without computing: reshape, transpose, concatenate, split, pad, ..."""
+"""torch kernels that move data without computing: reshape, transpose, concatenate, split, pad,
+..."""
 from __future__ import annotations
 
 import builtins
@@ -10,7 +11,8 @@ from ._uint import I64, signed_view_op
 _T = torch.Tensor
 
 
-__all__ = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "broadcast_to", "roll", "tile", "flip", "split", "repeat", "pad", "unstack"]
+__all__ = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
+           "broadcast_to", "roll", "tile", "flip", "split", "repeat", "pad", "unstack"]
 
 
 # --- shape -------------------------------------------------------------------------------------

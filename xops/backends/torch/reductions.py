@@ -8,7 +8,8 @@ import torch
 from . import INT_DTYPES
 from ._uint import I64, U64, WIDE_U, u64_extreme, u64_key, uint_reduce
 
-__all__ = ["sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin", "count_nonzero", "cumsum", "cumprod", "bincount"]
+__all__ = ["sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin",
+           "count_nonzero", "cumsum", "cumprod", "bincount"]
 
 
 # --- reductions --------------------------------------------------------------------------------
