@@ -32,8 +32,8 @@ def namespaces() -> list[str]:
     from .numpy_api import REGISTRY
     here = Path(__file__).parent / "numpy"
     found = {info.namespace for info in REGISTRY.values()}
-    return sorted(ns for ns in found | {""}
-                  if not ns or (here / f"{ns}.py").is_file() or (here / ns / "__init__.py").is_file())
+    return sorted(ns for ns in found | {""} if not ns or (here / f"{ns}.py").is_file()
+                  or (here / ns / "__init__.py").is_file())
 
 
 def _module_name(ns: str) -> str:
@@ -221,8 +221,8 @@ def _wrap(head: str, parts: list[str], tail: str, *, indent: str = "        ") -
 
 def render(ns: str) -> str:
     """The stub text of ``xops.numpy`` (``ns=""``) or of ``xops.numpy.<ns>``."""
-    from .numpy_api import REGISTRY
     from ._dtypes import DType
+    from .numpy_api import REGISTRY
     module = importlib.import_module(_module_name(ns))
     names = sorted(module.__all__)
     stub = _Stub(set(names))
