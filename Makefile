@@ -23,7 +23,7 @@ demo: .venv
 	$(BIN)/python examples/digits.py --epochs 5
 
 # ruff and mypy settings live in pyproject.toml; mypy caches in .mypy_cache (a warm run takes
-# seconds, a cold one about a minute: it reads the frameworks' own type information).
+# about a second, a cold one about 20 s).
 lint: .venv
 	$(BIN)/ruff check xops tests benchmarks examples
 	$(BIN)/mypy xops
