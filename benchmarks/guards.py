@@ -20,10 +20,10 @@ from typing import Any, Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import xops  # noqa: E402
-from xops import numpy as xnp  # noqa: E402
+import xops
+from xops import numpy as xnp
 
 
 def xops_block(x, w, b):
@@ -161,7 +161,8 @@ def main() -> int:
     print(" | ".join(head))
     print(" | ".join("-" * len(h) for h in head))
     for label, rx, rt, gx, gt, ux, ut in rows:
-        print(f"{label} | torch | {rt['guards']} | {len(rt['aliasing'])} | {gt:.2f} | {ut:.1f} | 1.00")
+        print(f"{label} | torch | {rt['guards']} | {len(rt['aliasing'])} | {gt:.2f} | {ut:.1f} "
+              "| 1.00")
         print(f"{label} | xops | {rx['guards']} | {len(rx['aliasing'])} | {gx:.2f} | {ux:.1f} | "
               f"{ux / ut:.2f}")
     return 0

@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xops import numpy as xnp  # noqa: E402
-from xops import xla  # noqa: E402
+from xops import numpy as xnp
+from xops import xla
 
 TARGET = {"jax": 1.02, "torch": 1.02, "tensorflow": 1.05}
 
@@ -49,7 +49,7 @@ def native(name: str) -> Callable:
     elif name == "torch":
         import torch
 
-        class ns:  # noqa: N801 - torch calls under jnp's names (torch.max returns a pair)
+        class ns:
             matmul = torch.matmul
             exp = torch.exp
             log = torch.log
@@ -58,16 +58,16 @@ def native(name: str) -> Callable:
             expand_dims = torch.unsqueeze
 
             @staticmethod
-            def max(a, axis, keepdims):  # noqa: ANN001, ANN205
+            def max(a, axis, keepdims):
                 return torch.amax(a, dim=axis, keepdim=keepdims)
 
             @staticmethod
-            def mean(a, axis=None, keepdims=False):  # noqa: ANN001, ANN205
+            def mean(a, axis=None, keepdims=False):
                 return torch.mean(a) if axis is None else torch.mean(a, dim=axis,
                                                                      keepdim=keepdims)
 
             @staticmethod
-            def sum(a, axis, keepdims):  # noqa: ANN001, ANN205
+            def sum(a, axis, keepdims):
                 return torch.sum(a, dim=axis, keepdim=keepdims)
 
         def tal(a: Any, i: Any, axis: int) -> Any:
@@ -77,7 +77,7 @@ def native(name: str) -> Callable:
     else:
         import tensorflow as tf
 
-        class ns:  # noqa: N801 - a namespace of tf calls named like jnp
+        class ns:
             matmul = tf.matmul
             exp = tf.exp
             log = tf.math.log
@@ -85,19 +85,19 @@ def native(name: str) -> Callable:
             square = tf.square
 
             @staticmethod
-            def mean(a, axis=None, keepdims=False):  # noqa: ANN001, ANN205
+            def mean(a, axis=None, keepdims=False):
                 return tf.reduce_mean(a, axis=axis, keepdims=keepdims)
 
             @staticmethod
-            def max(a, axis, keepdims):  # noqa: ANN001, ANN205
+            def max(a, axis, keepdims):
                 return tf.reduce_max(a, axis=axis, keepdims=keepdims)
 
             @staticmethod
-            def sum(a, axis, keepdims):  # noqa: ANN001, ANN205
+            def sum(a, axis, keepdims):
                 return tf.reduce_sum(a, axis=axis, keepdims=keepdims)
 
             @staticmethod
-            def expand_dims(a, axis):  # noqa: ANN001, ANN205
+            def expand_dims(a, axis):
                 return tf.expand_dims(a, axis)
 
         def tal(a: Any, i: Any, axis: int) -> Any:
@@ -197,11 +197,12 @@ def main() -> None:
             print(f"{name}: unavailable ({e})")
     print(f"\nMLP block + layer norm + softmax cross-entropy, batch={a.batch} dim={a.dim}, "
           f"{rounds} alternating rounds x {inner} calls, median per call")
-    print(f"| backend    | xops.xla.jit (us) | native compiled (us) | ratio | target |")
-    print(f"|------------|-------------------|----------------------|-------|--------|")
+    print("| backend    | xops.xla.jit (us) | native compiled (us) | ratio | target |")
+    print("|------------|-------------------|----------------------|-------|--------|")
     for name, mx, mn, ratio in rows:
         ok = "ok" if ratio <= TARGET[name] else "OVER"
-        print(f"| {name:<10} | {mx:17.1f} | {mn:20.1f} | {ratio:5.3f} | <= {TARGET[name]:.2f} {ok} |")
+        print(f"| {name:<10} | {mx:17.1f} | {mn:20.1f} | {ratio:5.3f} "
+              f"| <= {TARGET[name]:.2f} {ok} |")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ from typing import Any, Callable
 import numpy as np
 
 import xops
-from xops.backends import _canonical_name
 from xops import numpy as xnp
+from xops.backends import _canonical_name
 
 TARGETS = {"numpy": 1.7, "torch": 1.15, "jax": 1.05, "tensorflow": 1.05}
 SHAPES = [(4,), (64, 64)]
@@ -106,7 +106,7 @@ def bench_backend(name: str, rounds: int, budget_s: float) -> list[list[str]]:
             b = rng.standard_normal(shape).astype(np.float32)
             ab, bb = xops.convert(a, name), xops.convert(b, name)
             inputs[shape] = (ab, bb, xops.convert(a > 0, name))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - a framework that cannot run is reported, not fatal
         return [[name, "-", "-", "-", "-", "-", f"≤ {TARGETS[name]}×", f"unavailable: {_why(e)}"]]
     for op in OPS:
         for shape in SHAPES:
@@ -114,7 +114,7 @@ def bench_backend(name: str, rounds: int, budget_s: float) -> list[list[str]]:
             label = "x".join(map(str, shape))
             try:
                 tn, tx = measure(nat[op], ours[op], args, wait, rounds, budget_s)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:  # noqa: BLE001 - one op failing must not hide the others
                 rows.append([name, op, label, "-", "-", "-", f"≤ {TARGETS[name]}×",
                              f"unavailable: {_why(e)}"])
                 continue
@@ -139,7 +139,8 @@ t1 = time.perf_counter()
 frameworks = sorted({'torch', 'jax', 'tensorflow'} & set(sys.modules))
 print((t1 - t0) * 1e3, ','.join(frameworks) or '-')
 """
-_BARE = "import time; t0 = time.perf_counter(); import numpy; print((time.perf_counter() - t0) * 1e3)"
+_BARE = ("import time; t0 = time.perf_counter(); import numpy; "
+         "print((time.perf_counter() - t0) * 1e3)")
 
 
 def import_cost(reps: int) -> tuple[float, float, str]:
@@ -158,7 +159,10 @@ def import_cost(reps: int) -> tuple[float, float, str]:
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     w = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(n) for c, n in zip(r, w)) + " |"  # noqa: E731
+
+    def line(r: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(n) for c, n in zip(r, w)) + " |"
+
     return "\n".join([line(header), "|" + "|".join("-" * (n + 2) for n in w) + "|",
                       *map(line, rows)])
 

@@ -21,13 +21,13 @@ import sys
 if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
     sys.path.pop(0)
 
-import argparse  # noqa: E402
-import importlib.util  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from typing import Any, Callable  # noqa: E402
+import argparse
+import importlib.util
+import statistics
+import time
+from typing import Any, Callable
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _timeit(fns: dict[str, Callable[[], Any]], repeats: int, sync: Callable[[Any], Any]
@@ -57,6 +57,7 @@ def bench_numpy(n: int, repeats: int, args: argparse.Namespace) -> list[tuple]:
 
 def bench_jax(n: int, repeats: int, args: argparse.Namespace) -> list[tuple]:
     import jax
+
     from xops import random as xr
     jk = jax.random.key(0, impl="threefry2x32")
     k = xr.key(0, backend="jax")
@@ -80,6 +81,7 @@ def bench_jax(n: int, repeats: int, args: argparse.Namespace) -> list[tuple]:
 
 def bench_torch(n: int, repeats: int, args: argparse.Namespace) -> list[tuple]:
     import torch
+
     from xops import random as xr
     k = xr.key(0, backend="torch")
     rows = []
@@ -102,10 +104,14 @@ def bench_torch(n: int, repeats: int, args: argparse.Namespace) -> list[tuple]:
 
 def bench_tensorflow(n: int, repeats: int, args: argparse.Namespace) -> list[tuple]:
     import tensorflow as tf
+
     from xops import random as xr
     k = xr.key(0, backend="tensorflow")
     seed = tf.constant([0, 0], tf.int32)
-    sync = lambda x: x.numpy()  # noqa: E731
+
+    def sync(x: Any) -> Any:
+        return x.numpy()
+
     rows = []
     t = _timeit({"nu": lambda: tf.random.stateless_uniform([n], seed),
                  "xu": lambda: xr.uniform(k, (n,)),

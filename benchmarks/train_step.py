@@ -94,7 +94,7 @@ def bench_jax(repeats: int, steps: int) -> list[tuple]:
     import optax
     x_np, y_np, xs_np = _data()
     x, y, xs = jnp.asarray(x_np), jnp.asarray(y_np), jnp.asarray(xs_np)
-    m, t = MLP_SHAPE, TF_SHAPE
+    t = TF_SHAPE
     (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps("jax", x, y, xs)
 
     # hand-written jax, same shapes and initial values
@@ -161,7 +161,9 @@ def bench_jax(repeats: int, steps: int) -> list[tuple]:
             return v
         return go
 
-    sync = lambda v: v.block_until_ready()  # noqa: E731
+    def sync(v: Any) -> Any:
+        return v.block_until_ready()
+
     tm = _time({"native": run("nm", nat_mlp, x, y), "xops": run("xm", xm, x, y)}, repeats,
                steps, sync)
     tb = _time({"native": run("nb", nat_blk, xs), "xops": run("xb", xb, xs)}, repeats, steps,
@@ -231,7 +233,9 @@ def bench_torch(repeats: int, steps: int) -> list[tuple]:
         st["b"] = (p, s)
         return v
 
-    sync = lambda v: float(v.detach())  # noqa: E731
+    def sync(v: Any) -> Any:
+        return float(v.detach())
+
     tm = _time({"native": nat_mlp, "xops": x_mlp}, repeats, steps, sync)
     tb = _time({"native": nat_blk, "xops": x_blk}, repeats, steps, sync)
     return [("torch", "MLP", "torch.compile + torch.optim.Adam", tm["native"], tm["xops"]),

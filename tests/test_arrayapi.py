@@ -159,6 +159,7 @@ def test_data_dependent_ops_under_tf_function():
 @pytest.mark.needs_backend("torch")
 def test_from_dlpack_shares_memory_across_frameworks():
     import torch
+
     import xops
     src = np.arange(4.0)
     with xops.default_backend("torch"):

@@ -163,6 +163,7 @@ def test_info_object(backend):
 def test_jax_default_dtypes_follow_x64():
     needs_backend("jax")
     import jax
+
     from .conftest import handle
     info = xnp.bind("jax").__array_namespace_info__()
     handle("jax", x64=True)

@@ -14,6 +14,7 @@ from .conftest import needs_backend
 
 torch = needs_backend("torch")
 
+# benchmarks/guards.py is the module under test, importable only once its folder is on the path
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks"))
 import guards as G  # noqa: E402
 

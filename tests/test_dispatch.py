@@ -168,7 +168,10 @@ def test_torch_subclasses_and_functorch_wrappers():
 def test_jax_tracers():
     jax = needs_backend("jax")
     import jax.numpy as jnp
-    f = lambda x: xnp.sum(swish(x))  # noqa: E731
+
+    def f(x):
+        return xnp.sum(swish(x))
+
     g = jax.grad(f)(jnp.ones(4))
     gj = jax.jit(jax.grad(f))(jnp.ones(4))
     v = jax.vmap(jax.grad(f))(jnp.ones((3, 4)))
@@ -210,7 +213,8 @@ def test_cached_fast_path_matches_first_call(backend, name):
     op = REGISTRY[name]
     kinds = op.elementwise.kinds if op.elementwise else "biufc"
     for d in _dtypes.ALL_DTYPES:
-        if d.kind not in kinds or not backend.holds(d) or (name in ("max", "min") and d.kind == "c"):
+        if (d.kind not in kinds or not backend.holds(d)
+                or (name in ("max", "min") and d.kind == "c")):
             continue
         if backend.name == "torch" and d is _dtypes.uint64:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-import ml_dtypes  # noqa: F401 - registers bfloat16 with NumPy for the test inputs
+import ml_dtypes
 import numpy as np
 import pytest
 

@@ -114,7 +114,7 @@ def test_vander_keeps_float32(backend):
     assert xops.dtype(out) is xnp.float32
 
 
-# --- no mutation, copies ------------------------------------------------------------------------------
+# --- no mutation, copies -------------------------------------------------------------------------
 def test_put_along_axis_is_functional(backend):
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     a = backend.arr(x)
@@ -145,7 +145,7 @@ def test_array_copy_false_refuses_a_needed_copy():
     assert xnp.array(x) is not x
 
 
-# --- transforms ---------------------------------------------------------------------------------------
+# --- transforms ----------------------------------------------------------------------------------
 @pytest.mark.needs_backend("jax")
 def test_composites_under_jax_jit():
     import jax

@@ -253,6 +253,7 @@ def test_mixed_backends_are_refused():
 def test_jax_without_x64_refuses_float64_results():
     jax = needs_backend("jax")
     import jax.numpy as jnp
+
     from .conftest import handle
     handle("jax", False)
     x = jnp.ones(4, jnp.float32)

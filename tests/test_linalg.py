@@ -17,7 +17,7 @@ from xops import numpy as xnp
 
 from .conftest import needs_backend
 from .specs import np_dtype
-from .specs_linalg import batches, general, hermitian_pd, lin_dtypes, raw, rect, sizes, to_dtype
+from .specs_linalg import batches, general, lin_dtypes, raw, rect, sizes, to_dtype
 from .tolerances import tol
 
 L = xnp.linalg
@@ -93,7 +93,8 @@ def test_svd_reconstructs(h, data):
     a64 = a.astype(np.complex128)
     _close(h, d, (u[..., :, :k] * s[..., None, :]) @ vh[..., :k, :], a64, k=10)
     _close(h, d, s, np.linalg.svd(a64, compute_uv=False), k=10)
-    _close(h, d, _mH(u) @ u, np.broadcast_to(np.eye(u.shape[-1]), u.shape[:-2] + (u.shape[-1],) * 2))
+    _close(h, d, _mH(u) @ u,
+           np.broadcast_to(np.eye(u.shape[-1]), u.shape[:-2] + (u.shape[-1],) * 2))
     _close(h, d, vh @ _mH(vh), np.broadcast_to(np.eye(vh.shape[-2]),
                                                vh.shape[:-2] + (vh.shape[-2],) * 2))
 

@@ -60,7 +60,7 @@ def test_every_op_has_a_kernel_or_fallback(backend_name):
     needs_backend(backend_name)
     table = get_backend(backend_name).k
     missing = []
-    for name, info in REGISTRY.items():
+    for info in REGISTRY.values():
         if info.composite or info.category == "dtype":
             continue
         for k in info.kernels:
@@ -175,4 +175,43 @@ def test_support_table_is_current_and_every_unsupported_cell_has_a_reason():
         for c in cells:
             assert not c.startswith("unsupported: no kernel"), (name, c)
     doc = pathlib.Path(__file__).parent.parent / "docs" / "support.md"
-    assert doc.read_text() == markdown(), "docs/support.md is stale: python -m xops support-table > docs/support.md"
+    assert doc.read_text() == markdown(), \
+        "docs/support.md is stale: python -m xops support-table > docs/support.md"
+
+
+def test_type_stubs_are_current():
+    """The committed xops/numpy/*.pyi are what the generator writes from the registry, and no
+    stub is left over for a module that no longer exists."""
+    import pathlib
+
+    from xops._stubs import _stub_path, namespaces, render
+    want = {_stub_path(ns): render(ns) for ns in namespaces()}
+    assert set(want) >= {_stub_path(""), _stub_path("linalg"), _stub_path("fft")}
+    for path, text in want.items():
+        assert path.exists() and path.read_text() == text, \
+            f"{path.name} is stale: python -m xops stubs"
+    stale = set(pathlib.Path(xops.__file__).parent.joinpath("numpy").glob("*.pyi")) - set(want)
+    assert not stale, f"stubs without a module: {sorted(p.name for p in stale)}"
+
+
+def test_type_stubs_declare_every_public_name():
+    """Every op and alias of each namespace is in its stub's __all__ and defined there."""
+    import ast
+
+    from xops._stubs import _stub_path, namespaces
+    from xops.numpy_api import public_names
+    for ns in namespaces():
+        tree = ast.parse(_stub_path(ns).read_text())
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        defined |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+                    if isinstance(t, ast.Name)}
+        defined |= {n.target.id for n in tree.body
+                    if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+        defined |= {a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom)
+                    for a in n.names}
+        mod = xnp if not ns else getattr(xnp, ns)
+        stub_all = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                        and any(getattr(t, "id", "") == "__all__" for t in n.targets))
+        assert stub_all == sorted(mod.__all__), ns
+        for name in public_names(ns):
+            assert name in stub_all and name in defined, (ns, name)

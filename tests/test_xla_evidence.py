@@ -69,6 +69,7 @@ def test_jaxpr_equals_hand_written_jnp(name):
 def test_torch_compile_zero_graph_breaks():
     torch = needs_backend("torch")
     import torch._dynamo as dynamo
+
     import xops
     xops.get_backend("torch")
     for name in NAMES:

@@ -10,8 +10,24 @@ from . import _dtypes
 from ._convert import convert
 from ._dtypes import DType, finfo, iinfo
 from .backends import current_default_backend, default_backend, get_backend, installed_backends
-from .xla import (Op, associative_scan, cond, custom_vjp, fori_loop, grad, jit, jvp, op, scan,
-                  stop_gradient, switch, value_and_grad, vjp, vmap, while_loop)
+from .xla import (
+    Op,
+    associative_scan,
+    cond,
+    custom_vjp,
+    fori_loop,
+    grad,
+    jit,
+    jvp,
+    op,
+    scan,
+    stop_gradient,
+    switch,
+    value_and_grad,
+    vjp,
+    vmap,
+    while_loop,
+)
 
 __version__ = "0.1.0"
 

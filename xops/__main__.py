@@ -11,6 +11,7 @@ commands:
            framework has autodiff
   support-table
            print the op x backend support table (markdown; docs/support.md)
+  stubs    rewrite the type stubs of xops.numpy (xops/numpy/*.pyi) from the op registry
   -h, --help
            show this message
 """
@@ -27,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] == "support-table" and len(args) == 1:
         from ._support import markdown
         print(markdown(), end="")
+        return 0
+    if args[0] == "stubs" and len(args) == 1:
+        from ._stubs import write
+        for path in write():
+            print(path)
         return 0
     print(f"python -m xops: unknown command {' '.join(args)!r}\n\n{USAGE}", end="",
           file=sys.stderr)

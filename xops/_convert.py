@@ -108,7 +108,7 @@ def _from_host(a: Any, be: Backend, d: DType) -> Any:
         if not a.flags.writeable:  # torch.from_numpy warns on read-only memory; try DLPack
             try:
                 return torch.from_dlpack(a)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - DLPack refused this array: copy it instead
                 a = a.copy()
         if d is bfloat16:
             return torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)

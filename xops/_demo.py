@@ -6,7 +6,7 @@ framework costs only its own row; a failing row prints 'unavailable: <reason>' i
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import Any
 
 import xops
 from xops import numpy as xnp
@@ -59,7 +59,10 @@ def _short(v: Any) -> str:
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
     w = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt = lambda r: "| " + " | ".join(c.ljust(n) for c, n in zip(r, w)) + " |"  # noqa: E731
+
+    def fmt(r: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(n) for c, n in zip(r, w)) + " |"
+
     return "\n".join([fmt(header), "|" + "|".join("-" * (n + 2) for n in w) + "|",
                       *map(fmt, rows)])
 

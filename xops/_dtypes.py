@@ -86,6 +86,10 @@ def register_native(mapping: dict[Any, DType]) -> None:
         _NATIVE.setdefault(native, d)
 
 
+# Packages whose dtype-like objects are read by their name.
+_DTYPE_MODULES = ("numpy", "ml_dtypes", "torch", "tensorflow", "jax", "builtins")
+
+
 def canonical(obj: Any) -> DType:
     """The canonical DType for a DType, a name, a NumPy dtype/type or a backend's native dtype."""
     if isinstance(obj, DType):
@@ -114,7 +118,7 @@ def canonical(obj: Any) -> DType:
             name = getattr(obj, "__name__", None)
         if isinstance(name, str):
             d = _BY_NAME.get(name)
-            if d is not None and type(obj).__module__.split(".")[0] in ("numpy", "ml_dtypes", "torch", "tensorflow", "jax", "builtins"):
+            if d is not None and type(obj).__module__.split(".")[0] in _DTYPE_MODULES:
                 return d
     raise TypeError(f"xops: {obj!r} is not a dtype xops knows; expected one of "
                     f"{', '.join(d.name for d in ALL_DTYPES)}")
@@ -226,7 +230,7 @@ class finfo:
     smallest_normal: float
     dtype: DType
 
-    def __init__(self, type: Any) -> None:  # noqa: A002 - the Array API name
+    def __init__(self, type: Any) -> None:
         d = _dtype_arg(type, "finfo")
         if d.kind not in "fc":
             raise TypeError(f"xops.finfo: {d.name} is not a floating dtype; use iinfo")
@@ -255,7 +259,7 @@ class iinfo:
     min: int
     dtype: DType
 
-    def __init__(self, type: Any) -> None:  # noqa: A002
+    def __init__(self, type: Any) -> None:
         d = _dtype_arg(type, "iinfo")
         if d.kind not in "iu":
             raise TypeError(f"xops.iinfo: {d.name} is not an integer dtype; use finfo")

@@ -8,8 +8,21 @@ re-exports; the implementation lives in the private modules.
 """
 from __future__ import annotations
 
-from ._distributions import (bernoulli, bits, categorical, choice, dropout, dropout_mask, gumbel,
-                             normal, permutation, randint, shuffle, truncated_normal, uniform)
+from ._distributions import (
+    bernoulli,
+    bits,
+    categorical,
+    choice,
+    dropout,
+    dropout_mask,
+    gumbel,
+    normal,
+    permutation,
+    randint,
+    shuffle,
+    truncated_normal,
+    uniform,
+)
 from ._keys import fold_in, key, split
 from ._threefry import threefry2x32
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .. import numpy as xnp
 from .._dtypes import DType, canonical, float16, float32, float64, iinfo, int32, uint32, uint64
-from ..backends import backend_of
+from ..backends import Backend, backend_of
 from . import _keys
 from ._keys import blocks, check_key, split
 from ._special import erf32, erfinv, log32
@@ -36,12 +36,14 @@ def _is_array(x: Any) -> bool:
     return backend_of(x) is not None and not isinstance(x, (int, float, bool, np.generic))
 
 
+# cast: callers pass arrays (a checked key, or what _is_array accepted); a cast keeps these
+# helpers as cheap under torch.compile as before, with no new check.
 def _dtype_of(x: Array) -> DType:
-    return backend_of(x).dtype_of(x)
+    return cast(Backend, backend_of(x)).dtype_of(x)
 
 
 def _default_int(key: Array) -> DType:
-    return backend_of(key).default_int
+    return cast(Backend, backend_of(key)).default_int
 
 
 # --- bits -----------------------------------------------------------------------------------------
@@ -114,9 +116,9 @@ def _scale(u: Array, minval: Any, maxval: Any, d: DType, like: Array) -> Array:
         if float(minval) == 0.0 and float(maxval) == 1.0:
             return u
         npd = np.float64 if d is float64 else np.float32
-        lo, hi = npd(minval), npd(maxval)
-        span = float(hi - lo)  # rounded in d, as jax does
-        lo = float(lo)
+        lo_d, hi_d = npd(minval), npd(maxval)
+        span = float(hi_d - lo_d)  # rounded in d, as jax does
+        lo = float(lo_d)
         return xnp.maximum(xnp.add(xnp.multiply(u, span), lo), lo)
     lo = _as_float(minval, d, like)
     hi = _as_float(maxval, d, like)

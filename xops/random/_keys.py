@@ -15,11 +15,11 @@ import contextlib
 import math
 import numbers
 import operator
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from .. import numpy as xnp
 from .._dtypes import DType, uint32
-from ..backends import backend_of, default_backend
+from ..backends import Backend, backend_of, default_backend
 from ._threefry import threefry2x32
 
 Array = Any
@@ -125,7 +125,7 @@ def blocks(key: Array, shape: tuple[int, ...]) -> tuple[Array, Array]:
     """Both Threefry output words for each element of ``shape`` under ``key``."""
     k0, k1 = words(key)
     c = counters(key, shape)
-    if backend_of(key).name in _COMPILED_BACKENDS:
+    if cast(Backend, backend_of(key)).name in _COMPILED_BACKENDS:  # key is a checked key
         return _compiled_hash()(k0, k1, c)
     return threefry2x32(k0, k1, None, c)
 

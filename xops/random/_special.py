@@ -14,11 +14,11 @@ division only, hence bit-identical on every backend.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 from .. import numpy as xnp
 from .._dtypes import float32, float64
-from ..backends import backend_of
+from ..backends import Backend, backend_of
 
 Array = Any
 
@@ -119,7 +119,7 @@ def sqrt32(x: Array) -> Array:
     Returns:
         A float32 array.
     """
-    be = backend_of(x)
+    be = cast(Backend, backend_of(x))  # x is a float32 array
     if be.k.unsupported_dtype(float64):
         return xnp.sqrt(x)
     return xnp.astype(xnp.sqrt(xnp.astype(x, float64)), float32)
@@ -144,7 +144,7 @@ def erfinv(x: Array) -> Array:
     Returns:
         An array like ``x``; ``erfinv(+-1) = +-inf``.
     """
-    if backend_of(x).dtype_of(x) is float64:
+    if cast(Backend, backend_of(x)).dtype_of(x) is float64:
         w = xnp.negative(xnp.log1p(xnp.negative(xnp.multiply(x, x))))
         sw = xnp.sqrt(w)
         pa = _horner(_ERFINV64_LT6_25, xnp.subtract(w, 3.125))
