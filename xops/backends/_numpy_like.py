@@ -54,7 +54,7 @@ def kernels(xp: Any) -> dict[str, Callable]:
     out["bitwise_not"] = xp.invert
 
     # reductions: x arrives in the accumulation dtype, which the result keeps
-    def sum(x, axis, keepdims):  # noqa: A001
+    def sum(x, axis, keepdims):
         return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
     def prod(x, axis, keepdims):
@@ -69,16 +69,16 @@ def kernels(xp: Any) -> dict[str, Callable]:
     def std(x, axis, keepdims, ddof):
         return xp.std(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
-    def max(x, axis, keepdims):  # noqa: A001
+    def max(x, axis, keepdims):
         return xp.max(x, axis=axis, keepdims=keepdims)
 
-    def min(x, axis, keepdims):  # noqa: A001
+    def min(x, axis, keepdims):
         return xp.min(x, axis=axis, keepdims=keepdims)
 
-    def all(x, axis, keepdims):  # noqa: A001
+    def all(x, axis, keepdims):
         return xp.all(x, axis=axis, keepdims=keepdims)
 
-    def any(x, axis, keepdims):  # noqa: A001
+    def any(x, axis, keepdims):
         return xp.any(x, axis=axis, keepdims=keepdims)
 
     def argmax(x, axis, keepdims, idx):

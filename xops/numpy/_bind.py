@@ -16,7 +16,7 @@ import types
 from typing import Any, Callable
 
 from .. import _dtypes
-from ..backends import Backend, _DEFAULT, backend_of, current_default_backend, get_backend
+from ..backends import _DEFAULT, Backend, backend_of, current_default_backend, get_backend
 from ..numpy_api import REGISTRY
 
 __all__ = ["bind", "ArrayNamespaceInfo", "BoundNamespace", "API_VERSION", "STANDARD_NAMES",
@@ -105,7 +105,7 @@ def __array_namespace_info__() -> ArrayNamespaceInfo:
 # --- functions whose standard form differs from xops.numpy's (backend-independent) -------------
 # Each maps the standard's keywords onto the xops op; the op dispatches on its array input.
 
-def sum(x: Array, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:  # noqa: A001
+def sum(x: Array, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
     return _SUM(x, axis, dtype, keepdims=keepdims)
 
 
@@ -117,11 +117,11 @@ def mean(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:
     return _MEAN(x, axis, keepdims=keepdims)
 
 
-def max(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:  # noqa: A001
+def max(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:
     return _MAX(x, axis, keepdims=keepdims)
 
 
-def min(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:  # noqa: A001
+def min(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:
     return _MIN(x, axis, keepdims=keepdims)
 
 
@@ -135,11 +135,11 @@ def std(x: Array, /, *, axis: Any = None, correction: float = 0.0,
     return _STD(x, axis, correction=correction, keepdims=keepdims)
 
 
-def all(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:  # noqa: A001
+def all(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:
     return _ALL(x, axis, keepdims=keepdims)
 
 
-def any(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:  # noqa: A001
+def any(x: Array, /, *, axis: Any = None, keepdims: bool = False) -> Array:
     return _ANY(x, axis, keepdims=keepdims)
 
 
@@ -235,11 +235,11 @@ def unique_values(x: Array, /) -> Array:
     return _UNIQUE_VALUES(x)
 
 
-def round(x: Array, /) -> Array:  # noqa: A001
+def round(x: Array, /) -> Array:
     return _ROUND(x)
 
 
-def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:  # noqa: A002
+def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     # The standard keeps x's dtype (bounds do not promote it); xops.numpy.clip promotes.
     out = _CLIP(x, min, max)
     if out.dtype != x.dtype:
@@ -358,7 +358,7 @@ def _la_matmul(x1: Array, x2: Array, /) -> Array:
     return _sub("linalg", "matmul")(x1, x2)
 
 
-def _la_matrix_norm(x: Array, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:  # noqa: A002
+def _la_matrix_norm(x: Array, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:
     return _sub("linalg", "matrix_norm")(x, keepdims=keepdims, ord=ord)
 
 
@@ -415,7 +415,7 @@ def _la_vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
 
 
 def _la_vector_norm(x: Array, /, *, axis: Any = None, keepdims: bool = False,
-                    ord: Any = 2) -> Array:  # noqa: A002
+                    ord: Any = 2) -> Array:
     return _sub("linalg", "vector_norm")(x, axis=axis, keepdims=keepdims, ord=ord)
 
 
@@ -458,6 +458,12 @@ FFT_NAMES = tuple(sorted([*_FFT, "fftfreq", "rfftfreq"]))
 
 class _FInfo:
     __slots__ = ("bits", "eps", "max", "min", "smallest_normal", "dtype")
+    bits: int
+    eps: float
+    max: float
+    min: float
+    smallest_normal: float
+    dtype: Any
 
     def __repr__(self) -> str:
         return f"finfo(bits={self.bits}, eps={self.eps}, dtype={self.dtype})"
@@ -465,6 +471,10 @@ class _FInfo:
 
 class _IInfo:
     __slots__ = ("bits", "max", "min", "dtype")
+    bits: int
+    max: int
+    min: int
+    dtype: Any
 
     def __repr__(self) -> str:
         return f"iinfo(bits={self.bits}, min={self.min}, max={self.max}, dtype={self.dtype})"
@@ -569,7 +579,7 @@ def _per_backend(be: Backend) -> dict[str, Any]:
         return native[result_type_(*[a if type(a) in _SCALARS or backend_of(a) is not None
                                      else _dtypes.canonical(a) for a in arrays_and_dtypes])]
 
-    def finfo(type: Any, /) -> _FInfo:  # noqa: A002
+    def finfo(type: Any, /) -> _FInfo:
         src = _dtypes.finfo(type)
         out = _FInfo()
         out.bits, out.eps, out.max, out.min = src.bits, src.eps, src.max, src.min
@@ -577,7 +587,7 @@ def _per_backend(be: Backend) -> dict[str, Any]:
         out.dtype = native[src.dtype]
         return out
 
-    def iinfo(type: Any, /) -> _IInfo:  # noqa: A002
+    def iinfo(type: Any, /) -> _IInfo:
         src = _dtypes.iinfo(type)
         out = _IInfo()
         out.bits, out.max, out.min, out.dtype = src.bits, src.max, src.min, native[src.dtype]
@@ -588,8 +598,9 @@ def _per_backend(be: Backend) -> dict[str, Any]:
     def __array_namespace_info__() -> ArrayNamespaceInfo:
         return info
 
-    ns = {f.__name__: f for f in (arange, asarray, empty, eye, from_dlpack, full, linspace, ones,
-                                  zeros, result_type, finfo, iinfo, __array_namespace_info__)}
+    fns = (arange, asarray, empty, eye, from_dlpack, full, linspace, ones, zeros, result_type,
+           finfo, iinfo, __array_namespace_info__)
+    ns: dict[str, Any] = {f.__name__: f for f in fns}
     ns.update({n: native[_dtypes.canonical(n)] for n in _STD_DTYPES})
     ns["_freq"] = {n: _freq(n) for n in ("fftfreq", "rfftfreq")}
     return ns

@@ -94,7 +94,7 @@ def copysign(x1, x2):
 
 negative = tf.math.negative
 positive = tf.identity
-abs = _unary(R.Abs)  # noqa: A001
+abs = _unary(R.Abs)
 sign = _unary(R.Sign)
 square = _unary(R.Square)
 reciprocal = _unary(R.Reciprocal)

@@ -28,7 +28,7 @@ def _acc(x):
     return tf.cast(x, tf.int64) if x.dtype == tf.bool else x
 
 
-def sum(x, axis, keepdims):  # noqa: A001
+def sum(x, axis, keepdims):
     return tf.math.reduce_sum(_acc(x), _ax(axis), keepdims)
 
 
@@ -93,21 +93,21 @@ def _extreme(x, axis, keepdims, reduce, reduce_bool):
     return out
 
 
-def max(x, axis, keepdims):  # noqa: A001
+def max(x, axis, keepdims):
     return _extreme(x, axis, keepdims, tf.math.reduce_max, tf.math.reduce_any)
 
 
-def min(x, axis, keepdims):  # noqa: A001
+def min(x, axis, keepdims):
     return _extreme(x, axis, keepdims, tf.math.reduce_min, tf.math.reduce_all)
 
 
-def all(x, axis, keepdims):  # noqa: A001
+def all(x, axis, keepdims):
     if x.dtype != tf.bool:
         x = tf.math.not_equal(x, tf.zeros([], x.dtype))
     return tf.math.reduce_all(x, _ax(axis), keepdims)
 
 
-def any(x, axis, keepdims):  # noqa: A001
+def any(x, axis, keepdims):
     if x.dtype != tf.bool:
         x = tf.math.not_equal(x, tf.zeros([], x.dtype))
     return tf.math.reduce_any(x, _ax(axis), keepdims)

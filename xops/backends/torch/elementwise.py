@@ -48,7 +48,7 @@ logaddexp = _T.logaddexp
 copysign = _T.copysign
 negative = _T.neg
 positive = _T.positive
-abs = _T.abs  # noqa: A001
+abs = _T.abs
 
 
 def sign(x):

@@ -24,7 +24,7 @@ def _keep_all(r, x):
     return r.reshape((1,) * x.dim())
 
 
-def sum(x, axis, keepdims):  # noqa: A001
+def sum(x, axis, keepdims):
     if axis == ():
         return x.clone()
     try:
@@ -103,21 +103,21 @@ def _extreme(fn, x, axis, keepdims):
         return fn(x.to(I64), dims, keepdims).to(x.dtype)
 
 
-def max(x, axis, keepdims):  # noqa: A001
+def max(x, axis, keepdims):
     return _extreme(_AMAX, x, axis, keepdims)
 
 
-def min(x, axis, keepdims):  # noqa: A001
+def min(x, axis, keepdims):
     return _extreme(_AMIN, x, axis, keepdims)
 
 
-def all(x, axis, keepdims):  # noqa: A001
+def all(x, axis, keepdims):
     if axis == ():
         return x.clone()
     return x.all(axis, keepdims)
 
 
-def any(x, axis, keepdims):  # noqa: A001
+def any(x, axis, keepdims):
     if axis == ():
         return x.clone()
     return x.any(axis, keepdims)
