@@ -880,9 +880,3 @@ from ._stats import *  # noqa: E402,F401,F403
 from ._extras import *  # noqa: E402,F401,F403
 from ._signal import *  # noqa: E402,F401,F403
 
-
-
-# custom_vjps made before this table loaded get their autograd.Function classes now (a class
-# definition inside torch.compile is a graph break).
-if "xops.xla._custom" in sys.modules:
-    sys.modules["xops.xla._custom"].build_pending_torch()
