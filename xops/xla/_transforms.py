@@ -26,8 +26,6 @@ from ._common import backend_name, transforms
 
 __all__ = ["jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient"]
 
-Argnums = "int | Sequence[int]"
-
 
 class _PerBackend:
     """A function that forwards to a per-backend implementation built on first use."""
