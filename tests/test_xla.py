@@ -183,3 +183,34 @@ def test_torch_parameter_grad():
     p = torch.nn.Parameter(torch.from_numpy(W.copy()))
     g = xla.grad(loss, argnums=1)(torch.from_numpy(X), p)
     np.testing.assert_allclose(g.detach().numpy(), loss_grads(X, W)[1], rtol=1e-4, atol=1e-5)
+
+
+def test_backend_transforms_modules_share_one_list():
+    """Each backend package has a transforms module with the same public functions, and
+    xops/xla holds no framework code (read from source: not every framework is installed)."""
+    import ast
+    import pathlib
+    import re
+
+    import xops
+    root = pathlib.Path(xops.__file__).parent
+    lists = {}
+    for fw in ("numpy", "jax", "torch", "tensorflow"):
+        tree = ast.parse((root / "backends" / fw / "transforms.py").read_text())
+        defined = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign):
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        defined.add(t.id)
+                        if t.id == "__all__":
+                            lists[fw] = ast.literal_eval(node.value)
+        assert set(lists[fw]) <= defined, (fw, set(lists[fw]) - defined)
+    assert all(v == lists["numpy"] for v in lists.values()), lists
+    framework = re.compile(r'[=!]=\s*"(jax|torch|tensorflow)"|^\s*(import|from)\s+'
+                           r'(jax|torch|tensorflow)\b|sys\.modules', re.M)
+    for path in (root / "xla").glob("*.py"):
+        hits = framework.findall(path.read_text())
+        assert not hits, (path.name, hits)

@@ -157,3 +157,41 @@ def test_nondiff_argnums_and_errors(backend):
     bad = xla.custom_vjp(lambda x: (x * 2.0, ()), lambda res, g: (g, g))
     with pytest.raises(ValueError, match="one cotangent per differentiable argument"):
         xla.grad(lambda v: xnp.sum(bad(v)))(arr(backend, X))
+
+
+def test_custom_vjp_made_before_torch_gets_its_class_when_torch_loads():
+    """The torch autograd.Function of a custom_vjp made before torch loaded is defined when the
+    torch backend loads, not on the first call (which may be traced: a class definition inside
+    torch.compile is a graph break). Fresh process: torch must not be imported before."""
+    pytest.importorskip("torch")
+    import subprocess
+    import sys
+    import textwrap
+    code = textwrap.dedent("""
+        import sys, xops
+        from xops import numpy as xnp, xla
+        def ident_fwd(x):
+            return xnp.exp(x), (x,)
+        cv = xla.custom_vjp(ident_fwd, lambda r, g: (g * xnp.exp(r[0]),))
+        assert "torch" not in sys.modules
+        import torch
+        made = []
+        meta = torch.autograd.function.FunctionMeta
+        init = meta.__init__
+        def spy(cls, *a, **k):
+            made.append((cls.__name__, torch.compiler.is_compiling()))
+            return init(cls, *a, **k)
+        meta.__init__ = spy
+        xops.get_backend("torch")
+        mine = [m for m in made if m[0].startswith("XopsCustomVJP")]
+        assert mine == [("XopsCustomVJP", False)], made  # renamed after its creation
+        import torch._dynamo as dynamo
+        e = dynamo.explain(lambda t: xnp.sum(cv(t)))(torch.ones(3, requires_grad=True))
+        assert e.graph_break_count == 0, e.break_reasons
+        assert [m for m in made if m[0].startswith("XopsCustomVJP")] == mine, made
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("ok")

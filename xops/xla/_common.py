@@ -1,25 +1,18 @@
-"""Shared helpers of xops.xla: which backend a call belongs to, pytrees per backend, and the
-numpy -> jax delegation used for autodiff on numpy arrays.
+"""Shared helpers of xops.xla: which backend a call belongs to, and that backend's transforms
+module (``xops/backends/<framework>/transforms.py``, where all framework code lives).
 
-Frameworks are imported only here and only when a transformed function is called with arrays of
-that framework (``import xops.xla`` imports none).
+Nothing here imports a framework (``import xops.xla`` imports none): a backend's transforms
+module is imported when that backend loads, which happens when its arrays are first seen.
 """
 from __future__ import annotations
 
-import importlib
-import sys
-from typing import Any, Callable, Sequence
+from types import ModuleType
+from typing import Any, Sequence
 
-from ..backends import TYPE_CACHE, backend_of, get_backend
+from ..backends import TYPE_CACHE, backend_of, get_backend, on_load
+from ..backends._transforms_common import PY_SCALARS, is_array, leaf_backend, registry_leaves
 
-PY_SCALARS = (bool, int, float, complex)
-
-
-def fw(name: str) -> Any:
-    """The framework module behind backend ``name`` (imported on first use)."""
-    mod = {"numpy": "numpy", "jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}[name]
-    m = sys.modules.get(mod)
-    return m if m is not None else importlib.import_module(mod)
+__all__ = ["backend_name", "transforms", "LOADED", "is_array", "require_jax"]
 
 
 def _optree() -> Any:
@@ -30,20 +23,13 @@ def _optree() -> Any:
 # --------------------------------------------------------------------------------------------
 # which backend
 # --------------------------------------------------------------------------------------------
-def _leaf_backend(x: Any) -> Any:
-    be = TYPE_CACHE.get(type(x))
-    if be is None and type(x) not in PY_SCALARS and x is not None:
-        be = backend_of(x)
-    return be
-
-
 def backend_name(where: str, args: Sequence[Any], kwargs: dict | None = None,
                  default: str | None = None) -> str:
     """The single backend of the array leaves of ``args`` (and ``kwargs``).
 
     Top-level arrays are looked up directly (one dict lookup each: this runs on every call of a
-    transformed function); containers are flattened with optree, and with jax's own pytree
-    registry when optree finds no array (custom jax pytree nodes).
+    transformed function); containers are flattened with optree, and with the frameworks' own
+    pytree registries when optree finds no array (custom jax pytree nodes).
 
     Raises:
         TypeError: two backends are mixed, or no array is found and there is no ``default``.
@@ -72,16 +58,16 @@ def backend_name(where: str, args: Sequence[Any], kwargs: dict | None = None,
     if nested:
         leaves = _optree().tree_leaves(nested)
         for leaf in leaves:
-            be = _leaf_backend(leaf)
+            be = leaf_backend(leaf)
             if be is None:
                 continue
             if found is None:
                 found = be
             elif be is not found:
                 _mixed(where, found.name, be.name)
-        if found is None and "jax" in sys.modules:
-            for leaf in sys.modules["jax"].tree_util.tree_leaves(nested):
-                be = _leaf_backend(leaf)
+        if found is None:
+            for leaf in registry_leaves(nested):
+                be = leaf_backend(leaf)
                 if be is not None:
                     found = be
                     break
@@ -98,144 +84,33 @@ def _mixed(where: str, a: str, b: str) -> None:
                     f"explicitly with xops.convert(x, {a!r}) - xops never converts implicitly")
 
 
-def is_array(x: Any, name: str) -> bool:
-    """Whether ``x`` is an array (tensor, tracer, variable) of backend ``name``."""
-    be = _leaf_backend(x)
-    return be is not None and be.name == name
-
-
 # --------------------------------------------------------------------------------------------
-# pytrees: jax's registry on jax, optree elsewhere; None is a leaf (an absent value)
+# the backend's transforms module
 # --------------------------------------------------------------------------------------------
-def _is_none(x: Any) -> bool:
-    return x is None
+# backend name -> its transforms module, filled as each backend loads. A module object, not a
+# dict: dynamo reads a module's attributes live, while it snapshots a dict when it first sees it
+# (a backend loaded later in the same trace would be missing; see backends.REFS).
+_TRANSFORMS = ModuleType("xops.xla.backend_transforms")
+LOADED: dict[str, ModuleType] = {}  # the same, for iterating over the loaded backends
 
 
-# torch uses torch.utils._pytree, the registry torch.func uses and torch.compile traces without
-# graph breaks (dynamo's optree polyfill breaks the graph on dict nodes in torch 2.13).
-def tree_flatten(tree: Any, be: str) -> tuple[list[Any], Any]:
-    if be == "jax":
-        return fw("jax").tree_util.tree_flatten(tree, is_leaf=_is_none)
-    if be == "torch":
-        return _torch_pytree().tree_flatten(tree, is_leaf=_is_none)
-    return _optree().tree_flatten(tree, none_is_leaf=True)
+def _register(be: Any) -> None:
+    LOADED[be.name] = be.transforms
+    setattr(_TRANSFORMS, be.name, LOADED[be.name])
 
 
-def tree_unflatten(spec: Any, leaves: Sequence[Any], be: str) -> Any:
-    if be == "jax":
-        return fw("jax").tree_util.tree_unflatten(spec, list(leaves))
-    if be == "torch":
-        return _torch_pytree().tree_unflatten(list(leaves), spec)
-    return _optree().tree_unflatten(spec, list(leaves))
+on_load(_register)
 
 
-def tree_map(fn: Callable, tree: Any, be: str, *rest: Any) -> Any:
-    if be == "jax":
-        return fw("jax").tree_util.tree_map(fn, tree, *rest, is_leaf=_is_none)
-    if be == "torch":
-        return _torch_pytree().tree_map(fn, tree, *rest, is_leaf=_is_none)
-    return _optree().tree_map(fn, tree, *rest, none_is_leaf=True)
-
-
-def _torch_pytree() -> Any:
-    import torch.utils._pytree as pytree
-    return pytree
-
-
-def broadcast_prefix(prefix: Any, tree: Any, be: str, where: str) -> list[Any]:
-    """The leaves of ``prefix`` (ints / None) repeated over the leaves of ``tree``, aligned with
-    ``tree_flatten(tree, be)``."""
-    try:
-        if be == "jax":
-            jtu = fw("jax").tree_util
-            out: list[Any] = []
-            def rec(p, t):  # noqa: E306
-                if p is None or isinstance(p, int):
-                    out.extend([p] * len(jtu.tree_leaves(t, is_leaf=_is_none)))
-                    return
-                pl, ps = jtu.tree_flatten(p, is_leaf=lambda v: v is None or isinstance(v, int))
-                tl = ps.flatten_up_to(t)
-                for a, b in zip(pl, tl):
-                    rec(a, b)
-            rec(prefix, tree)
-            return out
-        if be == "torch":
-            tp = _torch_pytree()
-            out2: list[Any] = []
-            def rec2(p, t):  # noqa: E306
-                if p is None or isinstance(p, int):
-                    out2.extend([p] * len(tp.tree_leaves(t, is_leaf=_is_none)))
-                    return
-                pl, ps = tp.tree_flatten(p, is_leaf=lambda v: v is None or isinstance(v, int))
-                for a, b in zip(pl, tp._broadcast_to_and_flatten(t, ps) or ()):
-                    rec2(a, b)
-            rec2(prefix, tree)
-            return out2
-        full = _optree().tree_broadcast_prefix(prefix, tree, none_is_leaf=True)
-        return _optree().tree_leaves(full, none_is_leaf=True)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"xops.xla.{where}: axes specification {prefix!r} does not match the "
-                         f"structure of the arguments: {e}") from None
-
-
-# --------------------------------------------------------------------------------------------
-# numpy autodiff: delegated to jax
-# --------------------------------------------------------------------------------------------
-NUMPY_NO_JAX = ("xops.xla.{where}: numpy has no automatic differentiation. xops delegates "
-                "autodiff on numpy arrays to jax, which is not installed here. Install jax "
-                "(pip install jax), or pass torch / jax / tensorflow arrays (convert with "
-                "xops.convert(x, 'torch')), or write the derivative by hand")
+def transforms(name: str) -> ModuleType:
+    """The transforms module of backend ``name`` (loading the backend if it is not yet)."""
+    t = getattr(_TRANSFORMS, name, None)
+    if t is None:
+        t = get_backend(name).transforms
+    return t
 
 
 def require_jax(where: str) -> Any:
-    try:
-        import jax
-    except ImportError:
-        raise NotImplementedError(NUMPY_NO_JAX.format(where=where)) from None
-    get_backend("jax")
-    return jax
-
-
-def _np_to_jax(x: Any) -> Any:
-    if is_array(x, "numpy"):
-        from .._convert import convert
-        return convert(x, "jax")
-    return x
-
-
-def _jax_to_np(x: Any) -> Any:
-    if is_array(x, "jax"):
-        from .._convert import convert
-        return convert(x, "numpy")
-    return x
-
-
-def to_jax(tree: Any) -> Any:
-    return _optree().tree_map(_np_to_jax, tree, none_is_leaf=True)
-
-
-def to_numpy(tree: Any) -> Any:
-    jax = fw("jax")
-    return jax.tree_util.tree_map(_jax_to_np, tree, is_leaf=_is_none)
-
-
-def via_jax(where: str, make: Callable[[Any], Callable]) -> Callable:
-    """Run a jax transform for numpy inputs: numpy leaves go in as jax arrays, jax leaves come
-    back as numpy arrays (read-only views of jax's buffers on CPU, no copy).
-
-    jax's x64 mode is switched on for the duration of the call only (``jax.enable_x64``, scoped to
-    this thread), so numpy's float64 arrays stay float64; the global switch is never touched.
-    """
-    jax = require_jax(where)
-    inner = make(jax)
-
-    def run(*args: Any, **kwargs: Any) -> Any:
-        with jax.enable_x64(True):
-            out = inner(*to_jax(args), **to_jax(kwargs))
-            return to_numpy(out)
-
-    return run
-
-
-def x64_scope() -> Any:
-    return fw("jax").enable_x64(True)
+    """jax, or the NotImplementedError that numpy autodiff raises without it (the check lives
+    with the numpy -> jax delegation in the numpy backend's transforms)."""
+    return transforms("numpy").require_jax(where)

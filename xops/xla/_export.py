@@ -13,13 +13,12 @@ format back. Frameworks are imported only when a format is used.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
+from types import ModuleType
 from typing import Any, Callable, Sequence
 
-from . import _common as C
-from ._common import backend_name, fw
+from ._common import backend_name, transforms
 
 __all__ = ["export", "load", "ExportedFunction"]
 
@@ -85,52 +84,23 @@ class ExportedFunction:
             raise TypeError(f"xops.xla.export: this {self.format} artifact runs on {target} "
                             f"arrays (or numpy arrays), got {be} arrays; convert explicitly "
                             f"with xops.convert(x, {target!r})")
-        # 64-bit StableHLO types exist in jax only with x64 mode: on for this thread meanwhile
-        wide = self.format == "stablehlo" and _needs_x64(self.artifact)
-        with C.x64_scope() if wide else contextlib.nullcontext():
-            if from_numpy:
-                args = _convert_tree(args, target)
-            out = self._run(args)
-            return _to_numpy_tree(out, target) if from_numpy else out
+        if self._runner is None:
+            self._runner = _transforms(self.format, "export").exported_runner(self.artifact)
+        return self._runner(args, from_numpy)
 
     __call__ = call
-
-    def _run(self, args: tuple) -> Any:
-        if self.format == "stablehlo":
-            return self.artifact.call(*args)
-        if self.format == "saved_model":
-            return self.artifact.__call__(*args)
-        if self._runner is None:
-            self._runner = self.artifact.module()
-        return self._runner(*args)
 
 
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
-def _convert_tree(tree: Any, target: str) -> Any:
-    from .._convert import convert
-
-    def leaf(x: Any) -> Any:
-        return convert(x, target) if C.is_array(x, "numpy") else x
-
-    return C.tree_map(leaf, tree, "numpy")
-
-
-def _to_numpy_tree(tree: Any, be: str) -> Any:
-    from .._convert import convert
-
-    def leaf(x: Any) -> Any:
-        return convert(x, "numpy") if C.is_array(x, be) else x
-
-    return C.tree_map(leaf, tree, be)
-
-
-def _needs_x64(ex: Any) -> bool:
-    """Whether the artifact has 64-bit types, which jax only accepts with x64 mode on."""
-    def wide(d: Any) -> bool:
-        return d.itemsize == 16 if d.kind == "c" else (d.kind in "fiu" and d.itemsize == 8)
-    return any(wide(a.dtype) for a in (*ex.in_avals, *ex.out_avals))
+def _transforms(fmt: str, where: str) -> ModuleType:
+    """The transforms module of the framework of format ``fmt``."""
+    try:
+        return transforms(FORMATS[fmt])
+    except ImportError as e:
+        raise NotImplementedError(f"xops.xla.{where}: format {fmt!r} needs {FORMATS[fmt]}, "
+                                  f"which cannot be imported here ({e})") from None
 
 
 def _batch_flags(batch_dims: Any, n: int) -> list[bool]:
@@ -144,22 +114,6 @@ def _batch_flags(batch_dims: Any, n: int) -> list[bool]:
         return [bool(f) for f in flags]
     raise TypeError(f"xops.xla.export: batch_dims must be True/False or a sequence of "
                     f"booleans, got {type(batch_dims).__name__}")
-
-
-def _specs(args: tuple, be: str, flags: list[bool], make: Callable[[Any, bool], Any]) -> tuple:
-    """Per argument, the pytree of ``make(leaf, batched)``; non-array leaves are refused."""
-    out = []
-    for i, (a, batched) in enumerate(zip(args, flags)):
-        def leaf(x: Any, i: int = i, batched: bool = batched) -> Any:
-            if x is None:
-                return None
-            if not C.is_array(x, be):
-                raise TypeError(f"xops.xla.export: argument {i} holds a "
-                                f"{type(x).__name__}, not a {be} array; export traces array "
-                                "arguments only - bind Python values with functools.partial")
-            return make(x, batched and len(x.shape) >= 1)
-        out.append(C.tree_map(leaf, a, be))
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,93 +170,11 @@ def export(fn: Callable, *example_args: Any, format: str | None = None,  # noqa:
         raise ValueError(f"xops.xla.export: platforms and vjp_order apply to format "
                          f"'stablehlo' only, not {fmt!r}")
     p = os.fspath(path) if path is not None else None
-    if fmt == "stablehlo":
-        return _export_stablehlo(fn, example_args, src, flags, p, platforms, vjp_order)
-    # The backend table is imported eagerly: its import would break torch's trace.
-    C.get_backend(target)
-    args = _convert_tree(example_args, target) if src == "numpy" else example_args
-    if fmt == "saved_model":
-        return _export_saved_model(fn, args, flags, p)
-    return _export_torch(fn, args, flags, p)
-
-
-def _export_stablehlo(fn: Callable, args: tuple, src: str, flags: list[bool], path: str | None,
-                      platforms: Sequence[str] | None, vjp_order: int) -> ExportedFunction:
-    jax = C.require_jax("export")
-    from jax import export as jexport
-    # numpy's float64 stays float64: x64 on for this thread while tracing (as for numpy grads)
-    scope = C.x64_scope() if src == "numpy" else contextlib.nullcontext()
-    with scope:
-        if src == "numpy":
-            args = _convert_tree(args, "jax")
-        b = jexport.symbolic_shape("b")[0] if any(flags) else None
-
-        def make(x: Any, batched: bool) -> Any:
-            shape = tuple(x.shape)
-            if batched:
-                shape = (b, *shape[1:])
-            return jax.ShapeDtypeStruct(shape, x.dtype)
-
-        specs = _specs(args, "jax", flags, make)
-        kw = {} if platforms is None else {"platforms": tuple(platforms)}
-        exported = jexport.export(jax.jit(fn), **kw)(*specs)
-    data = exported.serialize(vjp_order=vjp_order)
-    if path is not None:
-        with open(path, "wb") as f:
-            f.write(data)
-    return ExportedFunction("stablehlo", exported, path, data)
-
-
-def _export_saved_model(fn: Callable, args: tuple, flags: list[bool],
-                        path: str | None) -> ExportedFunction:
-    tf = fw("tensorflow")
-
-    def make(x: Any, batched: bool) -> Any:
-        shape = list(x.shape)
-        if batched:
-            shape[0] = None
-        return tf.TensorSpec(shape, x.dtype)
-
-    specs = _specs(args, "tensorflow", flags, make)
-    module = tf.Module()
-    # autograph off: it would rewrite xops' own dispatch code (as in xla.jit)
-    module.__call__ = tf.function(fn, input_signature=list(specs), autograph=False)
-    module.__call__.get_concrete_function()  # trace now: errors surface here, not at save
-    if path is not None:
-        # keep tf.custom_gradient (xla.custom_vjp) rules in the saved graph
-        opts = tf.saved_model.SaveOptions(experimental_custom_gradients=True)
-        tf.saved_model.save(module, path, options=opts)
-    return ExportedFunction("saved_model", module, path)
-
-
-def _export_torch(fn: Callable, args: tuple, flags: list[bool],
-                  path: str | None) -> ExportedFunction:
-    torch = fw("torch")
-    batch = torch.export.Dim("batch") if any(flags) else None
-
-    def make(x: Any, batched: bool) -> Any:
-        if not batched:
-            return None
-        if x.shape[0] < 2:
-            raise ValueError(f"xops.xla.export: torch.export specialises batch sizes 0 and 1; "
-                             f"use an example batch of at least 2 (got {x.shape[0]}), or "
-                             f"batch_dims=False")
-        return {0: batch}
-
-    dyn = _specs(args, "torch", flags, make)
-
-    class _XopsExport(torch.nn.Module):
-        def forward(self, *a: Any) -> Any:
-            return fn(*a)
-
-    _XopsExport.__name__ = _XopsExport.__qualname__ = (
-        f"XopsExport_{getattr(fn, '__name__', 'fn')}")
-    # forward(*a) is one parameter: its dynamic shapes are one tuple, one entry per argument
-    program = torch.export.export(_XopsExport(), tuple(args),
-                                  dynamic_shapes=(dyn,) if batch is not None else None)
-    if path is not None:
-        torch.export.save(program, path)
-    return ExportedFunction("torch_export", program, path)
+    # the backend loads here, eagerly: its import would break torch's trace
+    tr = _transforms(fmt, "export")
+    artifact, data = tr.export(fn, example_args, from_numpy=src == "numpy", flags=flags, path=p,
+                               platforms=platforms, vjp_order=vjp_order)
+    return ExportedFunction(fmt, artifact, p, data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,11 +216,4 @@ def load(source: str | os.PathLike | bytes | bytearray, *,
         if fmt == "stablehlo":
             with open(path, "rb") as f:
                 data = f.read()
-    if fmt == "stablehlo":
-        C.require_jax("load")
-        from jax import export as jexport
-        return ExportedFunction("stablehlo", jexport.deserialize(bytearray(data)), path, data)
-    C.get_backend(FORMATS[fmt])
-    if fmt == "saved_model":
-        return ExportedFunction("saved_model", fw("tensorflow").saved_model.load(path), path)
-    return ExportedFunction("torch_export", fw("torch").export.load(path), path)
+    return ExportedFunction(fmt, _transforms(fmt, "load").load(path, data), path, data)

@@ -12,7 +12,6 @@ happy path.
 from __future__ import annotations
 
 import math
-import sys
 
 import torch
 
@@ -134,9 +133,3 @@ def known_true(b):
         return bool(b)
     except RuntimeError:  # torch.func.vmap cannot read values
         return False
-
-
-# custom_vjps made before this table loaded get their autograd.Function classes now (a class
-# definition inside torch.compile is a graph break).
-if "xops.xla._custom" in sys.modules:
-    sys.modules["xops.xla._custom"].build_pending_torch()

@@ -1,0 +1,320 @@
+"""torch's transforms: ``torch.compile``, ``torch.func`` (grad, grad_and_value, vjp, jvp, vmap),
+a new-style ``torch.autograd.Function`` per custom_vjp, Python control flow eagerly and
+``torch.cond`` / ``while_loop`` while torch.compile traces, ``torch.export``. Pytrees go through
+``torch.utils._pytree``: the registry torch.func uses and dynamo traces without graph breaks
+(dynamo's optree polyfill breaks the graph on dict nodes in torch 2.13).
+
+The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
+the backend from the arguments and calls them.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import torch
+import torch.utils._pytree as pytree
+
+from .. import _compiling
+from .. import _transforms_common as C
+
+__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
+           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
+           "export", "load", "exported_runner"]
+
+
+# --------------------------------------------------------------------------------------------
+# pytrees: torch.utils._pytree, None a leaf
+# --------------------------------------------------------------------------------------------
+def tree_flatten(tree: Any) -> tuple[list[Any], Any]:
+    return pytree.tree_flatten(tree, is_leaf=C.is_none)
+
+
+def tree_unflatten(spec: Any, leaves: Sequence[Any]) -> Any:
+    return pytree.tree_unflatten(list(leaves), spec)
+
+
+def tree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
+    return pytree.tree_map(fn, tree, *rest, is_leaf=C.is_none)
+
+
+def tree_leaves(tree: Any) -> list[Any]:
+    return pytree.tree_leaves(tree, is_leaf=C.is_none)
+
+
+# --------------------------------------------------------------------------------------------
+# jit: torch.compile
+# --------------------------------------------------------------------------------------------
+def jit(fun: Callable, static_argnums: int | Sequence[int], donate_argnums: int | Sequence[int],
+        options: dict[str, Any]) -> Callable:
+    # torch.compile already specialises on Python values (static_argnums) and has no donation.
+    # This module is reached through the loaded torch backend, so the kernel table (whose import
+    # would break the graph) is already imported.
+    o = dict(options)
+    if "mode" not in o:  # torch.compile takes mode or options, not both
+        inner = dict(o.get("options") or {})
+        inner.setdefault("guard_filter_fn", _skip_xops_guards)
+        o["options"] = inner
+    return torch.compile(fun, **o)
+
+
+def _skip_xops_guards(entries: Sequence[Any]) -> list[bool]:
+    """torch.compile guard filter: drop guards on xops' own module globals.
+
+    Tracing through xops dispatch makes dynamo guard every table, module and dtype object it
+    touched (about 2,000 guards for a 30-op function, against about 100 for the same function
+    written in torch: ~40 us more per call). Those objects do not change what the graph
+    computes: kernel tables are frozen after import, and the caches that do fill later
+    (TYPE_CACHE, fast paths) only memoise the same answer. Guards on tensors, Python
+    arguments and torch's global state are kept. Pass your own ``guard_filter_fn`` in
+    ``options={"torch": {"options": {...}}}`` to change this.
+    """
+    return [not (e.is_global and "__import_xops" in e.name) for e in entries]
+
+
+# --------------------------------------------------------------------------------------------
+# autodiff, vmap: torch.func
+# --------------------------------------------------------------------------------------------
+def grad(fun: Callable, argnums: int | Sequence[int], has_aux: bool) -> Callable:
+    return torch.func.grad(fun, argnums=argnums, has_aux=has_aux)
+
+
+def value_and_grad(fun: Callable, argnums: int | Sequence[int], has_aux: bool) -> Callable:
+    gv = torch.func.grad_and_value(fun, argnums=argnums, has_aux=has_aux)
+
+    def vg(*args: Any, **kwargs: Any) -> Any:
+        g, v = gv(*args, **kwargs)  # torch's order is (grad, value)
+        return v, g
+
+    return vg
+
+
+def vjp(fun: Callable, primals: tuple, has_aux: bool) -> tuple:
+    return torch.func.vjp(fun, *primals, has_aux=has_aux)
+
+
+def jvp(fun: Callable, primals: tuple, tangents: tuple, has_aux: bool) -> tuple:
+    return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
+
+
+def vmap(fun: Callable, in_axes: Any, out_axes: Any) -> Callable:
+    return torch.func.vmap(fun, in_dims=in_axes, out_dims=out_axes)
+
+
+def _detach(v: Any) -> Any:
+    return v.detach() if C.is_array(v, "torch") else v
+
+
+def stop_gradient(x: Any) -> Any:
+    return tree_map(_detach, x)
+
+
+# --------------------------------------------------------------------------------------------
+# custom_vjp: a new-style autograd.Function, made when the custom_vjp is built (defining a
+# class while torch.compile traces is a graph break)
+# --------------------------------------------------------------------------------------------
+def custom_vjp(fwd: Callable, bwd: Callable, nondiff_argnums: tuple[int, ...],
+               fun: Callable | None, recompute_residuals: bool, name: str) -> Callable:
+    fn = _autograd_function(fwd, bwd, nondiff_argnums, recompute_residuals, name)
+
+    def call(*args: Any) -> Any:
+        layout, dyn = C.layout(args, nondiff_argnums, "torch", tree_flatten)
+        lay = (layout.spec, layout.statics, layout.dyn_pos, layout.n, layout.diff_dyn)
+        outs = fn.apply(lay, *dyn)
+        meta = outs[-1]
+        return tree_unflatten(meta[0], outs[:meta[2]])
+
+    return call
+
+
+def _autograd_function(fwd: Callable, bwd: Callable, nondiff: tuple[int, ...],
+                       recompute: bool, name: str) -> Any:
+    # Closures hold plain functions and tuples only: dynamo cannot wrap a custom_vjp instance.
+    class XopsCustomVJP(torch.autograd.Function):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def forward(lay: tuple, *dyn: Any) -> Any:
+            out, res = fwd(*C.rebuild(lay, dyn, tree_unflatten))
+            o_leaves, o_spec = tree_flatten(out)
+            r_leaves, r_spec = tree_flatten(res)
+            # An output or residual that *is* an input must leave as a view, or autograd treats
+            # the input as its own output (and saving it breaks under torch.func).
+            o_leaves = [o.view_as(o) if _input_index(o, dyn) >= 0 else o for o in o_leaves]
+            r_t, r_pos, r_static, r_in = [], [], [], []
+            for p, r in enumerate(r_leaves):
+                k = _input_index(r, dyn)
+                if k >= 0:  # saved as the input itself: exact under double backward
+                    r_in.append((p, k))
+                elif isinstance(r, torch.Tensor):
+                    r_t.append(r)
+                    r_pos.append(p)
+                else:
+                    r_static.append((p, r))
+            meta = (o_spec, r_spec, len(o_leaves), tuple(r_pos), tuple(r_static),
+                    len(r_leaves), tuple(r_in))
+            return (*o_leaves, *r_t, meta)
+
+        @staticmethod
+        def setup_context(ctx: Any, inputs: tuple, output: tuple) -> None:
+            meta = output[-1]
+            r_t = output[meta[2]:-1]
+            ctx.mark_non_differentiable(*r_t)
+            ctx.lay = inputs[0]
+            ctx.meta = meta
+            ctx.n_res = len(r_t)
+            ctx.save_for_backward(*r_t, *inputs[1:])
+
+        @staticmethod
+        def backward(ctx: Any, *gs: Any) -> Any:
+            meta, lay = ctx.meta, ctx.lay
+            saved = ctx.saved_tensors
+            r_t, dyn = saved[:ctx.n_res], saved[ctx.n_res:]
+            args = C.rebuild(lay, dyn, tree_unflatten)
+            if recompute and torch.is_grad_enabled():
+                # differentiating the backward pass: residuals must depend on the inputs
+                res = fwd(*args)[1]
+            else:
+                r_leaves: list[Any] = [None] * meta[5]
+                for p, r in zip(meta[3], r_t):
+                    r_leaves[p] = r
+                for p, v in meta[4]:
+                    r_leaves[p] = v
+                for p, k in meta[6]:
+                    r_leaves[p] = dyn[k]
+                res = tree_unflatten(meta[1], r_leaves)
+            g = tree_unflatten(meta[0], gs[:meta[2]])
+            nd, _ = C.split(nondiff, args)
+            gl = C.grad_leaves(nondiff, args, bwd(*nd, res, g), lay[2], tree_flatten)
+            out = [None]
+            for x, gx, d in zip(dyn, gl, lay[4]):
+                out.append(gx if d and (x.is_floating_point() or x.is_complex()) else None)
+            return tuple(out)
+
+    XopsCustomVJP.__name__ = XopsCustomVJP.__qualname__ = f"XopsCustomVJP_{name}"
+    return XopsCustomVJP
+
+
+def _input_index(t: Any, dyn: Sequence[Any]) -> int:
+    for i, x in enumerate(dyn):
+        if t is x:
+            return i
+    return -1
+
+
+# --------------------------------------------------------------------------------------------
+# control flow: Python eagerly and under torch.func (a batched predicate computes both branches
+# and selects, like jax.vmap of lax.cond); torch.cond / while_loop while torch.compile traces
+# --------------------------------------------------------------------------------------------
+def _select(pred: Any, a: Any, b: Any) -> Any:
+    return tree_map(lambda x, y: torch.where(pred, x, y), a, b)
+
+
+def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any) -> Any:
+    if _compiling():
+        return torch.cond(pred, true_fun, false_fun, tuple(operands))
+    try:
+        p = bool(pred)
+    except RuntimeError:  # batched predicate under torch.func.vmap: both, then select
+        return _select(pred, true_fun(*operands), false_fun(*operands))
+    return true_fun(*operands) if p else false_fun(*operands)
+
+
+def switch(index: Any, branches: Sequence[Callable], *operands: Any) -> Any:
+    n = len(branches)
+    if _compiling() and isinstance(index, torch.Tensor):
+        i = torch.clamp(index, 0, n - 1)
+
+        def pick(k: int) -> Callable:
+            if k == n - 1:
+                return branches[k]
+            return lambda *ops: torch.cond(i == k, branches[k], pick(k + 1), tuple(ops))
+
+        return pick(0)(*operands)
+    try:
+        k = int(index)
+    except RuntimeError:  # batched index under vmap: all branches, then select
+        i = torch.clamp(index, 0, n - 1)
+        out = branches[n - 1](*operands)
+        for k in range(n - 2, -1, -1):
+            out = _select(i == k, branches[k](*operands), out)
+        return out
+    return branches[min(max(k, 0), n - 1)](*operands)
+
+
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any) -> Any:
+    if not _compiling():
+        return C.py_while_loop(cond_fun, body_fun, init_val)
+    from torch._higher_order_ops import while_loop as twl
+    leaves, spec = tree_flatten(init_val)
+    leaves = [x if isinstance(x, torch.Tensor) else torch.tensor(x) for x in leaves]
+
+    def c(*ls: Any) -> Any:
+        return cond_fun(tree_unflatten(spec, ls))
+
+    def b(*ls: Any) -> Any:
+        return tuple(tree_flatten(body_fun(tree_unflatten(spec, ls)))[0])
+
+    return tree_unflatten(spec, list(twl(c, b, tuple(leaves))))
+
+
+fori_loop = C.py_fori_loop  # torch.compile unrolls it
+
+
+def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> tuple[Any, Any]:
+    return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
+
+
+def map(f: Callable, xs: Any) -> Any:  # noqa: A001 - jax.lax.map's name
+    return C.loop_map(f, xs, tree_flatten, tree_unflatten)
+
+
+def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
+    return C.odd_even_associative_scan(fn, elems, reverse, axis, tree_flatten, tree_unflatten)
+
+
+# --------------------------------------------------------------------------------------------
+# export: torch.export
+# --------------------------------------------------------------------------------------------
+def export(fn: Callable, args: tuple, *, from_numpy: bool, flags: list[bool], path: str | None,
+           platforms: Sequence[str] | None, vjp_order: int) -> tuple[Any, bytes | None]:
+    if from_numpy:
+        args = C.convert_tree(args, "numpy", "torch", C.optree_map)
+    batch = torch.export.Dim("batch") if any(flags) else None
+
+    def make(x: Any, batched: bool) -> Any:
+        if not batched:
+            return None
+        if x.shape[0] < 2:
+            raise ValueError(f"xops.xla.export: torch.export specialises batch sizes 0 and 1; "
+                             f"use an example batch of at least 2 (got {x.shape[0]}), or "
+                             f"batch_dims=False")
+        return {0: batch}
+
+    dyn = C.export_specs(args, "torch", flags, make, tree_map)
+
+    class _XopsExport(torch.nn.Module):
+        def forward(self, *a: Any) -> Any:
+            return fn(*a)
+
+    _XopsExport.__name__ = _XopsExport.__qualname__ = (
+        f"XopsExport_{getattr(fn, '__name__', 'fn')}")
+    # forward(*a) is one parameter: its dynamic shapes are one tuple, one entry per argument
+    program = torch.export.export(_XopsExport(), tuple(args),
+                                  dynamic_shapes=(dyn,) if batch is not None else None)
+    if path is not None:
+        torch.export.save(program, path)
+    return program, None
+
+
+def load(path: str | None, data: bytes | None) -> Any:
+    return torch.export.load(path)
+
+
+def exported_runner(artifact: Any) -> Callable[[tuple, bool], Any]:
+    module = artifact.module()
+
+    def run(args: tuple, from_numpy: bool) -> Any:
+        return C.call_converting(module, args, from_numpy, "torch", tree_map)
+
+    return run
