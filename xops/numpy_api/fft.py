@@ -21,6 +21,7 @@ from .. import _dtypes
 from .._dispatch import PY_SCALARS, call, dtype_arg, normalize_axis, opname_of, resolve
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
+from . import creation, elementwise, manipulation
 from ._registry import declare
 
 Array = Any
@@ -399,7 +400,6 @@ def fftfreq(n: int, /, d: float = 1.0, *, dtype: Any = None, device: Any = None,
     Returns:
         A 1-d native array of length ``n``.
     """
-    from . import creation, elementwise, manipulation
     n, val, dt = _freq_args("fft.fftfreq", n, d, dtype, like)
     pos = creation.arange(0, (n - 1) // 2 + 1, dtype=dt, device=device, like=like)
     neg = creation.arange(-(n // 2), 0, dtype=dt, device=device, like=like)
@@ -419,14 +419,12 @@ def rfftfreq(n: int, /, d: float = 1.0, *, dtype: Any = None, device: Any = None
     Returns:
         A 1-d native array of length ``n // 2 + 1``.
     """
-    from . import creation, elementwise
     n, val, dt = _freq_args("fft.rfftfreq", n, d, dtype, like)
     return elementwise.multiply(creation.arange(0, n // 2 + 1, dtype=dt, device=device,
                                                 like=like), val)
 
 
 def _shift(name: str, x: Any, axes: Any, sign: int) -> Array:
-    from . import manipulation
     if x is None or type(x) in PY_SCALARS:
         raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
     resolve(name, x)

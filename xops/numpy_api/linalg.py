@@ -26,8 +26,8 @@ from .._dtypes import DType, bfloat16, float16, float32
 from ..backends import Backend, _compiling
 from . import creation as _cr
 from . import elementwise as _ew
-from . import indexing as _ix
 from . import manipulation as _mp
+from . import products as _pr
 from . import reductions as _rd
 from ._registry import declare
 
@@ -316,16 +316,16 @@ def lstsq(x1: Array, x2: Array, /, rcond: float | None = None) -> LstsqResult:
         rcond = _eps(be, a) * builtins.max(m, n)
     smax = _rd.max(s, axis=-1, keepdims=True) if s.shape[-1] else s
     keep = _ew.greater(s, _ew.multiply(smax, rcond))
-    s_safe = _ix.where(keep, s, 1.0)
-    s_inv = _ix.where(keep, _ew.reciprocal(s_safe), 0.0)
+    s_safe = _ew.where(keep, s, 1.0)
+    s_inv = _ew.where(keep, _ew.reciprocal(s_safe), 0.0)
     rd = be.dtype_of(s)
-    uhb = _ix.matmul(_mH(u), b)
+    uhb = _pr.matmul(_mH(u), b)
     coef = _ew.multiply(_mp.expand_dims(s_inv, axis=-1), uhb)
-    sol = _ix.matmul(_mH(vh), coef)
+    sol = _pr.matmul(_mH(vh), coef)
     rank = _rd.count_nonzero(keep, axis=-1)
     batch = tuple(sol.shape[:-2])
     if m > n:
-        r = _ew.subtract(b, _ix.matmul(a, sol))
+        r = _ew.subtract(b, _pr.matmul(a, sol))
         res = _rd.sum(_ew.square(_ew.abs(r)), axis=-2)
         full = _concrete(be, _rd.all(_ew.equal(rank, n)))
         if full is False:
@@ -557,11 +557,11 @@ def matrix_power(x: Array, n: int, /) -> Array:
     base = x
     while True:
         if n & 1:
-            result = base if result is None else _ix.matmul(result, base)
+            result = base if result is None else _pr.matmul(result, base)
         n >>= 1
         if not n:
             return result
-        base = _ix.matmul(base, base)
+        base = _pr.matmul(base, base)
 
 
 # --- norms ----------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ from typing import Any, Sequence
 
 from .._dispatch import (PY_SCALARS, call, normalize_axes, normalize_axis, normalize_shape,
                          opname_of, promote_args, resolve)
+from . import creation as _cr
+from ._common import _cast, _dtype, _prod, _shape
+from .creation import _arrays, _is_array, _one
 from ._registry import declare
 
 Array = Any
@@ -457,3 +460,416 @@ def pad(x: Array, pad_width: Any, /, mode: str = "constant", *, constant_values:
             raise ValueError(f"xops.numpy.pad: mode {mode!r} pads at most {n - limit} on an axis "
                              f"of length {n}, got {(a, b)}")
     return call(be, "pad", x, pw, mode, constant_values)
+
+
+# --- joining, stacking, splitting (NumPy's helpers beyond the Array API) -------------------------
+
+
+@declare("shape", composite=True)
+def append(arr: Any, values: Any, axis: int | None = None) -> Array:
+    """Values appended to the end of ``arr`` (NumPy ``append``): with ``axis`` None both are
+    flattened first, otherwise they are concatenated along ``axis``; dtypes are promoted.
+
+    Args:
+        arr: array (or array-like). values: array or array-like (converted like ``asarray``, as
+        NumPy does). axis: int or None.
+
+    Returns:
+        An array of ``arr``'s backend.
+    """
+    _, (a, v) = _arrays("append", arr, values)
+    if axis is None:
+        return concatenate([ravel(a), ravel(v)], axis=0)
+    return concatenate([a, v], axis=axis)
+
+
+def _atleast(name: str, nd: int, arys: Sequence[Any]) -> list[Array]:
+    _, arrs = _arrays(name, *arys)
+    out = []
+    for a in arrs:
+        s = _shape(a)
+        if len(s) < nd:
+            if nd == 1:
+                s2: tuple = (1,)
+            elif nd == 2:
+                s2 = (1,) * (2 - len(s)) + s
+            else:
+                s2 = {0: (1, 1, 1), 1: (1, *s, 1), 2: (*s, 1)}[len(s)]
+            a = reshape(a, s2)
+        out.append(a)
+    return out
+
+
+def _atleast_result(out: list[Array]) -> Any:
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@declare("shape", composite=True)
+def atleast_1d(*arys: Any) -> Any:
+    """Inputs viewed with at least one dimension (0-d becomes shape ``(1,)``).
+
+    Args:
+        *arys: arrays or array-likes of one backend.
+
+    Returns:
+        One array for one input, else a tuple of arrays (NumPy 2).
+    """
+    return _atleast_result(_atleast("atleast_1d", 1, arys))
+
+
+@declare("shape", composite=True)
+def atleast_2d(*arys: Any) -> Any:
+    """Inputs viewed with at least two dimensions (0-d -> ``(1, 1)``, ``(n,)`` -> ``(1, n)``).
+
+    Args:
+        *arys: arrays or array-likes of one backend.
+
+    Returns:
+        One array for one input, else a tuple of arrays.
+    """
+    return _atleast_result(_atleast("atleast_2d", 2, arys))
+
+
+@declare("shape", composite=True)
+def atleast_3d(*arys: Any) -> Any:
+    """Inputs viewed with at least three dimensions (0-d -> ``(1, 1, 1)``, ``(n,)`` ->
+    ``(1, n, 1)``, ``(m, n)`` -> ``(m, n, 1)``).
+
+    Args:
+        *arys: arrays or array-likes of one backend.
+
+    Returns:
+        One array for one input, else a tuple of arrays.
+    """
+    return _atleast_result(_atleast("atleast_3d", 3, arys))
+
+
+def _stack_seq(name: str, tup: Any) -> list[Any]:
+    if not isinstance(tup, (list, tuple)):
+        raise TypeError(f"{opname_of(name)}: expected a sequence of arrays, got "
+                        f"{type(tup).__name__}")
+    if not tup:
+        raise ValueError(f"{opname_of(name)}: need at least one array to concatenate")
+    return list(tup)
+
+
+@declare("shape", composite=True)
+def vstack(tup: Sequence[Any], *, dtype: Any = None) -> Array:
+    """Stack arrays row-wise: inputs made at least 2-d, then joined along axis 0.
+
+    Args:
+        tup: sequence of arrays of one backend. dtype: optional result dtype (cast after joining
+        the promoted inputs).
+
+    Returns:
+        An array of the inputs' backend.
+    """
+    arrs = _atleast("vstack", 2, _stack_seq("vstack", tup))
+    return _cast(concatenate(arrs, axis=0), dtype, "vstack")
+
+
+@declare("shape", composite=True)
+def hstack(tup: Sequence[Any], *, dtype: Any = None) -> Array:
+    """Stack arrays column-wise: joined along axis 1, or along axis 0 for 1-d inputs (0-d
+    inputs become 1-d).
+
+    Args:
+        tup: sequence of arrays of one backend. dtype: optional result dtype.
+
+    Returns:
+        An array of the inputs' backend.
+    """
+    arrs = _atleast("hstack", 1, _stack_seq("hstack", tup))
+    axis = 0 if len(arrs[0].shape) == 1 else 1
+    return _cast(concatenate(arrs, axis=axis), dtype, "hstack")
+
+
+@declare("shape", composite=True)
+def dstack(tup: Sequence[Any]) -> Array:
+    """Stack arrays depth-wise: inputs made at least 3-d (see ``atleast_3d``), joined along
+    axis 2.
+
+    Args:
+        tup: sequence of arrays of one backend.
+
+    Returns:
+        An array of the inputs' backend.
+    """
+    return concatenate(_atleast("dstack", 3, _stack_seq("dstack", tup)), axis=2)
+
+
+@declare("shape", composite=True)
+def column_stack(tup: Sequence[Any]) -> Array:
+    """Stack 1-d arrays as columns of a 2-d array (0-d inputs become ``(1, 1)``, 2-d inputs are
+    joined as they are), along axis 1.
+
+    Args:
+        tup: sequence of arrays of one backend.
+
+    Returns:
+        An array of the inputs' backend.
+    """
+    _, arrs = _arrays("column_stack", *_stack_seq("column_stack", tup))
+    cols = [(reshape(a, (-1, 1)) if len(a.shape) < 2 else a) for a in arrs]
+    return concatenate(cols, axis=1)
+
+
+@declare("shape", composite=True)
+def array_split(ary: Array, indices_or_sections: Any, axis: int = 0) -> list[Array]:
+    """Split into ``indices_or_sections`` parts that may differ in length (the first
+    ``n % sections`` parts get one more element), or at the given indices.
+
+    Args:
+        ary: array. indices_or_sections: int > 0 or sequence of split points. axis: the axis.
+
+    Returns:
+        A list of arrays of ``ary``'s backend.
+    """
+    _, x = _one("array_split", ary)
+    if isinstance(indices_or_sections, (list, tuple)):
+        return split(x, list(indices_or_sections), axis=axis)
+    ax = normalize_axis("array_split", axis, len(x.shape))
+    sections = operator.index(indices_or_sections)
+    if sections <= 0:
+        raise ValueError("xops.numpy.array_split: number sections must be larger than 0")
+    each, extra = divmod(x.shape[ax], sections)
+    points, at = [], 0
+    for i in range(sections - 1):
+        at += each + (1 if i < extra else 0)
+        points.append(at)
+    return split(x, points, axis=ax)
+
+
+def _split_at(name: str, ary: Any, ios: Any, min_nd: int, axis_of: Any) -> list[Array]:
+    _, x = _one(name, ary)
+    nd = len(x.shape)
+    if nd < min_nd:
+        raise ValueError(f"{opname_of(name)}: needs an array of at least {min_nd} dimensions, "
+                         f"got shape {_shape(x)}")
+    return split(x, ios, axis=axis_of(nd))
+
+
+@declare("shape", composite=True)
+def hsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
+    """Split horizontally (along axis 1, or axis 0 for 1-d input) into equal sections or at
+    indices (``split`` rules).
+
+    Args:
+        ary: array with ndim >= 1. indices_or_sections: int or sequence of split points.
+
+    Returns:
+        A list of arrays of ``ary``'s backend.
+    """
+    return _split_at("hsplit", ary, indices_or_sections, 1, lambda nd: 1 if nd > 1 else 0)
+
+
+@declare("shape", composite=True)
+def vsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
+    """Split vertically (along axis 0) an array of ndim >= 2 (``split`` rules).
+
+    Args:
+        ary: array with ndim >= 2. indices_or_sections: int or sequence of split points.
+
+    Returns:
+        A list of arrays of ``ary``'s backend.
+    """
+    return _split_at("vsplit", ary, indices_or_sections, 2, lambda nd: 0)
+
+
+@declare("shape", composite=True)
+def dsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
+    """Split along the third axis an array of ndim >= 3 (``split`` rules).
+
+    Args:
+        ary: array with ndim >= 3. indices_or_sections: int or sequence of split points.
+
+    Returns:
+        A list of arrays of ``ary``'s backend.
+    """
+    return _split_at("dsplit", ary, indices_or_sections, 3, lambda nd: 2)
+
+
+@declare("shape")
+def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
+    """Split ``x`` into the tuple of its slices along ``axis`` (the inverse of ``stack``).
+
+    Args:
+        x: array with ndim >= 1. axis: the axis to unstack along.
+
+    Returns:
+        A tuple of ``x.shape[axis]`` arrays of ``x``'s backend, each of ndim ``x.ndim - 1``.
+    """
+    be = resolve("unstack", x)
+    nd = len(getattr(x, "shape", ()))
+    if type(x) in PY_SCALARS or nd == 0:
+        raise ValueError("xops.numpy.unstack: input must be at least 1-d")
+    return tuple(call(be, "unstack", x, normalize_axis("unstack", axis, nd)))
+
+
+# --- rotating, resizing --------------------------------------------------------------------------
+
+
+@declare("shape", composite=True)
+def rot90(m: Array, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
+    """Rotate by 90 degrees ``k`` times in the plane of ``axes``, from the first axis towards
+    the second (NumPy ``rot90``).
+
+    Args:
+        m: array with ndim >= 2. k: number of rotations (any int). axes: two distinct axes.
+
+    Returns:
+        An array of ``m``'s backend (``m`` itself when ``k % 4 == 0``).
+    """
+    _, x = _one("rot90", m)
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError("xops.numpy.rot90: len(axes) must be 2")
+    nd = len(x.shape)
+    a0 = normalize_axis("rot90", axes[0], nd)
+    a1 = normalize_axis("rot90", axes[1], nd)
+    if a0 == a1:
+        raise ValueError(f"xops.numpy.rot90: axes must be different, got {axes}")
+    k = operator.index(k) % 4
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(flip(x, axis=a0), axis=a1)
+    perm = list(range(nd))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return transpose(flip(x, axis=a1), perm)
+    return flip(transpose(x, perm), axis=a1)
+
+
+@declare("shape", composite=True)
+def fliplr(m: Array) -> Array:
+    """Reverse the order along axis 1 (left/right).
+
+    Args:
+        m: array with ndim >= 2.
+
+    Returns:
+        An array of ``m``'s backend.
+    """
+    _, x = _one("fliplr", m)
+    if len(x.shape) < 2:
+        raise ValueError("xops.numpy.fliplr: input must be >= 2-d")
+    return flip(x, axis=1)
+
+
+@declare("shape", composite=True)
+def flipud(m: Array) -> Array:
+    """Reverse the order along axis 0 (up/down).
+
+    Args:
+        m: array with ndim >= 1.
+
+    Returns:
+        An array of ``m``'s backend.
+    """
+    _, x = _one("flipud", m)
+    if len(x.shape) < 1:
+        raise ValueError("xops.numpy.flipud: input must be >= 1-d")
+    return flip(x, axis=0)
+
+
+@declare("shape", composite=True)
+def resize(a: Array, new_shape: Any) -> Array:
+    """A new array of shape ``new_shape`` filled with the flattened ``a`` repeated cyclically
+    (zeros when ``a`` is empty), as NumPy's function (not the in-place method) does.
+
+    Args:
+        a: array. new_shape: int or sequence of non-negative ints.
+
+    Returns:
+        An array of ``a``'s backend and dtype.
+    """
+    _, x = _one("resize", a)
+    shape = normalize_shape("resize", new_shape)
+    if builtins.any(s < 0 for s in shape):
+        raise ValueError("xops.numpy.resize: all elements of new_shape must be non-negative")
+    total = _prod(shape)
+    flat = ravel(x)
+    n = _prod(_shape(x))
+    if n == 0 or total == 0:
+        return _cr.zeros(shape, dtype=_dtype(x), like=x)
+    reps = -(-total // n)
+    if reps > 1:
+        flat = tile(flat, reps)
+    return reshape(flat[:total], shape)
+
+
+# --- shape queries -------------------------------------------------------------------------------
+
+
+@declare("shape", composite=True)
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """The shape that arrays of the given shapes broadcast to (NumPy rules).
+
+    Args:
+        *shapes: ints or tuples of ints.
+
+    Returns:
+        A tuple of ints (``()`` for no argument); ValueError when the shapes do not broadcast.
+    """
+    return _broadcast_shapes(
+        "broadcast_shapes", *(normalize_shape("broadcast_shapes", s) for s in shapes))
+
+
+def _py_shape(name: str, a: Any) -> tuple:
+    if _is_array(a):
+        return tuple(a.shape)
+    if type(a) in PY_SCALARS:
+        return ()
+    if isinstance(a, (list, tuple)):
+        if not a:
+            return (0,)
+        inner = [_py_shape(name, e) for e in a]
+        if builtins.any(s != inner[0] for s in inner):
+            raise ValueError(f"{opname_of(name)}: the nested sequence is ragged")
+        return (len(a), *inner[0])
+    raise TypeError(f"{opname_of(name)}: unsupported argument type {type(a).__name__}")
+
+
+@declare("shape", composite=True)
+def shape(a: Any) -> tuple:
+    """The shape of an array (or of nested Python data) as a tuple of ints; static, so it works
+    under jit (tensorflow graphs may hold None for unknown sizes).
+
+    Args:
+        a: array, Python scalar or nested sequence.
+
+    Returns:
+        A tuple of Python ints.
+    """
+    return _py_shape("shape", a)
+
+
+@declare("shape", composite=True)
+def ndim(a: Any) -> int:
+    """The number of dimensions of an array (or of nested Python data).
+
+    Args:
+        a: array, Python scalar or nested sequence.
+
+    Returns:
+        A Python int.
+    """
+    return len(_py_shape("ndim", a))
+
+
+@declare("shape", composite=True)
+def size(a: Any, axis: Any = None) -> int:
+    """The number of elements, in total or along ``axis`` (an int or a tuple of ints).
+
+    Args:
+        a: array, Python scalar or nested sequence. axis: None, int or tuple of ints.
+
+    Returns:
+        A Python int.
+    """
+    s = _py_shape("size", a)
+    if axis is None:
+        return _prod(s)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    return _prod([s[normalize_axis("size", ax, len(s))] for ax in axes])

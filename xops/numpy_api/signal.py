@@ -225,8 +225,8 @@ def sinc(x: Array, /) -> Array:
     """
     _array("sinc", x)
     zero = ew.equal(x, 0)
-    y = ew.multiply(indexing.where(zero, 1, x), math.pi)
-    return indexing.where(zero, 1, ew.divide(ew.sin(y), y))
+    y = ew.multiply(ew.where(zero, 1, x), math.pi)
+    return ew.where(zero, 1, ew.divide(ew.sin(y), y))
 
 
 @declare("signal", kernels=("i0",))
@@ -304,7 +304,7 @@ def bartlett(M: int, /, *, dtype: Any = None, device: Any = None,
         return done
     n = creation.arange(1 - M, M, 2, dtype=d, device=device, like=like)
     r = ew.divide(n, M - 1)
-    return indexing.where(ew.less_equal(n, 0), ew.add(1, r), ew.subtract(1, r))
+    return ew.where(ew.less_equal(n, 0), ew.add(1, r), ew.subtract(1, r))
 
 
 @declare("signal", composite=True)
