@@ -6,7 +6,9 @@ Layers (a module imports only modules of the layers above it; no import cycles):
 1. ``creation`` (asarray, filled arrays, ranges, eye, tril/triu, copy, from_dlpack, static index
    arrays) and ``dtypes`` (astype, result_type, can_cast, isdtype): no other declaration module.
    ``_common`` (private argument helpers) imports only ``dtypes``.
-2. ``manipulation``: shapes, joining, splitting (converts array-likes with ``creation.asarray``).
+2. ``manipulation`` (the Array API shape ops, rot90, resize, shape queries), then ``joining``
+   (NumPy's atleast_*, append, *stack, *split); they convert array-likes with
+   ``creation.asarray``.
 3. ``elementwise``: ufuncs, ``where`` and the composite elementwise ops; their fallback bodies
    select with ``where`` and broadcast with ``manipulation.broadcast_arrays``.
 4. ``reductions`` (sums, scans, ``diff``, whole-array comparisons) and ``creation_composite``
@@ -18,7 +20,7 @@ Layers (a module imports only modules of the layers above it; no import cycles):
 from __future__ import annotations
 
 from .. import _dtypes
-from . import creation, dtypes, manipulation, elementwise  # noqa: F401 - registers
+from . import creation, dtypes, manipulation, joining, elementwise  # noqa: F401 - registers
 from . import creation_composite, reductions, indexing, products  # noqa: F401 - registers
 from . import histograms, nan_reductions, sets, signal, statistics  # noqa: F401 - registers
 from . import fft, linalg  # noqa: F401 - registers xops.numpy.fft / xops.numpy.linalg

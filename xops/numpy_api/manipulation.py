@@ -1,17 +1,31 @@
 """Shape manipulation. Axes and shapes are normalised here so every kernel receives the same
-plain Python ints and tuples."""
+plain Python ints and tuples.
+
+NumPy's joining, splitting and rotating helpers (vstack, array_split, rot90, resize, ...) are
+compositions of the Array API ops; their array-like arguments are converted with
+``creation.asarray`` (see ``creation._arrays``). Shape queries (shape, ndim, size,
+broadcast_shapes) return Python values.
+"""
 from __future__ import annotations
 
 import builtins
 import operator
 from typing import Any, Sequence
 
-from .._dispatch import (PY_SCALARS, call, normalize_axes, normalize_axis, normalize_shape,
-                         opname_of, promote_args, resolve)
+from .._dispatch import (
+    PY_SCALARS,
+    call,
+    normalize_axes,
+    normalize_axis,
+    normalize_shape,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from . import creation as _cr
-from ._common import _cast, _dtype, _prod, _shape
-from .creation import _arrays, _is_array, _one
+from ._common import _dtype, _prod, _shape
 from ._registry import declare
+from .creation import _is_array, _one
 
 Array = Any
 
@@ -28,8 +42,10 @@ def reshape(x: Array, /, shape: Any, *, copy: bool | None = None) -> Array:
     """Array with the same data and a new shape (one dimension may be -1).
 
     Args:
-        x: array. shape: int or tuple of ints. copy: accepted for the Array API; False raises
-        if a copy would be needed on backends that report it.
+        x: array.
+        shape: int or tuple of ints.
+        copy: accepted for the Array API; False raises if a copy would be needed on backends that
+            report it.
 
     Returns:
         An array of ``x``'s backend (a view where the backend can make one).
@@ -59,7 +75,8 @@ def transpose(x: Array, /, axes: Sequence[int] | None = None) -> Array:
     """Permute the axes (default: reverse them).
 
     Args:
-        x: array. axes: a permutation of ``range(x.ndim)`` (negative entries allowed).
+        x: array.
+        axes: a permutation of ``range(x.ndim)`` (negative entries allowed).
 
     Returns:
         An array of ``x``'s backend.
@@ -104,7 +121,9 @@ def moveaxis(x: Array, source: Any, destination: Any, /) -> Array:
     """Move axes ``source`` to positions ``destination``, keeping the others in order.
 
     Args:
-        x: array. source, destination: ints or sequences of ints of equal length.
+        x: array.
+        source: ints or sequences of ints of equal length.
+        destination: ints or sequences of ints of equal length.
 
     Returns:
         An array of ``x``'s backend.
@@ -125,7 +144,9 @@ def swapaxes(x: Array, axis1: int, axis2: int, /) -> Array:
     """Interchange two axes.
 
     Args:
-        x: array. axis1, axis2: the axes.
+        x: array.
+        axis1: the first axis.
+        axis2: the second axis.
 
     Returns:
         An array of ``x``'s backend.
@@ -143,7 +164,8 @@ def expand_dims(x: Array, /, axis: Any = 0) -> Array:
     """Insert size-1 axes at ``axis`` (positions in the result).
 
     Args:
-        x: array. axis: int or tuple of ints.
+        x: array.
+        axis: int or tuple of ints.
 
     Returns:
         An array of ``x``'s backend.
@@ -164,7 +186,8 @@ def squeeze(x: Array, /, axis: Any = None) -> Array:
     """Remove size-1 axes (all of them when ``axis`` is None).
 
     Args:
-        x: array. axis: None, int or tuple of ints; each must have size 1.
+        x: array.
+        axis: None, int or tuple of ints; each must have size 1.
 
     Returns:
         An array of ``x``'s backend.
@@ -196,7 +219,8 @@ def concatenate(arrays: Sequence[Array], /, axis: int | None = 0) -> Array:
     """Join arrays along an existing axis (None: flatten them first); dtypes are promoted.
 
     Args:
-        arrays: sequence of arrays of one backend. axis: int or None.
+        arrays: sequence of arrays of one backend.
+        axis: int or None.
 
     Returns:
         An array of the inputs' backend.
@@ -222,7 +246,8 @@ def stack(arrays: Sequence[Array], /, axis: int = 0) -> Array:
     """Join arrays of equal shape along a new axis; dtypes are promoted.
 
     Args:
-        arrays: sequence of arrays of one backend. axis: position of the new axis.
+        arrays: sequence of arrays of one backend.
+        axis: position of the new axis.
 
     Returns:
         An array of the inputs' backend.
@@ -243,7 +268,9 @@ def split(x: Array, indices_or_sections: Any, /, axis: int = 0) -> list[Array]:
     """Split into equal sections (an int that must divide the axis) or at the given indices.
 
     Args:
-        x: array. indices_or_sections: int or sorted sequence of split points. axis: the axis.
+        x: array.
+        indices_or_sections: int or sorted sequence of split points.
+        axis: the axis.
 
     Returns:
         A list of arrays of ``x``'s backend.
@@ -287,7 +314,8 @@ def broadcast_to(x: Array, /, shape: Any) -> Array:
     """Broadcast ``x`` to ``shape`` (NumPy rules).
 
     Args:
-        x: array. shape: target shape.
+        x: array.
+        shape: target shape.
 
     Returns:
         An array of ``x``'s backend (a read-only view where the backend makes one).
@@ -320,7 +348,8 @@ def flip(x: Array, /, axis: Any = None) -> Array:
     """Reverse the order of elements along ``axis`` (None: all axes).
 
     Args:
-        x: array. axis: None, int or tuple of ints.
+        x: array.
+        axis: None, int or tuple of ints.
 
     Returns:
         An array of ``x``'s backend.
@@ -341,7 +370,9 @@ def roll(x: Array, /, shift: Any, axis: Any = None) -> Array:
     shape restored.
 
     Args:
-        x: array. shift: int or tuple of ints. axis: None, int or tuple matching ``shift``.
+        x: array.
+        shift: int or tuple of ints.
+        axis: None, int or tuple matching ``shift``.
 
     Returns:
         An array of ``x``'s backend.
@@ -368,7 +399,8 @@ def tile(x: Array, reps: Any, /) -> Array:
     """Repeat the whole array ``reps`` times along each axis (NumPy's padding rules).
 
     Args:
-        x: array. reps: int or tuple of ints.
+        x: array.
+        reps: int or tuple of ints.
 
     Returns:
         An array of ``x``'s backend.
@@ -390,7 +422,8 @@ def repeat(x: Array, repeats: Any, /, axis: int | None = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (None: of the flattened array).
 
     Args:
-        x: array. repeats: int, or a sequence/1-d integer array with one count per element.
+        x: array.
+        repeats: int, or a sequence/1-d integer array with one count per element.
         axis: int or None.
 
     Returns:
@@ -428,8 +461,10 @@ def pad(x: Array, pad_width: Any, /, mode: str = "constant", *, constant_values:
     """Pad an array (modes: constant, edge, reflect, symmetric, wrap).
 
     Args:
-        x: array. pad_width: int, (before, after) or one (before, after) per axis.
-        mode: padding mode. constant_values: scalar fill for ``mode='constant'``.
+        x: array.
+        pad_width: int, (before, after) or one (before, after) per axis.
+        mode: padding mode.
+        constant_values: scalar fill for ``mode='constant'``.
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -462,231 +497,7 @@ def pad(x: Array, pad_width: Any, /, mode: str = "constant", *, constant_values:
     return call(be, "pad", x, pw, mode, constant_values)
 
 
-# --- joining, stacking, splitting (NumPy's helpers beyond the Array API) -------------------------
-
-
-@declare("shape", composite=True)
-def append(arr: Any, values: Any, axis: int | None = None) -> Array:
-    """Values appended to the end of ``arr`` (NumPy ``append``): with ``axis`` None both are
-    flattened first, otherwise they are concatenated along ``axis``; dtypes are promoted.
-
-    Args:
-        arr: array (or array-like). values: array or array-like (converted like ``asarray``, as
-        NumPy does). axis: int or None.
-
-    Returns:
-        An array of ``arr``'s backend.
-    """
-    _, (a, v) = _arrays("append", arr, values)
-    if axis is None:
-        return concatenate([ravel(a), ravel(v)], axis=0)
-    return concatenate([a, v], axis=axis)
-
-
-def _atleast(name: str, nd: int, arys: Sequence[Any]) -> list[Array]:
-    _, arrs = _arrays(name, *arys)
-    out = []
-    for a in arrs:
-        s = _shape(a)
-        if len(s) < nd:
-            if nd == 1:
-                s2: tuple = (1,)
-            elif nd == 2:
-                s2 = (1,) * (2 - len(s)) + s
-            else:
-                s2 = {0: (1, 1, 1), 1: (1, *s, 1), 2: (*s, 1)}[len(s)]
-            a = reshape(a, s2)
-        out.append(a)
-    return out
-
-
-def _atleast_result(out: list[Array]) -> Any:
-    return out[0] if len(out) == 1 else tuple(out)
-
-
-@declare("shape", composite=True)
-def atleast_1d(*arys: Any) -> Any:
-    """Inputs viewed with at least one dimension (0-d becomes shape ``(1,)``).
-
-    Args:
-        *arys: arrays or array-likes of one backend.
-
-    Returns:
-        One array for one input, else a tuple of arrays (NumPy 2).
-    """
-    return _atleast_result(_atleast("atleast_1d", 1, arys))
-
-
-@declare("shape", composite=True)
-def atleast_2d(*arys: Any) -> Any:
-    """Inputs viewed with at least two dimensions (0-d -> ``(1, 1)``, ``(n,)`` -> ``(1, n)``).
-
-    Args:
-        *arys: arrays or array-likes of one backend.
-
-    Returns:
-        One array for one input, else a tuple of arrays.
-    """
-    return _atleast_result(_atleast("atleast_2d", 2, arys))
-
-
-@declare("shape", composite=True)
-def atleast_3d(*arys: Any) -> Any:
-    """Inputs viewed with at least three dimensions (0-d -> ``(1, 1, 1)``, ``(n,)`` ->
-    ``(1, n, 1)``, ``(m, n)`` -> ``(m, n, 1)``).
-
-    Args:
-        *arys: arrays or array-likes of one backend.
-
-    Returns:
-        One array for one input, else a tuple of arrays.
-    """
-    return _atleast_result(_atleast("atleast_3d", 3, arys))
-
-
-def _stack_seq(name: str, tup: Any) -> list[Any]:
-    if not isinstance(tup, (list, tuple)):
-        raise TypeError(f"{opname_of(name)}: expected a sequence of arrays, got "
-                        f"{type(tup).__name__}")
-    if not tup:
-        raise ValueError(f"{opname_of(name)}: need at least one array to concatenate")
-    return list(tup)
-
-
-@declare("shape", composite=True)
-def vstack(tup: Sequence[Any], *, dtype: Any = None) -> Array:
-    """Stack arrays row-wise: inputs made at least 2-d, then joined along axis 0.
-
-    Args:
-        tup: sequence of arrays of one backend. dtype: optional result dtype (cast after joining
-        the promoted inputs).
-
-    Returns:
-        An array of the inputs' backend.
-    """
-    arrs = _atleast("vstack", 2, _stack_seq("vstack", tup))
-    return _cast(concatenate(arrs, axis=0), dtype, "vstack")
-
-
-@declare("shape", composite=True)
-def hstack(tup: Sequence[Any], *, dtype: Any = None) -> Array:
-    """Stack arrays column-wise: joined along axis 1, or along axis 0 for 1-d inputs (0-d
-    inputs become 1-d).
-
-    Args:
-        tup: sequence of arrays of one backend. dtype: optional result dtype.
-
-    Returns:
-        An array of the inputs' backend.
-    """
-    arrs = _atleast("hstack", 1, _stack_seq("hstack", tup))
-    axis = 0 if len(arrs[0].shape) == 1 else 1
-    return _cast(concatenate(arrs, axis=axis), dtype, "hstack")
-
-
-@declare("shape", composite=True)
-def dstack(tup: Sequence[Any]) -> Array:
-    """Stack arrays depth-wise: inputs made at least 3-d (see ``atleast_3d``), joined along
-    axis 2.
-
-    Args:
-        tup: sequence of arrays of one backend.
-
-    Returns:
-        An array of the inputs' backend.
-    """
-    return concatenate(_atleast("dstack", 3, _stack_seq("dstack", tup)), axis=2)
-
-
-@declare("shape", composite=True)
-def column_stack(tup: Sequence[Any]) -> Array:
-    """Stack 1-d arrays as columns of a 2-d array (0-d inputs become ``(1, 1)``, 2-d inputs are
-    joined as they are), along axis 1.
-
-    Args:
-        tup: sequence of arrays of one backend.
-
-    Returns:
-        An array of the inputs' backend.
-    """
-    _, arrs = _arrays("column_stack", *_stack_seq("column_stack", tup))
-    cols = [(reshape(a, (-1, 1)) if len(a.shape) < 2 else a) for a in arrs]
-    return concatenate(cols, axis=1)
-
-
-@declare("shape", composite=True)
-def array_split(ary: Array, indices_or_sections: Any, axis: int = 0) -> list[Array]:
-    """Split into ``indices_or_sections`` parts that may differ in length (the first
-    ``n % sections`` parts get one more element), or at the given indices.
-
-    Args:
-        ary: array. indices_or_sections: int > 0 or sequence of split points. axis: the axis.
-
-    Returns:
-        A list of arrays of ``ary``'s backend.
-    """
-    _, x = _one("array_split", ary)
-    if isinstance(indices_or_sections, (list, tuple)):
-        return split(x, list(indices_or_sections), axis=axis)
-    ax = normalize_axis("array_split", axis, len(x.shape))
-    sections = operator.index(indices_or_sections)
-    if sections <= 0:
-        raise ValueError("xops.numpy.array_split: number sections must be larger than 0")
-    each, extra = divmod(x.shape[ax], sections)
-    points, at = [], 0
-    for i in range(sections - 1):
-        at += each + (1 if i < extra else 0)
-        points.append(at)
-    return split(x, points, axis=ax)
-
-
-def _split_at(name: str, ary: Any, ios: Any, min_nd: int, axis_of: Any) -> list[Array]:
-    _, x = _one(name, ary)
-    nd = len(x.shape)
-    if nd < min_nd:
-        raise ValueError(f"{opname_of(name)}: needs an array of at least {min_nd} dimensions, "
-                         f"got shape {_shape(x)}")
-    return split(x, ios, axis=axis_of(nd))
-
-
-@declare("shape", composite=True)
-def hsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
-    """Split horizontally (along axis 1, or axis 0 for 1-d input) into equal sections or at
-    indices (``split`` rules).
-
-    Args:
-        ary: array with ndim >= 1. indices_or_sections: int or sequence of split points.
-
-    Returns:
-        A list of arrays of ``ary``'s backend.
-    """
-    return _split_at("hsplit", ary, indices_or_sections, 1, lambda nd: 1 if nd > 1 else 0)
-
-
-@declare("shape", composite=True)
-def vsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
-    """Split vertically (along axis 0) an array of ndim >= 2 (``split`` rules).
-
-    Args:
-        ary: array with ndim >= 2. indices_or_sections: int or sequence of split points.
-
-    Returns:
-        A list of arrays of ``ary``'s backend.
-    """
-    return _split_at("vsplit", ary, indices_or_sections, 2, lambda nd: 0)
-
-
-@declare("shape", composite=True)
-def dsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
-    """Split along the third axis an array of ndim >= 3 (``split`` rules).
-
-    Args:
-        ary: array with ndim >= 3. indices_or_sections: int or sequence of split points.
-
-    Returns:
-        A list of arrays of ``ary``'s backend.
-    """
-    return _split_at("dsplit", ary, indices_or_sections, 3, lambda nd: 2)
+# --- unstacking, rotating, resizing ---------------------------------------------------------------
 
 
 @declare("shape")
@@ -694,7 +505,8 @@ def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     """Split ``x`` into the tuple of its slices along ``axis`` (the inverse of ``stack``).
 
     Args:
-        x: array with ndim >= 1. axis: the axis to unstack along.
+        x: array with ndim >= 1.
+        axis: the axis to unstack along.
 
     Returns:
         A tuple of ``x.shape[axis]`` arrays of ``x``'s backend, each of ndim ``x.ndim - 1``.
@@ -706,16 +518,15 @@ def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     return tuple(call(be, "unstack", x, normalize_axis("unstack", axis, nd)))
 
 
-# --- rotating, resizing --------------------------------------------------------------------------
-
-
 @declare("shape", composite=True)
 def rot90(m: Array, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
     """Rotate by 90 degrees ``k`` times in the plane of ``axes``, from the first axis towards
     the second (NumPy ``rot90``).
 
     Args:
-        m: array with ndim >= 2. k: number of rotations (any int). axes: two distinct axes.
+        m: array with ndim >= 2.
+        k: number of rotations (any int).
+        axes: two distinct axes.
 
     Returns:
         An array of ``m``'s backend (``m`` itself when ``k % 4 == 0``).
@@ -779,7 +590,8 @@ def resize(a: Array, new_shape: Any) -> Array:
     (zeros when ``a`` is empty), as NumPy's function (not the in-place method) does.
 
     Args:
-        a: array. new_shape: int or sequence of non-negative ints.
+        a: array.
+        new_shape: int or sequence of non-negative ints.
 
     Returns:
         An array of ``a``'s backend and dtype.
@@ -863,7 +675,8 @@ def size(a: Any, axis: Any = None) -> int:
     """The number of elements, in total or along ``axis`` (an int or a tuple of ints).
 
     Args:
-        a: array, Python scalar or nested sequence. axis: None, int or tuple of ints.
+        a: array, Python scalar or nested sequence.
+        axis: None, int or tuple of ints.
 
     Returns:
         A Python int.
