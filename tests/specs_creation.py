@@ -7,9 +7,8 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-
-from .specs import _LIKE, Case, array, held, shapes
 from .spec_helpers import _arr_any, _canon, _spec
+from .specs import _LIKE, Case, array, held, shapes
 
 
 def _tri_indices(name):

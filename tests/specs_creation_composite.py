@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import _LIKE, Case, array, held, np_dtype, shapes
 from .spec_helpers import _arr_any, _canon, _ok, _spec
-
+from .specs import _LIKE, Case, array, held, np_dtype, shapes
 
 real_dtypes = ["bool", "int8", "int32", "uint8", "float16", "float32"]
 

@@ -8,7 +8,6 @@ import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
 
-
 from .specs import Case, array, held
 
 

@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import Case, array, held, np_dtype
 from .spec_helpers import _shape, cast, fl, idx, wide, x64
-
+from .specs import Case, array, held, np_dtype
 
 HALF = (_dtypes.float16, _dtypes.bfloat16)
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import Case, array, held, np_dtype
 from .spec_helpers import _arr_any, _idx, _shape, _spec, idx
+from .specs import Case, array, held, np_dtype
 
 
 def _delete(draw, h):

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import _axes, Case, array, held, np_dtype
 from .spec_helpers import _shape, _with_nan_slice, cast, fl, idx, wide
+from .specs import Case, _axes, array, held, np_dtype
 
 
 # --- nan-reductions ---------------------------------------------------------------------------

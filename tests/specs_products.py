@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import Case, array, held, np_dtype
 from .spec_helpers import _dtype_pair, _spec
+from .specs import Case, array, held, np_dtype
 
 
 def _small(d):

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import Case, array, held, np_dtype, shapes
 from .spec_helpers import _shape, fl, wide
+from .specs import Case, array, held, np_dtype, shapes
 
 
 def _cumulative(name):

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import Case, array, held
 from .spec_helpers import _idx, _shape, wide
+from .specs import Case, array, held
 
 
 def _np_unique(x, h):

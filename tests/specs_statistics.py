@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from xops import _dtypes
 
-from .specs import _axes, Case, array, held
 from .spec_helpers import _shape, _with_nan_slice, cast, fl, wide, x64
-
+from .specs import Case, _axes, array, held
 
 METHODS = ("linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf",
            "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf", "hazen",

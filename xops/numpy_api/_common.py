@@ -7,7 +7,7 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, call, dtype_arg, opname_of, resolve)
+from .._dispatch import PY_SCALARS, call, dtype_arg, opname_of, resolve
 from .._dtypes import DType
 from ..backends import Backend
 from . import dtypes as _dt

@@ -12,14 +12,14 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, call, dtype_arg, normalize_shape, opname_of, resolve)
+from .._dispatch import PY_SCALARS, call, dtype_arg, normalize_shape, opname_of, resolve
 from . import creation as _cr
-from .creation import _arange, _one
 from . import dtypes as _dt
-from ._common import _cast, _shape
-from . import manipulation as _mp
 from . import elementwise as _ew
+from . import manipulation as _mp
+from ._common import _cast, _shape
 from ._registry import declare
+from .creation import _arange, _one
 
 Array = Any
 
@@ -30,8 +30,11 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *, device: 
     """An ``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above.
 
     Args:
-        N: rows. M: columns (default ``N``). k: diagonal offset. dtype: result dtype (default:
-        the backend's default float, as NumPy's float). device: backend device.
+        N: rows.
+        M: columns (default ``N``).
+        k: diagonal offset.
+        dtype: result dtype (default: the backend's default float, as NumPy's float).
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -55,7 +58,9 @@ def vander(x: Array, N: int | None = None, increasing: bool = False) -> Array:
     under its own table, so NumPy gives float64 for float32 input where xops keeps float32).
 
     Args:
-        x: 1-d array. N: number of columns (default ``len(x)``). increasing: power order.
+        x: 1-d array.
+        N: number of columns (default ``len(x)``).
+        increasing: power order.
 
     Returns:
         A 2-d array of ``x``'s backend.
@@ -89,8 +94,11 @@ def indices(dimensions: Sequence[int], dtype: Any = None, sparse: bool = False, 
     ``(1, ..., d_i, ..., 1)`` instead.
 
     Args:
-        dimensions: sequence of ints. dtype: result dtype (default integer). sparse: return
-        the broadcastable pieces. device: backend device. like: backend/device source.
+        dimensions: sequence of ints.
+        dtype: result dtype (default integer).
+        sparse: return the broadcastable pieces.
+        device: backend device.
+        like: backend/device source.
 
     Returns:
         A native array, or a tuple of arrays when ``sparse``.
@@ -132,9 +140,15 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     cast to ``dtype`` if given. ``start``/``stop``/``base`` are real Python scalars here.
 
     Args:
-        start, stop: exponents of the first and last sample. num: number of samples.
-        endpoint: include ``base ** stop``. base: the log base. dtype: result dtype.
-        axis: 0 (the result is 1-d). device: backend device. like: backend/device source.
+        start: exponent of the first sample.
+        stop: exponent of the last sample.
+        num: number of samples.
+        endpoint: include ``base ** stop``.
+        base: the log base.
+        dtype: result dtype.
+        axis: 0 (the result is 1-d).
+        device: backend device.
+        like: backend/device source.
 
     Returns:
         A 1-d native array.
@@ -155,9 +169,14 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     the backend's default float, then cast to ``dtype``. Real Python scalar endpoints only.
 
     Args:
-        start, stop: non-zero real Python scalars. num: number of samples.
-        endpoint: include ``stop``. dtype: result dtype. axis: 0 (the result is 1-d).
-        device: backend device. like: backend/device source.
+        start: non-zero real Python scalars.
+        stop: non-zero real Python scalars.
+        num: number of samples.
+        endpoint: include ``stop``.
+        dtype: result dtype.
+        axis: 0 (the result is 1-d).
+        device: backend device.
+        like: backend/device source.
 
     Returns:
         A 1-d native array.
@@ -192,8 +211,11 @@ def array(object: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: in
     with ``ndmin`` leading size-1 axes added as needed.
 
     Args:
-        object: Python scalar, nested sequence or array. dtype: result dtype. copy: see above.
-        ndmin: minimum number of dimensions. device: backend device.
+        object: Python scalar, nested sequence or array.
+        dtype: result dtype.
+        copy: see above.
+        ndmin: minimum number of dimensions.
+        device: backend device.
         like: array whose backend (and device) to use.
 
     Returns:

@@ -7,8 +7,14 @@ import builtins
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, _scalar_only_dtype, backend_of, call, dtype_arg, resolve)
-
+from .._dispatch import (
+    PY_SCALARS,
+    _scalar_only_dtype,
+    backend_of,
+    call,
+    dtype_arg,
+    resolve,
+)
 from ._registry import declare
 
 Array = Any
@@ -20,7 +26,9 @@ def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) ->
     ``copy=False`` an array already of ``dtype`` is returned as is.
 
     Args:
-        x: array. dtype: target dtype. copy: always copy when True.
+        x: array.
+        dtype: target dtype.
+        copy: always copy when True.
         device: must be None or ``x``'s device (xops never moves data implicitly).
 
     Returns:
@@ -82,7 +90,8 @@ def can_cast(from_: Any, to: Any, /) -> bool:
     """True when promoting ``from_`` with ``to`` gives ``to`` (the Array API definition).
 
     Args:
-        from_: dtype or array. to: dtype.
+        from_: dtype or array.
+        to: dtype.
 
     Returns:
         bool.
@@ -98,7 +107,8 @@ def isdtype(dtype: Any, kind: Any) -> bool:
     floating', 'numeric', or a tuple of those), as the Array API defines.
 
     Args:
-        dtype: dtype. kind: dtype, kind name or tuple.
+        dtype: dtype.
+        kind: dtype, kind name or tuple.
 
     Returns:
         bool.

@@ -1,4 +1,9 @@
-"""Elementwise ops: one declaration each (accepted dtype kinds, dtype rule, fallback body)."""
+"""Elementwise ops: one declaration each (accepted dtype kinds, dtype rule, fallback body).
+
+Also ``where`` (a select: its three operands broadcast and promote as in a binary op), which the
+fallback bodies below compose with, and the composite elementwise ops (clip, round, nan_to_num,
+ldexp, float_power, angle, nextafter, modf, divmod, frexp).
+"""
 from __future__ import annotations
 
 import operator
@@ -10,9 +15,9 @@ from .._dispatch import PY_SCALARS, TYPE_CACHE, annotate, call, promote_args, re
 from .._dtypes import bool_
 from ..backends import _compiling
 from ._common import _nonzero
+from ._registry import binary, declare, unary
 from .creation import asarray
 from .manipulation import broadcast_arrays
-from ._registry import binary, declare, unary
 
 Array = Any
 
@@ -517,7 +522,8 @@ def divmod(x1: Array, x2: Array, /) -> Array:  # noqa: A001 - NumPy's name
     ``x % 0`` are 0).
 
     Args:
-        x1, x2: real arrays or Python scalars of one backend, promoted together.
+        x1: real arrays or Python scalars of one backend, promoted together.
+        x2: real arrays or Python scalars of one backend, promoted together.
 
     Returns:
         A tuple of two arrays of the inputs' backend and promoted dtype: floor quotient and
@@ -558,8 +564,9 @@ def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
     true elements, a data-dependent shape; use ``nonzero(..., size=)`` under jit).
 
     Args:
-        condition: bool array. x1, x2: arrays or Python scalars of the same backend (both or
-            neither).
+        condition: bool array.
+        x1: arrays or Python scalars of the same backend (both or neither).
+        x2: arrays or Python scalars of the same backend (both or neither).
 
     Returns:
         An array of the inputs' backend (a tuple of index arrays in the one-argument form).
@@ -602,7 +609,9 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:  # noqa: A002
     promoted with ``x`` like any binary op (Python scalars weak).
 
     Args:
-        x: array. min, max: arrays, Python scalars or None.
+        x: array.
+        min: arrays, Python scalars or None.
+        max: arrays, Python scalars or None.
 
     Returns:
         An array of ``x``'s backend.
@@ -621,7 +630,10 @@ def nan_to_num(x: Array, /, nan: float = 0.0, posinf: float | None = None,
     largest/smallest finite value). Integer input is returned unchanged.
 
     Args:
-        x: array. nan, posinf, neginf: replacement values.
+        x: array.
+        nan: replacement value for NaN.
+        posinf: replacement value for +inf (None: the dtype's largest finite value).
+        neginf: replacement value for -inf (None: the dtype's smallest finite value).
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -648,7 +660,8 @@ def round(x: Array, /, decimals: int = 0) -> Array:  # noqa: A001
     ``decimals >= 0`` unchanged).
 
     Args:
-        x: array. decimals: number of decimal places (may be negative).
+        x: array.
+        decimals: number of decimal places (may be negative).
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -692,7 +705,8 @@ def ldexp(x1: Array, x2: Any, /) -> Array:
     subnormal results to zero (XLA runs with flush-to-zero).
 
     Args:
-        x1: array or Python scalar (mantissa). x2: integer array or Python int (exponent).
+        x1: array or Python scalar (mantissa).
+        x2: integer array or Python int (exponent).
 
     Returns:
         An array of the inputs' backend, broadcast together.
@@ -728,7 +742,8 @@ def float_power(x1: Array, x2: Array, /) -> Array:
     x64 mode, which has no 64-bit types, in float32 (complex64): the backend's widest.
 
     Args:
-        x1, x2: arrays or Python scalars of one backend.
+        x1: arrays or Python scalars of one backend.
+        x2: arrays or Python scalars of one backend.
 
     Returns:
         An array of the inputs' backend, float64/complex128 (jax x32: float32/complex64).
@@ -753,7 +768,8 @@ def angle(z: Array, /, deg: bool = False) -> Array:
     input gives 0 or pi (pi for negative numbers and -0.0), NaN for NaN.
 
     Args:
-        z: array (any numeric dtype). deg: return degrees instead of radians.
+        z: array (any numeric dtype).
+        deg: return degrees instead of radians.
 
     Returns:
         A real float array of ``z``'s backend (integers give the default float).
@@ -775,7 +791,8 @@ def nextafter(x1: Array, x2: Array, /) -> Array:
     step in their own precision on every backend).
 
     Args:
-        x1, x2: real floating arrays of one backend or Python floats, broadcast together.
+        x1: real floating arrays of one backend or Python floats, broadcast together.
+        x2: real floating arrays of one backend or Python floats, broadcast together.
 
     Returns:
         An array of the inputs' backend and promoted dtype.

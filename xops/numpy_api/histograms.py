@@ -10,18 +10,18 @@ import operator
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (backend_of, call, promote_args, resolve)
+from .._dispatch import backend_of, call, promote_args, resolve
 from .._dtypes import DType, bool_
 from ..backends import Backend
 from . import creation as cr
-from .creation import _array
 from . import dtypes as dt
-from ._common import _err, _kind_check
-from . import manipulation as mp
 from . import elementwise as ew
+from . import manipulation as mp
 from . import reductions as red
-from .indexing import _searchsorted
+from ._common import _err, _kind_check
 from ._registry import declare
+from .creation import _array
+from .indexing import _searchsorted
 
 Array = Any
 
@@ -33,7 +33,9 @@ def digitize(x: Array, bins: Any, right: bool = False) -> Array:
     not checked (NumPy raises ValueError; checking would need a device sync).
 
     Args:
-        x: real array. bins: 1-d array or sequence of bin edges. right: which side is closed.
+        x: real array.
+        bins: 1-d array or sequence of bin edges.
+        right: which side is closed.
 
     Returns:
         An array of the default integer dtype of ``x``'s backend, shape of ``x``.
@@ -71,8 +73,10 @@ def bincount(x: Array, weights: Any = None, minlength: int = 0, *,
     under jit: values outside ``[0, length)`` are then dropped.
 
     Args:
-        x: 1-d integer (or bool) array. weights: optional array of ``x``'s shape.
-        minlength: minimum output length. length: exact output length (static).
+        x: 1-d integer (or bool) array.
+        weights: optional array of ``x``'s shape.
+        minlength: minimum output length.
+        length: exact output length (static).
 
     Returns:
         An array of ``x``'s backend: counts in the default integer dtype (int64 in NumPy, int32
@@ -184,8 +188,10 @@ def histogram_bin_edges(a: Array, bins: Any = 10, range: Any = None,  # noqa: A0
     given edges.
 
     Args:
-        a: real array (flattened). bins: number of bins, or a 1-d array/sequence of edges
-        (estimator names such as "auto" are not supported). range: (lower, upper) or None.
+        a: real array (flattened).
+        bins: number of bins, or a 1-d array/sequence of edges (estimator names such as "auto" are
+            not supported).
+        range: (lower, upper) or None.
         weights: unused (NumPy uses it only for estimator names).
 
     Returns:
@@ -204,8 +210,10 @@ def histogram(a: Array, bins: Any = 10, range: Any = None, density: bool | None 
     ValueError (checking would need a device sync).
 
     Args:
-        a: real array. bins: number of bins or 1-d edges (see :func:`histogram_bin_edges`).
-        range: (lower, upper) or None. density: normalise to a probability density.
+        a: real array.
+        bins: number of bins or 1-d edges (see :func:`histogram_bin_edges`).
+        range: (lower, upper) or None.
+        density: normalise to a probability density.
         weights: optional array of ``a``'s shape; each value counts its weight.
 
     Returns:

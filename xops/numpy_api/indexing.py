@@ -15,17 +15,35 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, backend_of, call, normalize_axis, normalize_shape, opname_of, promote_args, resolve)
+from .._dispatch import (
+    PY_SCALARS,
+    backend_of,
+    call,
+    normalize_axis,
+    normalize_shape,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from .._dtypes import bool_
 from ..backends import Backend
 from . import creation as _cr
-from .creation import _array, _arrays, _is_array, _one
 from . import dtypes as _dt
-from ._common import _nonzero, _along, _err, _int_index, _is_float, _known_true, _prod, _shape
-from . import manipulation as _mp
 from . import elementwise as _ew
+from . import manipulation as _mp
 from . import reductions as _rd
+from ._common import (
+    _along,
+    _err,
+    _int_index,
+    _is_float,
+    _known_true,
+    _nonzero,
+    _prod,
+    _shape,
+)
 from ._registry import declare
+from .creation import _array, _arrays, _is_array, _one
 
 Array = Any
 
@@ -51,7 +69,8 @@ def take(x: Array, indices: Any, /, axis: int | None = None) -> Array:
     result is unspecified under jit).
 
     Args:
-        x: array. indices: integer array of the same backend, int or list of ints.
+        x: array.
+        indices: integer array of the same backend, int or list of ints.
         axis: int or None.
 
     Returns:
@@ -73,7 +92,9 @@ def take_along_axis(x: Array, indices: Array, /, axis: int = -1) -> Array:
     argmax with keepdims); other axes broadcast. Negative indices count from the end.
 
     Args:
-        x: array. indices: integer array of the same backend and ndim. axis: the axis.
+        x: array.
+        indices: integer array of the same backend and ndim.
+        axis: the axis.
 
     Returns:
         An array of ``x``'s backend.
@@ -97,8 +118,10 @@ def put_along_axis(arr: Array, indices: Any, values: Any, axis: int | None) -> A
     index repeats, which value lands is unspecified (as in NumPy under fancy indexing).
 
     Args:
-        arr: array. indices: integer array (ndim of ``arr``; 1-d when ``axis`` is None).
-        values: array, array-like or scalar. axis: int, or None for the flattened array.
+        arr: array.
+        indices: integer array (ndim of ``arr``; 1-d when ``axis`` is None).
+        values: array, array-like or scalar.
+        axis: int, or None for the flattened array.
 
     Returns:
         An array of ``arr``'s backend, shape and dtype.
@@ -143,7 +166,8 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
     ``default`` is weak, as everywhere in xops; NumPy 2 gives the same dtypes).
 
     Args:
-        condlist: sequence of bool arrays. choicelist: sequence of arrays (same length).
+        condlist: sequence of bool arrays.
+        choicelist: sequence of arrays (same length).
         default: array or Python scalar.
 
     Returns:
@@ -181,8 +205,10 @@ def diagonal(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array
     the backend makes views (numpy, torch) the result is one, as in NumPy; do not write to it.
 
     Args:
-        a: array with ndim >= 2. offset: diagonal offset (> 0 above the main diagonal).
-        axis1, axis2: the two distinct axes.
+        a: array with ndim >= 2.
+        offset: diagonal offset (> 0 above the main diagonal).
+        axis1: the first of the two distinct axes.
+        axis2: the second of the two distinct axes.
 
     Returns:
         An array of ``a``'s backend and dtype.
@@ -205,7 +231,8 @@ def diag(v: Array, k: int = 0) -> Array:
     2-d ``v``: its ``k``-th diagonal.
 
     Args:
-        v: 1-d or 2-d array. k: diagonal offset.
+        v: 1-d or 2-d array.
+        k: diagonal offset.
 
     Returns:
         An array of ``v``'s backend and dtype.
@@ -233,7 +260,8 @@ def diagflat(v: Array, k: int = 0) -> Array:
     """A 2-d array with the flattened ``v`` on the ``k``-th diagonal.
 
     Args:
-        v: array (any shape). k: diagonal offset.
+        v: array (any shape).
+        k: diagonal offset.
 
     Returns:
         A 2-d array of ``v``'s backend and dtype.
@@ -262,7 +290,9 @@ def sort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
     """Sorted copy along ``axis`` (None: flattened); NaN sorts last (first when descending).
 
     Args:
-        x: real array. axis: int or None. descending: sort in descending order.
+        x: real array.
+        axis: int or None.
+        descending: sort in descending order.
         stable: accepted for the Array API (xops sorts are always stable).
 
     Returns:
@@ -278,8 +308,10 @@ def argsort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
     """Indices that sort ``x`` along ``axis``; ties keep their order (stable), NaN last.
 
     Args:
-        x: real array. axis: int or None. descending: descending order, ties still in index
-        order. stable: accepted for the Array API (always stable).
+        x: real array.
+        axis: int or None.
+        descending: descending order, ties still in index order.
+        stable: accepted for the Array API (always stable).
 
     Returns:
         An array of the default integer dtype.
@@ -306,8 +338,11 @@ def partition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introselec
     that property on every backend (NumPy's arrangement within the parts is unspecified).
 
     Args:
-        a: real array. kth: int or sequence of ints. axis: int or None (flattened).
-        kind, order: accepted for NumPy compatibility (order must be None).
+        a: real array.
+        kth: int or sequence of ints.
+        axis: int or None (flattened).
+        kind: accepted for NumPy compatibility.
+        order: accepted for NumPy compatibility (must be None).
 
     Returns:
         An array of ``a``'s backend and dtype.
@@ -328,8 +363,11 @@ def argpartition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introse
     returns the stable argsort, which has the partition property.
 
     Args:
-        a: real array. kth: int or sequence of ints. axis: int or None (flattened).
-        kind, order: accepted for NumPy compatibility.
+        a: real array.
+        kth: int or sequence of ints.
+        axis: int or None (flattened).
+        kind: accepted for NumPy compatibility.
+        order: accepted for NumPy compatibility.
 
     Returns:
         An array of the default integer dtype of ``a``'s backend.
@@ -356,7 +394,8 @@ def nonzero(x: Array, /, *, size: int | None = None, fill_value: int | None = No
 
     Args:
         x: array with ndim >= 1 (0-d input raises ValueError, as in NumPy 2).
-        size: optional fixed number of results. fill_value: index used for padding.
+        size: optional fixed number of results.
+        fill_value: index used for padding.
 
     Returns:
         A tuple of ``x.ndim`` 1-d arrays of the default integer dtype.
@@ -372,7 +411,9 @@ def argwhere(a: Array, *, size: int | None = None, fill_value: Any = None) -> Ar
     ``fill_value`` (default 0), which works under jax.jit too.
 
     Args:
-        a: array. size: static number of rows. fill_value: padding value.
+        a: array.
+        size: static number of rows.
+        fill_value: padding value.
 
     Returns:
         A 2-d array of the default integer dtype (NumPy: intp).
@@ -392,7 +433,9 @@ def flatnonzero(a: Array, *, size: int | None = None, fill_value: Any = None) ->
     given, see ``argwhere``).
 
     Args:
-        a: array. size: static length. fill_value: padding value (default 0).
+        a: array.
+        size: static length.
+        fill_value: padding value (default 0).
 
     Returns:
         A 1-d array of the default integer dtype.
@@ -411,7 +454,8 @@ def searchsorted(x1: Array, x2: Any, /, *, side: str = "left", sorter: Array | N
     Args:
         x1: 1-d real array, sorted ascending unless ``sorter`` is given.
         x2: array or Python scalar of values to insert.
-        side: 'left' or 'right'. sorter: integer indices that sort ``x1``.
+        side: 'left' or 'right'.
+        sorter: integer indices that sort ``x1``.
 
     Returns:
         An array of the default integer dtype with the shape of ``x2``.
@@ -449,7 +493,8 @@ def unravel_index(indices: Any, shape: Any, order: str = "C") -> tuple[Array, ..
     vmap, tf.function) they are not checked and the result is unspecified.
 
     Args:
-        indices: integer array (or int / list of ints). shape: sequence of ints.
+        indices: integer array (or int / list of ints).
+        shape: sequence of ints.
         order: 'C' or 'F'.
 
     Returns:
@@ -492,7 +537,8 @@ def ravel_multi_index(multi_index: Sequence[Any], dims: Sequence[int], mode: Any
 
     Args:
         multi_index: sequence of integer arrays (or ints), one per dimension, broadcast together.
-        dims: sequence of ints. mode: 'raise', 'wrap', 'clip' or a sequence of those.
+        dims: sequence of ints.
+        mode: 'raise', 'wrap', 'clip' or a sequence of those.
         order: 'C' or 'F'.
 
     Returns:
@@ -547,7 +593,9 @@ def delete(arr: Array, obj: Any, axis: int | None = None) -> Array:
     (a mask); arrays of other backends are not accepted (the result shape depends on it).
 
     Args:
-        arr: array. obj: int, slice, or sequence of ints/bools. axis: int or None.
+        arr: array.
+        obj: int, slice, or sequence of ints/bools.
+        axis: int or None.
 
     Returns:
         An array of ``arr``'s backend and dtype.
@@ -628,7 +676,9 @@ def insert(arr: Array, obj: Any, values: Any, axis: int | None = None) -> Array:
     (int, slice, sequence or NumPy array of ints or bools).
 
     Args:
-        arr: array. obj: int, slice or sequence. values: array or array-like.
+        arr: array.
+        obj: int, slice or sequence.
+        values: array or array-like.
         axis: int or None.
 
     Returns:

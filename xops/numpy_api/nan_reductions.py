@@ -8,16 +8,15 @@ import math
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (normalize_axes,
-                         normalize_axis)
+from .._dispatch import normalize_axes, normalize_axis
 from ..backends import Backend
-from .creation import _array
 from . import dtypes as dt
-from ._common import _err, _is_float, _kind_check, _no_out, _to_float
-from . import manipulation as mp
 from . import elementwise as ew
+from . import manipulation as mp
 from . import reductions as red
+from ._common import _err, _is_float, _kind_check, _no_out, _to_float
 from ._registry import declare
+from .creation import _array
 
 Array = Any
 
@@ -38,7 +37,10 @@ def nansum(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
     accumulate in the default integer).
 
     Args:
-        a: array. axis: None, int or tuple. dtype: accumulation dtype. out: must be None.
+        a: array.
+        axis: None, int or tuple.
+        dtype: accumulation dtype.
+        out: must be None.
         keepdims: keep reduced axes.
 
     Returns:
@@ -58,7 +60,10 @@ def nanprod(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
     """Product along ``axis`` treating NaN as one; dtypes as :func:`prod`.
 
     Args:
-        a: array. axis: None, int or tuple. dtype: accumulation dtype. out: must be None.
+        a: array.
+        axis: None, int or tuple.
+        dtype: accumulation dtype.
+        out: must be None.
         keepdims: keep reduced axes.
 
     Returns:
@@ -78,7 +83,10 @@ def nanmean(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
     """Mean along ``axis`` ignoring NaN; an all-NaN or empty slice gives NaN (NumPy also warns).
 
     Args:
-        a: array. axis: None, int or tuple. dtype: float result dtype. out: must be None.
+        a: array.
+        axis: None, int or tuple.
+        dtype: float result dtype.
+        out: must be None.
         keepdims: keep reduced axes.
 
     Returns:
@@ -134,8 +142,13 @@ def nanvar(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof:
     of freedom; a slice with no more than ``ddof`` non-NaN values gives NaN.
 
     Args:
-        a: array. axis: None, int or tuple. dtype: float dtype to compute in. out: must be None.
-        ddof/correction: delta degrees of freedom. keepdims: keep reduced axes.
+        a: array.
+        axis: None, int or tuple.
+        dtype: float dtype to compute in.
+        out: must be None.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
 
     Returns:
         An array of ``a``'s backend, ``a``'s float dtype (complex: its real dtype; integers:
@@ -151,8 +164,13 @@ def nanstd(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof:
     """Standard deviation along ``axis`` ignoring NaN: ``sqrt(nanvar(...))``.
 
     Args:
-        a: array. axis: None, int or tuple. dtype: float dtype to compute in. out: must be None.
-        ddof/correction: delta degrees of freedom. keepdims: keep reduced axes.
+        a: array.
+        axis: None, int or tuple.
+        dtype: float dtype to compute in.
+        out: must be None.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
 
     Returns:
         An array of ``a``'s backend, ``a``'s float dtype (complex: its real dtype; integers:
@@ -179,7 +197,10 @@ def nanmax(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) 
     empty reduction raises ValueError.
 
     Args:
-        a: real array. axis: None, int or tuple. out: must be None. keepdims: keep reduced axes.
+        a: real array.
+        axis: None, int or tuple.
+        out: must be None.
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``a``'s backend and dtype.
@@ -194,7 +215,10 @@ def nanmin(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) 
     empty reduction raises ValueError.
 
     Args:
-        a: real array. axis: None, int or tuple. out: must be None. keepdims: keep reduced axes.
+        a: real array.
+        axis: None, int or tuple.
+        out: must be None.
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``a``'s backend and dtype.
@@ -235,7 +259,10 @@ def nanargmax(a: Array, axis: int | None = None, out: Any = None, *,
     sync and cannot work under jit).
 
     Args:
-        a: real array. axis: None or int. out: must be None. keepdims: keep the reduced axis.
+        a: real array.
+        axis: None or int.
+        out: must be None.
+        keepdims: keep the reduced axis.
 
     Returns:
         An array of the default integer dtype of ``a``'s backend.
@@ -251,7 +278,10 @@ def nanargmin(a: Array, axis: int | None = None, out: Any = None, *,
     An all-NaN slice gives -1 (as jax.numpy; NumPy raises ValueError).
 
     Args:
-        a: real array. axis: None or int. out: must be None. keepdims: keep the reduced axis.
+        a: real array.
+        axis: None or int.
+        out: must be None.
+        keepdims: keep the reduced axis.
 
     Returns:
         An array of the default integer dtype of ``a``'s backend.
@@ -266,7 +296,10 @@ def nancumsum(a: Array, axis: int | None = None, dtype: Any = None, out: Any = N
     :func:`cumsum`.
 
     Args:
-        a: array. axis: None or int. dtype: accumulation dtype. out: must be None.
+        a: array.
+        axis: None or int.
+        dtype: accumulation dtype.
+        out: must be None.
 
     Returns:
         An array of ``a``'s backend.
@@ -285,7 +318,10 @@ def nancumprod(a: Array, axis: int | None = None, dtype: Any = None, out: Any = 
     :func:`cumprod`.
 
     Args:
-        a: array. axis: None or int. dtype: accumulation dtype. out: must be None.
+        a: array.
+        axis: None or int.
+        dtype: accumulation dtype.
+        out: must be None.
 
     Returns:
         An array of ``a``'s backend.

@@ -11,16 +11,24 @@ import builtins
 from typing import Any, Callable
 
 from .. import _dispatch as _d
-from .._dispatch import (TYPE_CACHE, annotate, call, normalize_axis, opname_of, promote_args, resolve)
+from .._dispatch import (
+    TYPE_CACHE,
+    annotate,
+    call,
+    normalize_axis,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from .._dtypes import bool_
 from ..backends import Backend, _compiling
-from .creation import _arrays, _is_array
-from ._common import _shape
-from . import manipulation as _mp
 from . import elementwise as _ew
+from . import manipulation as _mp
 from . import reductions as _rd
-from .indexing import diagonal
+from ._common import _shape
 from ._registry import declare
+from .creation import _arrays, _is_array
+from .indexing import diagonal
 
 Array = Any
 
@@ -31,7 +39,8 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     batch axes broadcast); dtypes promoted.
 
     Args:
-        x1, x2: arrays of one backend with ndim >= 1.
+        x1: arrays of one backend with ndim >= 1.
+        x2: arrays of one backend with ndim >= 1.
 
     Returns:
         An array of the inputs' backend.
@@ -79,7 +88,9 @@ def tensordot(x1: Array, x2: Array, /, axes: Any = 2) -> Array:
     of ``x2``; or a pair of axis sequences).
 
     Args:
-        x1, x2: arrays of one backend. axes: int or (axes1, axes2).
+        x1: arrays of one backend.
+        x2: arrays of one backend.
+        axes: int or (axes1, axes2).
 
     Returns:
         An array of the inputs' backend.
@@ -108,7 +119,8 @@ def dot(a: Array, b: Array, /) -> Array:
     over the last axis of ``a`` and second-to-last of ``b`` otherwise.
 
     Args:
-        a, b: arrays of one backend.
+        a: arrays of one backend.
+        b: arrays of one backend.
 
     Returns:
         An array of the inputs' backend.
@@ -126,7 +138,9 @@ def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     """Vector dot product over ``axis`` (conjugating ``x1``), broadcasting the other axes.
 
     Args:
-        x1, x2: arrays of one backend. axis: the contracted axis.
+        x1: arrays of one backend.
+        x2: arrays of one backend.
+        axis: the contracted axis.
 
     Returns:
         An array of the inputs' backend.
@@ -140,7 +154,8 @@ def einsum(subscripts: str, /, *operands: Array) -> Array:
     operand dtypes are promoted.
 
     Args:
-        subscripts: the einsum expression. *operands: arrays of one backend.
+        subscripts: the einsum expression.
+        *operands: arrays of one backend.
 
     Returns:
         An array of the operands' backend.
@@ -157,7 +172,8 @@ def outer(a: Array, b: Array, /) -> Array:
     """Outer product of two vectors (inputs are flattened).
 
     Args:
-        a, b: arrays of one backend.
+        a: arrays of one backend.
+        b: arrays of one backend.
 
     Returns:
         A 2-d array of the inputs' backend.
@@ -187,7 +203,8 @@ def inner(a: Array, b: Array) -> Array:
     b.shape[:-1]``; a 0-d operand multiplies. Dtypes are promoted.
 
     Args:
-        a, b: numeric arrays of one backend with equal last dimensions.
+        a: numeric arrays of one backend with equal last dimensions.
+        b: numeric arrays of one backend with equal last dimensions.
 
     Returns:
         An array of the inputs' backend.
@@ -209,7 +226,8 @@ def vdot(a: Array, b: Array) -> Array:
     the promoted dtype (like NumPy: no widening of small integers).
 
     Args:
-        a, b: numeric arrays of one backend with the same number of elements.
+        a: numeric arrays of one backend with the same number of elements.
+        b: numeric arrays of one backend with the same number of elements.
 
     Returns:
         A 0-d array of the inputs' backend.
@@ -229,7 +247,8 @@ def kron(a: Array, b: Array) -> Array:
     leading size-1 axes to the same rank); dtypes promoted, two bool operands give bool.
 
     Args:
-        a, b: arrays of one backend.
+        a: arrays of one backend.
+        b: arrays of one backend.
 
     Returns:
         An array of the inputs' backend with shape ``a.shape * b.shape`` elementwise.
@@ -255,8 +274,12 @@ def cross(a: Array, b: Array, axisa: int = -1, axisb: int = -1, axisc: int = -1,
     function; ``xnp.linalg.cross`` is the Array API form.)
 
     Args:
-        a, b: numeric arrays of one backend. axisa, axisb, axisc: vector axes of a, b and the
-        result. axis: overrides the three.
+        a: numeric arrays of one backend.
+        b: numeric arrays of one backend.
+        axisa: the vector axis of ``a``.
+        axisb: the vector axis of ``b``.
+        axisc: the vector axis of the result.
+        axis: overrides the three.
 
     Returns:
         An array of the inputs' backend.
@@ -299,7 +322,10 @@ def trace(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any 
     bool and small integers in the default integer dtype.
 
     Args:
-        a: array with ndim >= 2. offset: diagonal offset. axis1, axis2: the plane.
+        a: array with ndim >= 2.
+        offset: diagonal offset.
+        axis1: the first axis of the plane.
+        axis2: the second axis of the plane.
         dtype: accumulation and result dtype.
 
     Returns:

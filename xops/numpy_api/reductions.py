@@ -1,5 +1,9 @@
 """Reductions and scans. Kernels receive ``(x, axis, keepdims)`` with ``axis`` None or a sorted
-tuple of non-negative ints, and ``x`` already cast to the accumulation dtype."""
+tuple of non-negative ints, and ``x`` already cast to the accumulation dtype.
+
+Also the Array API's cumulative_sum/cumulative_prod and diff, and NumPy's whole-array
+comparisons (allclose, array_equal, array_equiv, and isclose, the element test they reduce).
+"""
 from __future__ import annotations
 
 import builtins
@@ -8,10 +12,20 @@ import math
 import operator
 from typing import Any, Callable
 
-from .. import _dtypes
 from .. import _dispatch as _d
-from .._dispatch import (PY_SCALARS, annotate, backend_of, call, dtype_arg, normalize_axes,
-                         normalize_axis, opname_of, promote_args, resolve)
+from .. import _dtypes
+from .._dispatch import (
+    PY_SCALARS,
+    annotate,
+    backend_of,
+    call,
+    dtype_arg,
+    normalize_axes,
+    normalize_axis,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from .._dtypes import DType, bool_
 from ..backends import Backend, _compiling
 from . import creation as cr
@@ -185,7 +199,10 @@ def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = F
     """Product over ``axis``; accumulation dtype as for :func:`sum`.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. keepdims: keep axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        keepdims: keep axes.
 
     Returns:
         An array of ``x``'s backend.
@@ -198,7 +215,10 @@ def mean(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = F
     """Arithmetic mean over ``axis``; integers average in the default float dtype.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. keepdims: keep axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        keepdims: keep axes.
 
     Returns:
         An array of ``x``'s backend; NaN for an empty reduction.
@@ -211,7 +231,9 @@ def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError.
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -224,7 +246,9 @@ def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError.
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -237,7 +261,9 @@ def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """True where every element along ``axis`` is truthy (NaN counts as true).
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         A bool array of ``x``'s backend.
@@ -250,7 +276,9 @@ def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """True where some element along ``axis`` is truthy (NaN counts as true).
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         A bool array of ``x``'s backend.
@@ -283,8 +311,12 @@ def var(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
     subtracted; integers compute in the default float dtype.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. ddof/correction: delta
-        degrees of freedom. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
 
     Returns:
         An array of ``x``'s backend (real dtype for complex input).
@@ -298,8 +330,12 @@ def std(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
     """Standard deviation over ``axis``; see :func:`var`.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. ddof/correction: delta
-        degrees of freedom. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
 
     Returns:
         An array of ``x``'s backend (real dtype for complex input).
@@ -326,7 +362,9 @@ def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> A
     counts as the maximum (NumPy semantics). Returns the default integer dtype.
 
     Args:
-        x: input array. axis: None or an int. keepdims: keep the reduced axis.
+        x: input array.
+        axis: None or an int.
+        keepdims: keep the reduced axis.
 
     Returns:
         An integer array of ``x``'s backend.
@@ -340,7 +378,9 @@ def argmin(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> A
     counts as the minimum (NumPy semantics). Returns the default integer dtype.
 
     Args:
-        x: input array. axis: None or an int. keepdims: keep the reduced axis.
+        x: input array.
+        axis: None or an int.
+        keepdims: keep the reduced axis.
 
     Returns:
         An integer array of ``x``'s backend.
@@ -353,7 +393,9 @@ def count_nonzero(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> A
     """Number of non-zero (truthy) elements along ``axis``, in the default integer dtype.
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike NumPy's
@@ -380,7 +422,9 @@ def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
     :func:`sum`.
 
     Args:
-        x: input array. axis: None or int. dtype: accumulation and result dtype.
+        x: input array.
+        axis: None or int.
+        dtype: accumulation and result dtype.
 
     Returns:
         An array of ``x``'s backend.
@@ -393,7 +437,9 @@ def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
     """Cumulative product along ``axis`` (None: over the flattened array).
 
     Args:
-        x: input array. axis: None or int. dtype: accumulation and result dtype.
+        x: input array.
+        axis: None or int.
+        dtype: accumulation and result dtype.
 
     Returns:
         An array of ``x``'s backend.
@@ -434,7 +480,9 @@ def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: Any = None,
     initial 0; accumulation dtype as for :func:`sum` (narrow integers widen to the default int).
 
     Args:
-        x: array. axis: int (None for 0-d/1-d input). dtype: accumulation and result dtype.
+        x: array.
+        axis: int (None for 0-d/1-d input).
+        dtype: accumulation and result dtype.
         include_initial: prepend the sum of no elements (0) along ``axis``.
 
     Returns:
@@ -450,7 +498,9 @@ def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: Any = None,
     initial 1; accumulation dtype as for :func:`prod`.
 
     Args:
-        x: array. axis: int (None for 0-d/1-d input). dtype: accumulation and result dtype.
+        x: array.
+        axis: int (None for 0-d/1-d input).
+        dtype: accumulation and result dtype.
         include_initial: prepend the product of no elements (1) along ``axis``.
 
     Returns:
@@ -481,8 +531,11 @@ def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Any = None,
     float64, and broadcast).
 
     Args:
-        x: array with ndim >= 1. axis: the axis. n: number of times to difference (>= 0).
-        prepend, append: arrays or scalars joined before/after ``x`` along ``axis``.
+        x: array with ndim >= 1.
+        axis: the axis.
+        n: number of times to difference (>= 0).
+        prepend: array or scalar joined before ``x`` along ``axis``.
+        append: array or scalar joined after ``x`` along ``axis``.
 
     Returns:
         An array of ``x``'s backend, ``n`` shorter along ``axis`` (plus the joined lengths).
@@ -542,7 +595,10 @@ def isclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
     default float; the inputs are promoted with xops' table first.
 
     Args:
-        a, b: arrays of one backend or Python scalars (broadcast). rtol, atol: tolerances.
+        a: arrays of one backend or Python scalars (broadcast).
+        b: arrays of one backend or Python scalars (broadcast).
+        rtol: relative tolerance.
+        atol: absolute tolerance.
         equal_nan: treat NaN as equal to NaN.
 
     Returns:
@@ -557,7 +613,10 @@ def allclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
     """True when :func:`isclose` holds everywhere.
 
     Args:
-        a, b: arrays of one backend or Python scalars. rtol, atol: tolerances.
+        a: arrays of one backend or Python scalars.
+        b: arrays of one backend or Python scalars.
+        rtol: relative tolerance.
+        atol: absolute tolerance.
         equal_nan: treat NaN as equal to NaN.
 
     Returns:
@@ -577,7 +636,9 @@ def array_equal(a1: Array, a2: Array, equal_nan: bool = False) -> Array:
     ``equal_nan`` NaN equals NaN.
 
     Args:
-        a1, a2: arrays of one backend. equal_nan: treat NaN as equal to NaN.
+        a1: arrays of one backend.
+        a2: arrays of one backend.
+        equal_nan: treat NaN as equal to NaN.
 
     Returns:
         A 0-d bool array of the inputs' backend (NumPy returns a Python bool).
@@ -600,7 +661,8 @@ def array_equiv(a1: Array, a2: Array) -> Array:
     """True when the arrays broadcast together and are equal everywhere (after promotion).
 
     Args:
-        a1, a2: arrays of one backend.
+        a1: arrays of one backend.
+        a2: arrays of one backend.
 
     Returns:
         A 0-d bool array of the inputs' backend (NumPy returns a Python bool).

@@ -10,19 +10,19 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, opname_of, promote_args, resolve)
+from .._dispatch import PY_SCALARS, opname_of, promote_args, resolve
 from .._dtypes import bool_
 from . import creation as cr
-from .creation import _array
 from . import dtypes as dt
-from ._common import _is_float
-from . import manipulation as mp
 from . import elementwise as ew
-from . import reductions as red
-from .reductions import diff
 from . import indexing as ix
-from .indexing import _searchsorted, nonzero
+from . import manipulation as mp
+from . import reductions as red
+from ._common import _is_float
 from ._registry import declare
+from .creation import _array
+from .indexing import _searchsorted, nonzero
+from .reductions import diff
 
 Array = Any
 
@@ -105,9 +105,10 @@ def unique_all(x: Array, /, *, size: int | None = None, fill_value: Any = None
     occurrence, the inverse indices (shape of ``x``) and the counts; each NaN is distinct.
 
     Args:
-        x: real or bool array. size, fill_value: for ``jax.jit`` (data-dependent output
-        shape): truncate or pad the result to ``size`` entries; padded values are
-        ``fill_value`` (default: the smallest value), padded counts 0, as in ``jax.numpy``.
+        x: real or bool array.
+        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
+            entries, as in ``jax.numpy``.
+        fill_value: the padded values (default: the smallest value); padded counts are 0.
 
     Returns:
         ``UniqueAllResult(values, indices, inverse_indices, counts)``; index arrays in the
@@ -124,9 +125,10 @@ def unique_counts(x: Array, /, *, size: int | None = None, fill_value: Any = Non
     distinct (count 1).
 
     Args:
-        x: real or bool array. size, fill_value: for ``jax.jit`` (data-dependent output
-        shape): truncate or pad the result to ``size`` entries; padded values are
-        ``fill_value`` (default: the smallest value), padded counts 0, as in ``jax.numpy``.
+        x: real or bool array.
+        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
+            entries, as in ``jax.numpy``.
+        fill_value: the padded values (default: the smallest value); padded counts are 0.
 
     Returns:
         ``UniqueCountsResult(values, counts)``; counts in the default integer dtype.
@@ -142,9 +144,10 @@ def unique_inverse(x: Array, /, *, size: int | None = None, fill_value: Any = No
     of its value among them (same shape as ``x``); each NaN is distinct.
 
     Args:
-        x: real or bool array. size, fill_value: for ``jax.jit`` (data-dependent output
-        shape): truncate or pad the result to ``size`` entries; padded values are
-        ``fill_value`` (default: the smallest value), padded counts 0, as in ``jax.numpy``.
+        x: real or bool array.
+        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
+            entries, as in ``jax.numpy``.
+        fill_value: the padded values (default: the smallest value); padded counts are 0.
 
     Returns:
         ``UniqueInverseResult(values, inverse_indices)``; indices in the default integer dtype.
@@ -158,9 +161,10 @@ def unique_values(x: Array, /, *, size: int | None = None, fill_value: Any = Non
     """Sorted unique elements of the flattened ``x``; each NaN is distinct (NumPy 2).
 
     Args:
-        x: real or bool array. size, fill_value: for ``jax.jit`` (data-dependent output
-        shape): truncate or pad the result to ``size`` entries; padded values are
-        ``fill_value`` (default: the smallest value), padded counts 0, as in ``jax.numpy``.
+        x: real or bool array.
+        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
+            entries, as in ``jax.numpy``.
+        fill_value: the padded values (default: the smallest value); padded counts are 0.
 
     Returns:
         A 1-d array of ``x``'s backend and dtype.
@@ -175,8 +179,10 @@ def isin(element: Array, test_elements: Any, assume_unique: bool = False,
     NaN matches nothing). Sort + binary search (complex: a pairwise comparison).
 
     Args:
-        element: array. test_elements: array or sequence of the same backend (flattened).
-        assume_unique: accepted for NumPy compatibility. invert: return the negation.
+        element: array.
+        test_elements: array or sequence of the same backend (flattened).
+        assume_unique: accepted for NumPy compatibility.
+        invert: return the negation.
         kind: accepted for NumPy compatibility (None, "sort" or "table").
 
     Returns:

@@ -13,20 +13,19 @@ import math
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, dtype_arg, normalize_axes,
-                         promote_args, resolve)
+from .._dispatch import PY_SCALARS, dtype_arg, normalize_axes, promote_args, resolve
 from .._dtypes import DType
 from ..backends import Backend
 from . import creation as cr
-from .creation import _array
 from . import dtypes as dt
-from ._common import _err, _is_float, _kind_check, _no_out, _to_float
-from . import manipulation as mp
 from . import elementwise as ew
-from . import reductions as red
 from . import indexing as ix
+from . import manipulation as mp
 from . import products as pr
+from . import reductions as red
+from ._common import _err, _is_float, _kind_check, _no_out, _to_float
 from ._registry import declare
+from .creation import _array
 
 Array = Any
 
@@ -242,9 +241,10 @@ _Q_ARGS = """
         a: real array (bool is refused, as NumPy does).
         q: probability or sequence/1-d array of probabilities{rng}.
         axis: None (all axes), an int or a tuple of ints.
+        out: accepted for NumPy compatibility (must be None).
+        overwrite_input: accepted for NumPy compatibility.
         method: {methods}.
         keepdims: keep the reduced axes as size-1 dimensions.
-        out, overwrite_input: accepted for NumPy compatibility (``out`` must be None).
         weights: only None is supported.
 
     Returns:
@@ -338,8 +338,11 @@ def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = 
     count (NumPy); a slice holding NaN gives NaN, an empty slice NaN. Works under jit.
 
     Args:
-        a: real or bool array. axis: None, int or tuple of ints. keepdims: keep reduced axes.
-        out, overwrite_input: accepted for NumPy compatibility (``out`` must be None).
+        a: real or bool array.
+        axis: None, int or tuple of ints.
+        out: accepted for NumPy compatibility (``out`` must be None).
+        overwrite_input: accepted for NumPy compatibility (``out`` must be None).
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``a``'s backend in ``a``'s float dtype (integers and bool: the backend's
@@ -356,8 +359,11 @@ def nanmedian(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool
     warns). Works under jit.
 
     Args:
-        a: real or bool array. axis: None, int or tuple of ints. keepdims: keep reduced axes.
-        out, overwrite_input: accepted for NumPy compatibility (``out`` must be None).
+        a: real or bool array.
+        axis: None, int or tuple of ints.
+        out: accepted for NumPy compatibility (``out`` must be None).
+        overwrite_input: accepted for NumPy compatibility (``out`` must be None).
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``a``'s backend in ``a``'s float dtype (integers: the default float).
@@ -378,7 +384,9 @@ def average(a: Array, axis: Any = None, weights: Any = None, returned: bool = Fa
     and would not work under jit).
 
     Args:
-        a: array. axis: None, int or tuple. weights: array or None (plain mean).
+        a: array.
+        axis: None, int or tuple.
+        weights: array or None (plain mean).
         returned: also return the sum of the weights, broadcast to the result's shape.
         keepdims: keep reduced axes.
 
@@ -431,7 +439,9 @@ def ptp(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> 
     NumPy); NaN propagates; an empty reduction raises ValueError.
 
     Args:
-        a: real (non-bool) array. axis: None, int or tuple. out: must be None.
+        a: real (non-bool) array.
+        axis: None, int or tuple.
+        out: must be None.
         keepdims: keep reduced axes.
 
     Returns:
@@ -535,10 +545,14 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
     with ``y`` as extra variables; frequency/analytic weights as NumPy.
 
     Args:
-        m: 1-d or 2-d array. y: optional extra variables of the same layout.
-        rowvar: variables are rows (True) or columns. bias: normalise by N (not N - 1).
-        ddof: overrides ``bias``. fweights: 1-d integer repeat counts. aweights: 1-d
-        observation weights. dtype: compute and result dtype.
+        m: 1-d or 2-d array.
+        y: optional extra variables of the same layout.
+        rowvar: variables are rows (True) or columns.
+        bias: normalise by N (not N - 1).
+        ddof: overrides ``bias``.
+        fweights: 1-d integer repeat counts.
+        aweights: 1-d observation weights.
+        dtype: compute and result dtype.
 
     Returns:
         An array of ``m``'s backend, shape (n_vars, n_vars) (0-d for one variable), in the
@@ -555,7 +569,9 @@ def corrcoef(x: Array, y: Array | None = None, rowvar: bool = True, *,
     clipped to [-1, 1] (real and imaginary parts) as NumPy does.
 
     Args:
-        x: 1-d or 2-d array. y: optional extra variables. rowvar: variables are rows.
+        x: 1-d or 2-d array.
+        y: optional extra variables.
+        rowvar: variables are rows.
         dtype: compute and result dtype.
 
     Returns:
