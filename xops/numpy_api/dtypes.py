@@ -7,14 +7,7 @@ import builtins
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (
-    PY_SCALARS,
-    _scalar_only_dtype,
-    backend_of,
-    call,
-    dtype_arg,
-    resolve,
-)
+from .._dispatch import PY_SCALARS, _scalar_only_dtype, backend_of, call, dtype_arg, resolve
 from ._registry import declare
 
 Array = Any

@@ -15,16 +15,8 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import (
-    PY_SCALARS,
-    backend_of,
-    call,
-    normalize_axis,
-    normalize_shape,
-    opname_of,
-    promote_args,
-    resolve,
-)
+from .._dispatch import (PY_SCALARS, backend_of, call, normalize_axis, normalize_shape, opname_of,
+                         promote_args, resolve)
 from .._dtypes import bool_
 from ..backends import Backend
 from . import creation as _cr
@@ -32,16 +24,7 @@ from . import dtypes as _dt
 from . import elementwise as _ew
 from . import manipulation as _mp
 from . import reductions as _rd
-from ._common import (
-    _along,
-    _err,
-    _int_index,
-    _is_float,
-    _known_true,
-    _nonzero,
-    _prod,
-    _shape,
-)
+from ._common import _along, _err, _int_index, _is_float, _known_true, _nonzero, _prod, _shape
 from ._registry import declare
 from .creation import _array, _arrays, _is_array, _one
 

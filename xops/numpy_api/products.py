@@ -11,15 +11,8 @@ import builtins
 from typing import Any, Callable
 
 from .. import _dispatch as _d
-from .._dispatch import (
-    TYPE_CACHE,
-    annotate,
-    call,
-    normalize_axis,
-    opname_of,
-    promote_args,
-    resolve,
-)
+from .._dispatch import (TYPE_CACHE, annotate, call, normalize_axis, opname_of, promote_args,
+                         resolve)
 from .._dtypes import bool_
 from ..backends import Backend, _compiling
 from . import elementwise as _ew

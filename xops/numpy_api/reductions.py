@@ -14,18 +14,8 @@ from typing import Any, Callable
 
 from .. import _dispatch as _d
 from .. import _dtypes
-from .._dispatch import (
-    PY_SCALARS,
-    annotate,
-    backend_of,
-    call,
-    dtype_arg,
-    normalize_axes,
-    normalize_axis,
-    opname_of,
-    promote_args,
-    resolve,
-)
+from .._dispatch import (PY_SCALARS, annotate, backend_of, call, dtype_arg, normalize_axes,
+                         normalize_axis, opname_of, promote_args, resolve)
 from .._dtypes import DType, bool_
 from ..backends import Backend, _compiling
 from . import creation as cr
