@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import subprocess
 import sys
 
@@ -53,6 +54,47 @@ def test_documented(name):
         assert "Returns" in doc, f"{name}: docstring lacks Returns"
     ns = REGISTRY[name].namespace
     assert fn.__module__ == "xops.numpy" + ("." + ns if ns else "") or name in ("finfo", "iinfo")
+
+
+_ARG = re.compile(r"(\*{0,2}[A-Za-z_]\w*): \S")
+
+
+def _doc_args(name: str, doc: str) -> list[tuple[str, str]]:
+    """The Args section of a Google-style docstring as (name, description) pairs: one entry per
+    line ``name: description`` at the section's indent, continuation lines indented further; the
+    section ends at a blank line."""
+    lines = doc.splitlines()
+    assert "Args:" in lines, f"{name}: docstring has no Args section"
+    entries: list[list[str]] = []
+    for line in lines[lines.index("Args:") + 1:]:
+        if not line.strip():
+            break
+        if line.startswith("    ") and not line.startswith("     "):
+            m = _ARG.match(line[4:])
+            assert m, f"{name}: Args line is not 'name: description': {line!r}"
+            entries.append([m.group(1), line[4 + m.end(1) + 1:].strip()])
+        else:
+            assert line.startswith("     ") and entries, f"{name}: bad Args indentation: {line!r}"
+            entries[-1][1] += " " + line.strip()
+    return [(n, d) for n, d in entries]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, i in REGISTRY.items()
+                                        if not isinstance(i.fn, type)))
+def test_docstring_args_list_the_signature_one_per_line(name):
+    """Every op's Args section names each parameter of its signature once, in order, one per
+    line (``*args`` may be written ``*arrays``); a description never runs on into the next
+    argument (``side: 'left' or 'right'. sorter: ...`` fails)."""
+    fn = REGISTRY[name].fn
+    params = list(inspect.signature(fn).parameters)
+    entries = _doc_args(name, inspect.getdoc(fn) or "")
+    listed = [n.lstrip("*") for n, _ in entries]
+    assert listed == params, f"{name}: Args lists {listed}, the signature has {params}"
+    run_on = re.compile(r"(?:^|[.;]\s)\s*\*{0,2}(" + "|".join(map(re.escape, params))
+                        + r")(?:,\s*\*{0,2}\w+)*:\s")
+    for n, d in entries:
+        m = run_on.search(d)
+        assert not m, f"{name}: the description of {n} runs on into {m.group(1)!r}: {d!r}"
 
 
 @pytest.mark.parametrize("backend_name", BACKEND_NAMES)

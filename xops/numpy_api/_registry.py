@@ -88,11 +88,13 @@ def _elementwise(nin: int, kinds: str, rule: str, generic: bool, ref: str | None
         fn.__signature__ = inspect.signature(body)  # type: ignore[attr-defined]
         del fn.__wrapped__  # the body is the generic composition, not the public entry point
         accepted = ", ".join(_KIND_DOC[k] for k in kinds)
-        args = "x" if nin == 1 else "x1, x2"
+        # one argument per line (Google style; tests/test_manifest.py parses every op's Args)
+        args = "".join(f"    {a}: arrays of one backend (numpy, jax, torch, tensorflow) or Python "
+                       "scalars (weak: they take the array's dtype kind), broadcast together. "
+                       f"Accepted dtypes: {accepted}.\n"
+                       for a in (("x",) if nin == 1 else ("x1", "x2")))
         fn.__doc__ = (f"{(body.__doc__ or '').strip()}\n\n"
-                      f"Args:\n    {args}: arrays of one backend (numpy, jax, torch, tensorflow) or "
-                      "Python scalars (weak: they take the array's dtype kind), broadcast "
-                      f"together. Accepted dtypes: {accepted}.\n\n"
+                      f"Args:\n{args}\n"
                       f"Returns:\n    An array of the same backend, dtype {_RULE_DOC[rule]}.\n")
         _register(OpInfo(name, fn, category, name if ref is None else ref, False, (name,),
                          aliases, op))

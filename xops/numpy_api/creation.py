@@ -1,6 +1,14 @@
 """Array creation. With no array argument the backend is ``like``'s, else the scoped default
 (``xops.default_backend``), else ``XOPS_BACKEND``, else numpy. ``device=`` is passed to the
-backend as given; ``*_like`` and ``like=`` create on the device of their array."""
+backend as given; ``*_like`` and ``like=`` create on the device of their array.
+
+This module imports no other declaration module: the others build on ``asarray``. Array-like
+arguments that are not arrays (Python scalars, nested lists) are converted with ``asarray`` onto
+the backend of the array arguments (``_arrays``), as NumPy converts them with ``asarray``: they
+are *strong* (``append(int8_array, 5)`` is int64, as in NumPy), except where a docstring says
+they are weak (``select``'s ``default``). Creation composed of other ops (array, logspace,
+geomspace, tri, vander, indices) is in creation_composite.py.
+"""
 from __future__ import annotations
 
 import builtins
@@ -83,7 +91,8 @@ def asarray(obj: Any, /, dtype: Any = None, *, device: Any = None, copy: bool | 
     Args:
         obj: Python scalar, nested sequence, or an array of the target backend.
         dtype: result dtype (default: inferred; Python floats take the backend's default float).
-        device: backend device. copy: True always copies, False never does (error if needed).
+        device: backend device.
+        copy: True always copies, False never does (error if needed).
         like: array whose backend (and device) to use.
 
     Returns:
@@ -136,7 +145,9 @@ def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | No
     """Array of zeros (default dtype: the backend's default float).
 
     Args:
-        shape: int or sequence of ints. dtype: result dtype. device: backend device.
+        shape: int or sequence of ints.
+        dtype: result dtype.
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -154,7 +165,9 @@ def ones(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | Non
     """Array of ones (default dtype: the backend's default float).
 
     Args:
-        shape: int or sequence of ints. dtype: result dtype. device: backend device.
+        shape: int or sequence of ints.
+        dtype: result dtype.
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -168,7 +181,9 @@ def empty(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | No
     """Uninitialised array (contents unspecified; jax and tensorflow give zeros).
 
     Args:
-        shape: int or sequence of ints. dtype: result dtype. device: backend device.
+        shape: int or sequence of ints.
+        dtype: result dtype.
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -196,8 +211,11 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
     default float, default complex).
 
     Args:
-        shape: int or sequence of ints. fill_value: Python scalar or 0-d array.
-        dtype: result dtype. device: backend device. like: array whose backend and device to use.
+        shape: int or sequence of ints.
+        fill_value: Python scalar or 0-d array.
+        dtype: result dtype.
+        device: backend device.
+        like: array whose backend and device to use.
 
     Returns:
         A native array.
@@ -223,7 +241,9 @@ def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Zeros with the shape, dtype and device of ``x`` (``dtype``/``device`` override).
 
     Args:
-        x: array. dtype: result dtype. device: backend device.
+        x: array.
+        dtype: result dtype.
+        device: backend device.
 
     Returns:
         A native array of ``x``'s backend.
@@ -237,7 +257,9 @@ def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Ones with the shape, dtype and device of ``x``.
 
     Args:
-        x: array. dtype: result dtype. device: backend device.
+        x: array.
+        dtype: result dtype.
+        device: backend device.
 
     Returns:
         A native array of ``x``'s backend.
@@ -251,7 +273,9 @@ def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Uninitialised array with the shape, dtype and device of ``x``.
 
     Args:
-        x: array. dtype: result dtype. device: backend device.
+        x: array.
+        dtype: result dtype.
+        device: backend device.
 
     Returns:
         A native array of ``x``'s backend.
@@ -265,7 +289,10 @@ def full_like(x: Array, /, fill_value: Any, *, dtype: Any = None, device: Any = 
     """``fill_value`` with the shape, dtype and device of ``x``.
 
     Args:
-        x: array. fill_value: Python scalar. dtype: result dtype. device: backend device.
+        x: array.
+        fill_value: Python scalar.
+        dtype: result dtype.
+        device: backend device.
 
     Returns:
         A native array of ``x``'s backend.
@@ -281,8 +308,12 @@ def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
     dtype, any float the default float.
 
     Args:
-        start: first value (or ``stop`` when ``stop`` is None). stop: end (exclusive).
-        step: spacing. dtype: result dtype. device: backend device. like: backend/device source.
+        start: first value (or ``stop`` when ``stop`` is None).
+        stop: end (exclusive).
+        step: spacing.
+        dtype: result dtype.
+        device: backend device.
+        like: backend/device source.
 
     Returns:
         A 1-d native array.
@@ -311,8 +342,13 @@ def linspace(start: Any, stop: Any, /, num: int = 50, *, endpoint: bool = True,
     computed in the default float dtype (or ``dtype``).
 
     Args:
-        start, stop: real Python scalars. num: number of samples. endpoint: include ``stop``.
-        dtype: result dtype. device: backend device. like: backend/device source.
+        start: real Python scalars.
+        stop: real Python scalars.
+        num: number of samples.
+        endpoint: include ``stop``.
+        dtype: result dtype.
+        device: backend device.
+        like: backend/device source.
 
     Returns:
         A 1-d native array.
@@ -335,8 +371,12 @@ def eye(N: int, M: int | None = None, /, *, k: int = 0, dtype: Any = None, devic
     """2-d array with ones on the ``k``-th diagonal.
 
     Args:
-        N: rows. M: columns (default ``N``). k: diagonal offset. dtype: result dtype (default
-        float). device: backend device. like: backend/device source.
+        N: rows.
+        M: columns (default ``N``).
+        k: diagonal offset.
+        dtype: result dtype (default float).
+        device: backend device.
+        like: backend/device source.
 
     Returns:
         A native array of shape ``(N, M)``.
@@ -354,7 +394,9 @@ def identity(n: int, dtype: Any = None, *, device: Any = None, like: Array | Non
     """Square identity matrix of size ``n``.
 
     Args:
-        n: size. dtype: result dtype (default float). device: backend device.
+        n: size.
+        dtype: result dtype (default float).
+        device: backend device.
         like: backend/device source.
 
     Returns:
@@ -376,7 +418,8 @@ def tril(x: Array, /, k: int = 0) -> Array:
     """Lower triangle of the last two axes (elements above the ``k``-th diagonal zeroed).
 
     Args:
-        x: array with ndim >= 2. k: diagonal offset.
+        x: array with ndim >= 2.
+        k: diagonal offset.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.
@@ -389,7 +432,8 @@ def triu(x: Array, /, k: int = 0) -> Array:
     """Upper triangle of the last two axes (elements below the ``k``-th diagonal zeroed).
 
     Args:
-        x: array with ndim >= 2. k: diagonal offset.
+        x: array with ndim >= 2.
+        k: diagonal offset.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.
@@ -403,7 +447,8 @@ def meshgrid(*xs: Array, indexing: str = "xy") -> list[Array]:
     promoted to one dtype.
 
     Args:
-        *xs: 1-d arrays of one backend. indexing: 'xy' (Cartesian) or 'ij' (matrix).
+        *xs: 1-d arrays of one backend.
+        indexing: 'xy' (Cartesian) or 'ij' (matrix).
 
     Returns:
         A list of native arrays.
@@ -420,3 +465,179 @@ def meshgrid(*xs: Array, indexing: str = "xy") -> list[Array]:
     return list(call(be, "meshgrid", arrs, indexing))
 
 
+# --- array-likes (nested Python data, scalars) next to arrays ------------------------------------
+
+
+def _is_array(v: Any) -> bool:
+    return v is not None and type(v) not in PY_SCALARS and backend_of(v) is not None
+
+
+def _arrays(name: str, *objs: Any) -> tuple[Backend, list[Any]]:
+    """The backend of the array arguments, with the array-likes among ``objs`` converted to it
+    (``asarray`` with that backend's defaults, on the first array's device)."""
+    arrs = [o for o in objs if _is_array(o)]
+    be = resolve(name, *arrs)
+    like = arrs[0] if arrs else None
+    out = []
+    for o in objs:
+        if o is None or _is_array(o):
+            out.append(o)
+        elif isinstance(o, (list, tuple)) or type(o) in PY_SCALARS:
+            out.append(asarray(o, like=like))
+        else:
+            raise TypeError(f"{opname_of(name)}: unsupported argument type "
+                            f"{type(o).__module__}.{type(o).__qualname__}; pass an array of "
+                            "numpy, jax, torch or tensorflow, a Python scalar or a nested list")
+    return be, out
+
+
+def _one(name: str, x: Any) -> tuple[Backend, Array]:
+    be, (a,) = _arrays(name, x)
+    return be, a
+
+
+def _array(name: str, x: Any, like: Any = None) -> tuple[Backend, Array]:
+    """``x`` as a native array (Python scalars and nested lists become arrays of ``like``'s or
+    the default backend)."""
+    if type(x) in PY_SCALARS or isinstance(x, (list, tuple)):
+        be = resolve(name, like=like)
+        return be, asarray(x, like=like) if like is not None else asarray(x)
+    return resolve(name, x), x
+
+
+# --- copies and foreign memory -------------------------------------------------------------------
+
+
+@declare("creation")
+def copy(a: Array, order: str = "K") -> Array:
+    """A copy of ``a`` (same backend, dtype and device; torch keeps autograd history, as
+    ``clone`` does). ``order`` is accepted for NumPy compatibility; layouts are the backend's.
+
+    Args:
+        a: array.
+        order: 'K', 'C', 'F' or 'A' (ignored outside numpy).
+
+    Returns:
+        A native array.
+    """
+    be, x = _one("copy", a)
+    if order not in ("K", "C", "F", "A"):
+        raise ValueError(f"xops.numpy.copy: order must be one of 'K', 'C', 'F', 'A', got "
+                         f"{order!r}")
+    return call(be, "copy", x, order)
+
+
+@declare("creation")
+def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
+                like: Array | None = None) -> Array:
+    """An array of ``like``'s (or the default) backend viewing the memory of any DLPack
+    producer ``x`` (another framework's array included: this is the explicit, zero-copy
+    conversion the standard defines). ``copy=True`` copies; the dtype is kept exactly.
+
+    Args:
+        x: an object with ``__dlpack__`` (numpy, jax, torch, tensorflow arrays...).
+        device: target device (None: ``x``'s).
+        copy: None (share when possible), True, False.
+        like: array whose backend to produce.
+
+    Returns:
+        A native array of the target backend.
+    """
+    be = resolve("from_dlpack", like=like)
+    out = call(be, "from_dlpack", x, device, copy)
+    src = getattr(x, "dtype", None)
+    if src is not None:
+        try:
+            want = _dtypes.canonical(src)
+        except TypeError:
+            want = None
+        if want is not None and be.dtype_of(out) is not want:
+            raise TypeError(f"xops.numpy.from_dlpack: the {be.name} backend turned {want.name} "
+                            f"into {be.dtype_of(out).name}; xops never changes a dtype silently")
+    return out
+
+
+# --- index arrays of static shape ----------------------------------------------------------------
+
+
+def _ar(be: Backend, n: int, dtype: Any = None) -> Array:
+    """arange(n) on backend ``be`` (for creation functions given no ``like``)."""
+    return call(be, "arange", 0, n, 1, be.check_dtype(dtype_arg("arange", dtype) or
+                                                     be.default_int, "arange"), None)
+
+
+def _arange(be: Backend, n: int, dtype: Any, device: Any, like: Any) -> Array:
+    if like is None and device is None:
+        return _ar(be, n, dtype)
+    return arange(n, dtype=dtype, device=device, like=like)
+
+
+@declare("creation")
+def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
+                 like: Array | None = None) -> tuple[Array, Array]:
+    """Row and column indices of the lower triangle (at and below the ``k``-th diagonal) of an
+    ``(n, m)`` array, in row-major order. Static shapes: works under jit.
+
+    Args:
+        n: rows.
+        k: diagonal offset.
+        m: columns (default ``n``).
+        device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype (NumPy: intp, i.e.
+        int64; int32 on jax without x64).
+    """
+    return _tri_indices("tril_indices", n, k, m, device, like)
+
+
+@declare("creation")
+def triu_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
+                 like: Array | None = None) -> tuple[Array, Array]:
+    """Row and column indices of the upper triangle (at and above the ``k``-th diagonal) of an
+    ``(n, m)`` array, in row-major order. Static shapes: works under jit.
+
+    Args:
+        n: rows.
+        k: diagonal offset.
+        m: columns (default ``n``).
+        device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype.
+    """
+    return _tri_indices("triu_indices", n, k, m, device, like)
+
+
+def _tri_indices(name: str, n: Any, k: Any, m: Any, device: Any, like: Any) -> tuple:
+    be = resolve(name, like=like)
+    n = operator.index(n)
+    m = n if m is None else operator.index(m)
+    if n < 0 or m < 0:
+        raise ValueError(f"{opname_of(name)}: n and m must be non-negative")
+    k = builtins.max(-n - 1, builtins.min(operator.index(k), m + 1))
+    native = be.check_dtype(be.default_int, name)
+    dev = device if device is not None or like is None else be.k.device(like)
+    return tuple(call(be, name, n, k, m, native, dev))
+
+
+@declare("creation", composite=True)
+def diag_indices(n: int, ndim: int = 2, *, device: Any = None,
+                 like: Array | None = None) -> tuple[Array, ...]:
+    """Indices of the main diagonal of an ``ndim``-dimensional array of side ``n``: ``ndim``
+    times ``arange(n)``.
+
+    Args:
+        n: side length.
+        ndim: number of dimensions.
+        device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A tuple of ``ndim`` 1-d arrays of the default integer dtype.
+    """
+    be = resolve("diag_indices", like=like)
+    idx = _arange(be, operator.index(n), None, device, like)
+    return (idx,) * operator.index(ndim)

@@ -1,9 +1,23 @@
-"""Elementwise ops: one declaration each (accepted dtype kinds, dtype rule, fallback body)."""
+"""Elementwise ops: one declaration each (accepted dtype kinds, dtype rule, fallback body).
+
+Also ``where`` (a select: its three operands broadcast and promote as in a binary op), which the
+fallback bodies below compose with, and the composite elementwise ops (clip, round, nan_to_num,
+ldexp, float_power, angle, nextafter, modf, divmod, frexp).
+"""
 from __future__ import annotations
 
-from typing import Any
+import operator
+from typing import Any, Callable
 
+from .. import _dispatch as _d
+from .. import _dtypes
+from .._dispatch import PY_SCALARS, TYPE_CACHE, annotate, call, promote_args, resolve
+from .._dtypes import bool_
+from ..backends import _compiling
+from ._common import _nonzero
 from ._registry import binary, declare, unary
+from .creation import asarray
+from .manipulation import broadcast_arrays
 
 Array = Any
 
@@ -348,8 +362,6 @@ def right_shift(x1: Array, x2: Array, /) -> Array:
 
 def _arrays(*xs: Any) -> list:
     """Python scalars as 0-d arrays of the other argument's backend and dtype."""
-    from .._dispatch import PY_SCALARS, resolve
-    from .creation import asarray
     like = next((x for x in xs if type(x) not in PY_SCALARS), None)
     if like is None:
         return list(xs)
@@ -382,7 +394,6 @@ def rsqrt(x: Array, /) -> Array:
 def xlogy(x1: Array, x2: Array, /) -> Array:
     """``x1 * log(x2)``, 0 where ``x1 == 0`` unless ``x2`` is NaN (scipy.special.xlogy)."""
     x1, x2 = _arrays(x1, x2)
-    from .indexing import where
     zero = logical_and(equal(x1, 0), logical_not(isnan(x2)))
     return where(zero, 0.0, multiply(x1, log(x2)))
 
@@ -391,7 +402,6 @@ def xlogy(x1: Array, x2: Array, /) -> Array:
 def heaviside(x1: Array, x2: Array, /) -> Array:
     """Heaviside step: 0 for ``x1 < 0``, ``x2`` for ``x1 == 0``, 1 for ``x1 > 0``, NaN for NaN."""
     x1, x2 = _arrays(x1, x2)
-    from .indexing import where
     out = where(less(x1, 0), 0.0, where(greater(x1, 0), 1.0, x2))
     return where(isnan(x1), x1, out)
 
@@ -400,7 +410,6 @@ def heaviside(x1: Array, x2: Array, /) -> Array:
 def logaddexp2(x1: Array, x2: Array, /) -> Array:
     """``log2(2**x1 + 2**x2)`` computed without overflow."""
     x1, x2 = _arrays(x1, x2)
-    from .indexing import where
     m = maximum(x1, x2)
     out = add(m, multiply(log1p(exp2(negative(abs(subtract(x1, x2))))), 1.4426950408889634))
     return where(equal(x1, x2), add(x1, 1.0), out)  # equal infinities: no inf - inf
@@ -410,7 +419,6 @@ def logaddexp2(x1: Array, x2: Array, /) -> Array:
 def fmax(x1: Array, x2: Array, /) -> Array:
     """Element-wise maximum ignoring NaN (NaN only where both are NaN)."""
     x1, x2 = _arrays(x1, x2)
-    from .indexing import where
     return where(isnan(x2), x1, where(isnan(x1), x2, maximum(x1, x2)))
 
 
@@ -418,7 +426,6 @@ def fmax(x1: Array, x2: Array, /) -> Array:
 def fmin(x1: Array, x2: Array, /) -> Array:
     """Element-wise minimum ignoring NaN (NaN only where both are NaN)."""
     x1, x2 = _arrays(x1, x2)
-    from .indexing import where
     return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
 
 
@@ -426,9 +433,6 @@ def fmin(x1: Array, x2: Array, /) -> Array:
 def gcd(x1: Array, x2: Array, /) -> Array:
     """Greatest common divisor of ``|x1|`` and ``|x2|`` (``gcd(0, 0) = 0``)."""
     x1, x2 = _arrays(x1, x2)
-    from .._dispatch import resolve
-    from .indexing import where
-    from .manipulation import broadcast_arrays
     a, b = broadcast_arrays(abs(x1), abs(x2))
     bits = resolve("gcd", a).dtype_of(a).bits
     # Euclid needs at most log_phi(2**bits) + 2 steps (consecutive Fibonacci numbers are the
@@ -475,7 +479,6 @@ def iscomplex(x: Array, /) -> Array:
 def divide_no_nan(x1: Array, x2: Array, /) -> Array:
     """``x1 / x2``, but 0 wherever ``x2 == 0`` (even for NaN or inf ``x1``), as Keras/tf."""
     x1, x2 = _arrays(x1, x2)
-    from .indexing import where
     z = equal(x2, 0)
     return where(z, 0, divide(x1, where(z, 1, x2)))
 
@@ -483,8 +486,6 @@ def divide_no_nan(x1: Array, x2: Array, /) -> Array:
 # modf, divmod and frexp return two arrays, so they are declared ops (tests/test_dtypes.py checks
 # the one-result dtype rule of every @unary/@binary op) that apply the same dtype rules.
 def _float_input(name: str, x: Array) -> tuple:
-    from .. import _dtypes
-    from .._dispatch import PY_SCALARS, call, resolve
     be = resolve(name, x)
     if type(x) in PY_SCALARS:
         x = call(be, "asarray", x, None, None, None)
@@ -509,7 +510,6 @@ def modf(x: Array, /) -> Array:
     Returns:
         A tuple of two arrays of ``x``'s backend and float dtype: fractional and integral parts.
     """
-    from .indexing import where
     _, x = _float_input("modf", x)
     i = trunc(x)
     f = where(isinf(x), 0.0, subtract(x, i))
@@ -522,7 +522,8 @@ def divmod(x1: Array, x2: Array, /) -> Array:  # noqa: A001 - NumPy's name
     ``x % 0`` are 0).
 
     Args:
-        x1, x2: real arrays or Python scalars of one backend, promoted together.
+        x1: real arrays or Python scalars of one backend, promoted together.
+        x2: real arrays or Python scalars of one backend, promoted together.
 
     Returns:
         A tuple of two arrays of the inputs' backend and promoted dtype: floor quotient and
@@ -543,7 +544,259 @@ def frexp(x: Array, /) -> Array:
         A tuple of two arrays of ``x``'s backend: the mantissa (float dtype) and the exponent
         (int32).
     """
-    from .._dispatch import call
     be, x = _float_input("frexp", x)
     m, e = call(be, "frexp", x)
     return m, e
+
+
+# --- selection, clipping, rounding and the remaining composite elementwise ops -------------------
+
+
+# where(cond, x, y) fast path: same array type everywhere, bool cond, equal x/y dtypes.
+_WHERE_FAST: dict[type, tuple[Any, Callable]] = {}
+
+
+@declare("indexing")
+def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
+    """Elements of ``x1`` where ``condition`` is true, else of ``x2`` (broadcast together;
+    ``x1``/``x2`` promoted, Python scalars weak). ``condition`` must be bool. With only
+    ``condition`` it is ``nonzero(condition)`` (NumPy's one-argument form: the indices of the
+    true elements, a data-dependent shape; use ``nonzero(..., size=)`` under jit).
+
+    Args:
+        condition: bool array.
+        x1: arrays or Python scalars of the same backend (both or neither).
+        x2: arrays or Python scalars of the same backend (both or neither).
+
+    Returns:
+        An array of the inputs' backend (a tuple of index arrays in the one-argument form).
+
+    >>> import numpy as np
+    >>> from xops import numpy as xnp
+    >>> xnp.where(np.array([True, False]), np.array([1., 2.]), 0.0)
+    array([1., 0.])
+    """
+    if x2 is None:
+        if x1 is None:
+            return _nonzero(condition)
+        raise TypeError("xops.numpy.where: pass both x1 and x2, or neither")
+    t = type(x1)
+    # the eager cache is not read while dynamo traces (it would guard on it)
+    f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
+    if f is not None and type(condition) is t and type(x2) is t:
+        if condition.dtype is f[0] and x1.dtype is x2.dtype:
+            try:
+                return f[1](condition, x1, x2)
+            except Exception as e:
+                annotate(e, "where", TYPE_CACHE.get(t))
+                raise
+    be = resolve("where", condition, x1, x2)
+    if type(condition) in PY_SCALARS:
+        raise TypeError("xops.numpy.where: condition must be a bool array")
+    if be.dtype_of(condition) is not bool_:
+        raise TypeError(f"xops.numpy.where: condition must be bool, got "
+                        f"{be.dtype_of(condition).name}; compare explicitly (x != 0)")
+    (a, b), _ = promote_args("where", be, (x1, x2), like=condition)
+    out = call(be, "where", condition, a, b)
+    if t not in _WHERE_FAST and not _compiling() and type(condition) is t and type(x2) is t:
+        _WHERE_FAST[t] = (be.native[bool_], be.k.where)
+    return out
+
+
+@declare("elementwise", composite=True)
+def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:  # noqa: A002
+    """Limit values to ``[min, max]`` (either may be None); NaN in ``x`` propagates. Bounds are
+    promoted with ``x`` like any binary op (Python scalars weak).
+
+    Args:
+        x: array.
+        min: arrays, Python scalars or None.
+        max: arrays, Python scalars or None.
+
+    Returns:
+        An array of ``x``'s backend.
+    """
+    if min is not None:
+        x = maximum(x, min)
+    if max is not None:
+        x = minimum(x, max)
+    return x
+
+
+@declare("elementwise", composite=True)
+def nan_to_num(x: Array, /, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Array:
+    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: the dtype's
+    largest/smallest finite value). Integer input is returned unchanged.
+
+    Args:
+        x: array.
+        nan: replacement value for NaN.
+        posinf: replacement value for +inf (None: the dtype's largest finite value).
+        neginf: replacement value for -inf (None: the dtype's smallest finite value).
+
+    Returns:
+        An array of ``x``'s backend and dtype.
+    """
+    be = resolve("nan_to_num", x)
+    d = be.dtype_of(x)
+    if d.kind in "biu":
+        return x
+    if d.kind == "c":
+        re = nan_to_num(real(x), nan, posinf, neginf)
+        im = nan_to_num(imag(x), nan, posinf, neginf)
+        return add(re, multiply(im, 1j))
+    info = _dtypes.finfo(d)
+    hi = info.max if posinf is None else posinf
+    lo = info.min if neginf is None else neginf
+    x = where(isnan(x), nan, x)
+    x = where(greater(x, 0), where(isinf(x), hi, x), where(isinf(x), lo, x))
+    return x
+
+
+@declare("elementwise", composite=True, aliases=("around",))
+def round(x: Array, /, decimals: int = 0) -> Array:  # noqa: A001
+    """Round to ``decimals`` decimal places, halves to even (NumPy semantics; integers with
+    ``decimals >= 0`` unchanged).
+
+    Args:
+        x: array.
+        decimals: number of decimal places (may be negative).
+
+    Returns:
+        An array of ``x``'s backend and dtype.
+    """
+    be = resolve("round", x)
+    d = be.dtype_of(x)
+    decimals = operator.index(decimals)
+    if d.kind in "biu":
+        if decimals >= 0:
+            return x
+        f = 10 ** (-decimals)
+        if d.kind == "b" or f > _dtypes.iinfo(d).max:  # every value rounds to 0
+            return multiply(x, 0) if d.kind != "b" else logical_and(x, False)
+        # Exact integer rounding, half to even; no intermediate overflows (r = x mod f is
+        # compared with f / 2, an integer as f = 10**k), so only a result outside the dtype
+        # wraps around (NumPy's float round trip wraps there too: int8 -128 -> -130 -> 126).
+        q = floor_divide(x, f)
+        r = remainder(x, f)
+        half = f // 2
+        up = logical_or(greater(r, half),
+                           logical_and(equal(r, half), equal(remainder(q, 2), 1)))
+        return multiply(where(up, add(q, 1), q), f)
+    if decimals == 0:
+        return rint(x)
+    # NumPy's algorithm, operation for operation (so results agree to the bit): scale by a power
+    # of ten (dividing for negative decimals, which keeps 10**-decimals exact), round half to
+    # even, scale back.
+    if decimals > 0:
+        f = 10.0 ** decimals
+        return divide(rint(multiply(x, f)), f)
+    f = 10.0 ** (-decimals)
+    return multiply(rint(divide(x, f)), f)
+
+
+@declare("elementwise")
+def ldexp(x1: Array, x2: Any, /) -> Array:
+    """``x1 * 2**x2`` for an integer exponent ``x2``, exact unless the result over/underflows.
+
+    The result has ``x1``'s float dtype (integer ``x1`` computes in the default float), as in
+    NumPy; ``x2`` must be integer (or bool), it is not promoted with ``x1``. jax on CPU flushes
+    subnormal results to zero (XLA runs with flush-to-zero).
+
+    Args:
+        x1: array or Python scalar (mantissa).
+        x2: integer array or Python int (exponent).
+
+    Returns:
+        An array of the inputs' backend, broadcast together.
+    """
+    be = resolve("ldexp", x1, x2)
+    if type(x1) in PY_SCALARS:
+        if isinstance(x1, complex):
+            raise TypeError("xops.numpy.ldexp: x1 must be real")
+        d1 = be.default_float if isinstance(x1, float) else be.default_int
+        x1 = call(be, "asarray", x1, be.check_dtype(d1, "ldexp"), None, None)
+    d1 = be.dtype_of(x1)
+    if d1.kind not in "biuf":
+        raise TypeError(f"xops.numpy.ldexp: does not accept {d1.name} input for x1")
+    d = _dtypes.to_float(d1, be.default_float)
+    if d is not d1:
+        x1 = be.k.astype(x1, be.check_dtype(d, "ldexp"))
+    di = be.default_int
+    if type(x2) in PY_SCALARS:
+        if not isinstance(x2, int):
+            raise TypeError("xops.numpy.ldexp: the exponent x2 must be an integer")
+        x2 = call(be, "asarray", int(x2), be.check_dtype(di, "ldexp"), None, None)
+    elif be.dtype_of(x2).kind not in "biu":
+        raise TypeError(f"xops.numpy.ldexp: the exponent x2 must be an integer array, got "
+                        f"{be.dtype_of(x2).name}")
+    elif be.dtype_of(x2) is not di:
+        x2 = be.k.astype(x2, be.check_dtype(di, "ldexp"))
+    return call(be, "ldexp", x1, x2)
+
+
+@declare("elementwise", composite=True)
+def float_power(x1: Array, x2: Array, /) -> Array:
+    """``x1 ** x2`` computed in float64 (complex128 for complex input), as NumPy. On jax without
+    x64 mode, which has no 64-bit types, in float32 (complex64): the backend's widest.
+
+    Args:
+        x1: arrays or Python scalars of one backend.
+        x2: arrays or Python scalars of one backend.
+
+    Returns:
+        An array of the inputs' backend, float64/complex128 (jax x32: float32/complex64).
+    """
+    be = resolve("float_power", x1, x2)
+    (a, b), d = promote_args("float_power", be, (x1, x2), kinds="biufc")
+    if d.kind == "c":
+        want = _dtypes.complex128 if not be.k.unsupported_dtype(_dtypes.complex128) \
+            else _dtypes.complex64
+    else:
+        want = _dtypes.float64 if not be.k.unsupported_dtype(_dtypes.float64) \
+            else be.default_float
+    native = be.check_dtype(want, "float_power")
+    a = a if be.dtype_of(a) is want else be.k.astype(a, native)
+    b = b if be.dtype_of(b) is want else be.k.astype(b, native)
+    return power(a, b)
+
+
+@declare("elementwise", composite=True)
+def angle(z: Array, /, deg: bool = False) -> Array:
+    """Counterclockwise angle from the positive real axis, ``arctan2(imag(z), real(z))``; real
+    input gives 0 or pi (pi for negative numbers and -0.0), NaN for NaN.
+
+    Args:
+        z: array (any numeric dtype).
+        deg: return degrees instead of radians.
+
+    Returns:
+        A real float array of ``z``'s backend (integers give the default float).
+    """
+    be = resolve("angle", z)
+    if type(z) in PY_SCALARS:
+        z = call(be, "asarray", z, None, None, None)
+    d = be.dtype_of(z)
+    if d.kind == "b":
+        z = be.k.astype(z, be.check_dtype(be.default_float, "angle"))
+    out = arctan2(imag(z), real(z))
+    return multiply(out, 57.29577951308232) if deg else out
+
+
+@declare("elementwise")
+def nextafter(x1: Array, x2: Array, /) -> Array:
+    """The next representable floating-point value after ``x1`` in the direction of ``x2``
+    (``x2`` when they are equal; NaN if either is NaN), in the promoted dtype (16-bit floats
+    step in their own precision on every backend).
+
+    Args:
+        x1: real floating arrays of one backend or Python floats, broadcast together.
+        x2: real floating arrays of one backend or Python floats, broadcast together.
+
+    Returns:
+        An array of the inputs' backend and promoted dtype.
+    """
+    be = resolve("nextafter", x1, x2)
+    (a, b), _ = promote_args("nextafter", be, (x1, x2), kinds="f")
+    return call(be, "nextafter", a, b)

@@ -21,6 +21,7 @@ from .. import _dtypes
 from .._dispatch import PY_SCALARS, call, dtype_arg, normalize_axis, opname_of, resolve
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
+from . import creation, elementwise, manipulation
 from ._registry import declare
 
 Array = Any
@@ -200,9 +201,10 @@ def fft(x: Array, /, n: int | None = None, axis: int = -1, norm: str | None = "b
     ``n`` points.
 
     Args:
-        x: array (real input is transformed as complex). n: transform length (default: the
-        axis length; at least 1). axis: axis to transform. norm: 'backward' (no scaling),
-        'ortho' (1/sqrt(n)) or 'forward' (1/n).
+        x: array (real input is transformed as complex).
+        n: transform length (default: the axis length; at least 1).
+        axis: axis to transform.
+        norm: 'backward' (no scaling), 'ortho' (1/sqrt(n)) or 'forward' (1/n).
 
     Returns:
         A complex array of ``x``'s backend (complex64 for float32/float16 input, complex128 for
@@ -217,7 +219,9 @@ def ifft(x: Array, /, n: int | None = None, axis: int = -1,
     """One-dimensional inverse discrete Fourier transform along ``axis`` (``n`` points).
 
     Args:
-        x: array. n: transform length (default: the axis length). axis: axis to transform.
+        x: array.
+        n: transform length (default: the axis length).
+        axis: axis to transform.
         norm: 'backward' (1/n), 'ortho' (1/sqrt(n)) or 'forward' (no scaling).
 
     Returns:
@@ -236,8 +240,10 @@ def fftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None
     ``2 * (m - 1)`` instead). Repeated axes raise ValueError (NumPy would transform an axis twice).
 
     Args:
-        x: array. s: transform lengths (inputs are zero-padded or cropped). axes: axes to
-        transform. norm: 'backward', 'ortho' or 'forward'.
+        x: array.
+        s: transform lengths (inputs are zero-padded or cropped).
+        axes: axes to transform.
+        norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
         A complex array of ``x``'s backend.
@@ -251,7 +257,9 @@ def ifftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | Non
     """N-dimensional inverse discrete Fourier transform over ``axes`` with lengths ``s``.
 
     Args:
-        x: array. s: transform lengths. axes: axes to transform (default as in ``fftn``).
+        x: array.
+        s: transform lengths.
+        axes: axes to transform (default as in ``fftn``).
         norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
@@ -270,8 +278,10 @@ def rfft(x: Array, /, n: int | None = None, axis: int = -1,
     non-negative frequency terms.
 
     Args:
-        x: real array (complex input raises TypeError, as in NumPy). n: transform length.
-        axis: axis to transform. norm: 'backward', 'ortho' or 'forward'.
+        x: real array (complex input raises TypeError, as in NumPy).
+        n: transform length.
+        axis: axis to transform.
+        norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
         A complex array of ``x``'s backend, length ``n // 2 + 1`` along ``axis``.
@@ -290,7 +300,9 @@ def irfft(x: Array, /, n: int | None = None, axis: int = -1,
 
     Args:
         x: array (the half spectrum; cropped or zero-padded to ``n // 2 + 1`` points).
-        n: output length. axis: axis to transform. norm: 'backward', 'ortho' or 'forward'.
+        n: output length.
+        axis: axis to transform.
+        norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
         A real array of ``x``'s backend (float32 for complex64, float64 for complex128).
@@ -305,7 +317,9 @@ def rfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | Non
     ``s[-1] // 2 + 1`` non-negative frequencies.
 
     Args:
-        x: real array. s: transform lengths. axes: axes to transform (default as in ``fftn``).
+        x: real array.
+        s: transform lengths.
+        axes: axes to transform (default as in ``fftn``).
         norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
@@ -321,8 +335,10 @@ def irfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | No
     defaults to ``2 * (m - 1)``).
 
     Args:
-        x: array (half spectrum along the last of ``axes``). s: output lengths. axes: axes to
-        transform. norm: 'backward', 'ortho' or 'forward'.
+        x: array (half spectrum along the last of ``axes``).
+        s: output lengths.
+        axes: axes to transform.
+        norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
         A real array of ``x``'s backend.
@@ -337,8 +353,10 @@ def hfft(x: Array, /, n: int | None = None, axis: int = -1,
     ``n`` real points (default ``2 * (m - 1)``).
 
     Args:
-        x: array (the first half of a Hermitian signal). n: output length. axis: axis to
-        transform. norm: 'backward', 'ortho' or 'forward'.
+        x: array (the first half of a Hermitian signal).
+        n: output length.
+        axis: axis to transform.
+        norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
         A real array of ``x``'s backend.
@@ -354,7 +372,9 @@ def ihfft(x: Array, /, n: int | None = None, axis: int = -1,
     signal.
 
     Args:
-        x: real array. n: transform length. axis: axis to transform.
+        x: real array.
+        n: transform length.
+        axis: axis to transform.
         norm: 'backward', 'ortho' or 'forward'.
 
     Returns:
@@ -392,14 +412,15 @@ def fftfreq(n: int, /, d: float = 1.0, *, dtype: Any = None, device: Any = None,
     A creation function: the backend is ``like``'s, else the default backend.
 
     Args:
-        n: window length (at least 1). d: sample spacing. dtype: real floating result dtype
-        (default: the backend's default float). device: backend device. like: array whose
-        backend and device to use.
+        n: window length (at least 1).
+        d: sample spacing.
+        dtype: real floating result dtype (default: the backend's default float).
+        device: backend device.
+        like: array whose backend and device to use.
 
     Returns:
         A 1-d native array of length ``n``.
     """
-    from . import creation, elementwise, manipulation
     n, val, dt = _freq_args("fft.fftfreq", n, d, dtype, like)
     pos = creation.arange(0, (n - 1) // 2 + 1, dtype=dt, device=device, like=like)
     neg = creation.arange(-(n // 2), 0, dtype=dt, device=device, like=like)
@@ -413,20 +434,21 @@ def rfftfreq(n: int, /, d: float = 1.0, *, dtype: Any = None, device: Any = None
     ``[0, 1, ..., n//2] / (d * n)``.
 
     Args:
-        n: window length (at least 1). d: sample spacing. dtype: real floating result dtype.
-        device: backend device. like: array whose backend and device to use.
+        n: window length (at least 1).
+        d: sample spacing.
+        dtype: real floating result dtype.
+        device: backend device.
+        like: array whose backend and device to use.
 
     Returns:
         A 1-d native array of length ``n // 2 + 1``.
     """
-    from . import creation, elementwise
     n, val, dt = _freq_args("fft.rfftfreq", n, d, dtype, like)
     return elementwise.multiply(creation.arange(0, n // 2 + 1, dtype=dt, device=device,
                                                 like=like), val)
 
 
 def _shift(name: str, x: Any, axes: Any, sign: int) -> Array:
-    from . import manipulation
     if x is None or type(x) in PY_SCALARS:
         raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
     resolve(name, x)
@@ -446,7 +468,8 @@ def fftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
     """Move the zero-frequency term to the centre of ``axes`` (default: all axes).
 
     Args:
-        x: array. axes: int or sequence of ints.
+        x: array.
+        axes: int or sequence of ints.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.
@@ -459,7 +482,8 @@ def ifftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
     """Inverse of ``fftshift`` (they differ for odd lengths).
 
     Args:
-        x: array. axes: int or sequence of ints.
+        x: array.
+        axes: int or sequence of ints.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.

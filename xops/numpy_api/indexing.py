@@ -1,70 +1,37 @@
-"""Selection, sorting, products and the remaining composite elementwise helpers."""
+"""Indexing, sorting and searching: taking and putting elements (take, take_along_axis,
+put_along_axis, select, diagonal/diag), sorting (sort, argsort, partition), searching (nonzero,
+argwhere, searchsorted), index arithmetic (unravel_index, ravel_multi_index), and removing or
+inserting sub-arrays at static indices (delete, insert: they select with ``take``).
+
+``where`` is declared in elementwise.py (an element-wise select that the elementwise fallback
+bodies use). The functions whose output shape depends on the data (nonzero, argwhere,
+flatnonzero) take an optional ``size=`` (and ``fill_value=``), as ``jax.numpy`` does, so that
+they also run under ``jax.jit``.
+"""
 from __future__ import annotations
 
 import builtins
 import operator
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
-from .. import _dispatch as _d
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, TYPE_CACHE, annotate, call, dtype_arg, normalize_axis,
-                         opname_of, promote_args, resolve)
+from .._dispatch import (PY_SCALARS, backend_of, call, normalize_axis, normalize_shape, opname_of,
+                         promote_args, resolve)
 from .._dtypes import bool_
-from ..backends import _compiling, backend_of
-from . import elementwise as ew
+from ..backends import Backend
+from . import creation as _cr
+from . import dtypes as _dt
+from . import elementwise as _ew
+from . import manipulation as _mp
+from . import reductions as _rd
+from ._common import _along, _err, _int_index, _is_float, _known_true, _nonzero, _prod, _shape
 from ._registry import declare
+from .creation import _array, _arrays, _is_array, _one
 
 Array = Any
 
-# where(cond, x, y) fast path: same array type everywhere, bool cond, equal x/y dtypes.
-_WHERE_FAST: dict[type, tuple[Any, Callable]] = {}
 
-
-@declare("indexing")
-def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
-    """Elements of ``x1`` where ``condition`` is true, else of ``x2`` (broadcast together;
-    ``x1``/``x2`` promoted, Python scalars weak). ``condition`` must be bool. With only
-    ``condition`` it is ``nonzero(condition)`` (NumPy's one-argument form: the indices of the
-    true elements, a data-dependent shape; use ``nonzero(..., size=)`` under jit).
-
-    Args:
-        condition: bool array. x1, x2: arrays or Python scalars of the same backend (both or
-            neither).
-
-    Returns:
-        An array of the inputs' backend (a tuple of index arrays in the one-argument form).
-
-    >>> import numpy as np
-    >>> from xops import numpy as xnp
-    >>> xnp.where(np.array([True, False]), np.array([1., 2.]), 0.0)
-    array([1., 0.])
-    """
-    if x2 is None:
-        if x1 is None:
-            from .arrayapi import nonzero
-            return nonzero(condition)
-        raise TypeError("xops.numpy.where: pass both x1 and x2, or neither")
-    t = type(x1)
-    # the eager cache is not read while dynamo traces (it would guard on it)
-    f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
-    if f is not None and type(condition) is t and type(x2) is t:
-        if condition.dtype is f[0] and x1.dtype is x2.dtype:
-            try:
-                return f[1](condition, x1, x2)
-            except Exception as e:
-                annotate(e, "where", TYPE_CACHE.get(t))
-                raise
-    be = resolve("where", condition, x1, x2)
-    if type(condition) in PY_SCALARS:
-        raise TypeError("xops.numpy.where: condition must be a bool array")
-    if be.dtype_of(condition) is not bool_:
-        raise TypeError(f"xops.numpy.where: condition must be bool, got "
-                        f"{be.dtype_of(condition).name}; compare explicitly (x != 0)")
-    (a, b), _ = promote_args("where", be, (x1, x2), like=condition)
-    out = call(be, "where", condition, a, b)
-    if t not in _WHERE_FAST and not _compiling() and type(condition) is t and type(x2) is t:
-        _WHERE_FAST[t] = (be.native[bool_], be.k.where)
-    return out
+# --- taking elements -----------------------------------------------------------------------------
 
 
 def _index_array(name: str, be: Any, idx: Any) -> Any:
@@ -85,7 +52,8 @@ def take(x: Array, indices: Any, /, axis: int | None = None) -> Array:
     result is unspecified under jit).
 
     Args:
-        x: array. indices: integer array of the same backend, int or list of ints.
+        x: array.
+        indices: integer array of the same backend, int or list of ints.
         axis: int or None.
 
     Returns:
@@ -107,7 +75,9 @@ def take_along_axis(x: Array, indices: Array, /, axis: int = -1) -> Array:
     argmax with keepdims); other axes broadcast. Negative indices count from the end.
 
     Args:
-        x: array. indices: integer array of the same backend and ndim. axis: the axis.
+        x: array.
+        indices: integer array of the same backend and ndim.
+        axis: the axis.
 
     Returns:
         An array of ``x``'s backend.
@@ -119,6 +89,171 @@ def take_along_axis(x: Array, indices: Array, /, axis: int = -1) -> Array:
         raise ValueError(f"xops.numpy.take_along_axis: indices need ndim {nd}, got "
                          f"{len(idx.shape)}")
     return call(be, "take_along_axis", x, idx, normalize_axis("take_along_axis", axis, nd))
+
+
+@declare("indexing")
+def put_along_axis(arr: Array, indices: Any, values: Any, axis: int | None) -> Array:
+    """A copy of ``arr`` with ``values`` written at ``indices`` along ``axis`` (the inverse of
+    ``take_along_axis``). Functional: **NumPy writes into ``arr`` in place and returns None;
+    xops returns the new array and never mutates ``arr``**. ``indices`` has ``arr``'s ndim; its
+    other axes broadcast against ``arr``'s (size 1 or equal), ``values`` broadcast to the
+    indices' shape and are cast to ``arr``'s dtype. Negative indices count from the end. When an
+    index repeats, which value lands is unspecified (as in NumPy under fancy indexing).
+
+    Args:
+        arr: array.
+        indices: integer array (ndim of ``arr``; 1-d when ``axis`` is None).
+        values: array, array-like or scalar.
+        axis: int, or None for the flattened array.
+
+    Returns:
+        An array of ``arr``'s backend, shape and dtype.
+    """
+    be, (x, idx, v) = _arrays("put_along_axis", arr, indices, values)
+    d = be.dtype_of(x)
+    idx = _int_index("put_along_axis", be, idx)
+    shape0 = _shape(x)
+    if axis is None:
+        if len(idx.shape) != 1:
+            raise ValueError("xops.numpy.put_along_axis: with axis=None, indices must be 1-d")
+        x = _mp.ravel(x)
+        axis = 0
+    nd = len(x.shape)
+    if len(idx.shape) != nd:
+        raise ValueError(f"xops.numpy.put_along_axis: indices need ndim {nd}, got "
+                         f"{len(idx.shape)}")
+    ax = normalize_axis("put_along_axis", axis, nd)
+    xs, iss = _shape(x), _shape(idx)
+    target = []
+    for i, (p, q) in enumerate(zip(xs, iss)):
+        if i == ax:
+            target.append(q)
+        elif q in (1, p):
+            target.append(p)
+        else:
+            raise ValueError(f"xops.numpy.put_along_axis: indices shape {iss} does not "
+                             f"broadcast against the array shape {xs} outside axis {ax}")
+    target = tuple(target)
+    n = xs[ax]
+    idx = _mp.broadcast_to(idx, target)
+    idx = _ew.where(_ew.less(idx, 0), _ew.add(idx, n), idx)
+    v = _mp.broadcast_to(_dt.astype(v, d, copy=False), target)
+    out = call(be, "put_along_axis", x, idx, v, ax)
+    return out if _shape(out) == shape0 else _mp.reshape(out, shape0)
+
+
+@declare("indexing", composite=True)
+def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0) -> Array:
+    """Elements of ``choicelist[i]`` where ``condlist[i]`` is the first true condition, else
+    ``default``; everything broadcast together, choices and default promoted (a Python scalar
+    ``default`` is weak, as everywhere in xops; NumPy 2 gives the same dtypes).
+
+    Args:
+        condlist: sequence of bool arrays.
+        choicelist: sequence of arrays (same length).
+        default: array or Python scalar.
+
+    Returns:
+        An array of the inputs' backend.
+    """
+    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
+        raise TypeError("xops.numpy.select: condlist and choicelist must be sequences")
+    if len(condlist) != len(choicelist):
+        raise ValueError("xops.numpy.select: list of cases must be same length as list of "
+                         "conditions")
+    if not condlist:
+        raise ValueError("xops.numpy.select: select with an empty condition list is not "
+                         "possible")
+    n = len(condlist)
+    be, arrs = _arrays("select", *condlist, *choicelist,
+                       *([default] if _is_array(default) else []))
+    conds = arrs[:n]
+    for i, c in enumerate(conds):
+        if be.dtype_of(c) is not bool_:
+            raise TypeError(f"xops.numpy.select: invalid entry {i} in condlist: should be a "
+                            f"bool array, got {be.dtype_of(c).name}")
+    rest = arrs[n:] if _is_array(default) else [*arrs[n:], default]
+    promoted, _ = promote_args("select", be, rest, like=conds[0])
+    out = promoted[-1]
+    for c, ch in zip(reversed(conds), reversed(promoted[:-1])):
+        out = _ew.where(c, ch, out)
+    shp = _mp._broadcast_shapes("select", *(_shape(a) for a in (*conds, *promoted)))
+    return out if _shape(out) == shp else _mp.broadcast_to(out, shp)
+
+
+@declare("indexing")
+def diagonal(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+    """The diagonal at ``offset`` of the 2-d sub-arrays in the plane ``(axis1, axis2)``
+    (NumPy's function: these axes are removed and the diagonal becomes the last axis). Where
+    the backend makes views (numpy, torch) the result is one, as in NumPy; do not write to it.
+
+    Args:
+        a: array with ndim >= 2.
+        offset: diagonal offset (> 0 above the main diagonal).
+        axis1: the first of the two distinct axes.
+        axis2: the second of the two distinct axes.
+
+    Returns:
+        An array of ``a``'s backend and dtype.
+    """
+    be, x = _one("diagonal", a)
+    nd = len(x.shape)
+    if nd < 2:
+        raise ValueError(f"xops.numpy.diagonal: input must be at least 2-d, got shape "
+                         f"{_shape(x)}")
+    a1 = normalize_axis("diagonal", axis1, nd)
+    a2 = normalize_axis("diagonal", axis2, nd)
+    if a1 == a2:
+        raise ValueError("xops.numpy.diagonal: axis1 and axis2 cannot be the same")
+    return call(be, "diagonal", x, operator.index(offset), a1, a2)
+
+
+@declare("indexing", composite=True)
+def diag(v: Array, k: int = 0) -> Array:
+    """For 1-d ``v``: a 2-d array with ``v`` on the ``k``-th diagonal (zeros elsewhere); for
+    2-d ``v``: its ``k``-th diagonal.
+
+    Args:
+        v: 1-d or 2-d array.
+        k: diagonal offset.
+
+    Returns:
+        An array of ``v``'s backend and dtype.
+    """
+    be, x = _one("diag", v)
+    k = operator.index(k)
+    nd = len(x.shape)
+    if nd == 2:
+        return diagonal(x, k)
+    if nd != 1:
+        raise ValueError(f"xops.numpy.diag: input must be 1-d or 2-d, got shape {_shape(x)}")
+    n = x.shape[0]
+    m = n + abs(k)
+    d = be.dtype_of(x)
+    # Row i of the result holds v[i] (k >= 0) or v[i - |k|] (k < 0) where the mask is true;
+    # the padding is never selected. A where keeps NaN/inf/-0.0 exact (v * eye would not).
+    col = _mp.pad(x, ((0, k),) if k >= 0 else ((-k, 0),), constant_values=False if d is bool_
+                  else 0)
+    mask = _cr.eye(m, m, k=k, dtype=bool_, like=x)
+    return _ew.where(mask, _mp.reshape(col, (m, 1)), _cr.zeros((), dtype=d, like=x))
+
+
+@declare("indexing", composite=True)
+def diagflat(v: Array, k: int = 0) -> Array:
+    """A 2-d array with the flattened ``v`` on the ``k``-th diagonal.
+
+    Args:
+        v: array (any shape).
+        k: diagonal offset.
+
+    Returns:
+        A 2-d array of ``v``'s backend and dtype.
+    """
+    _, x = _one("diagflat", v)
+    return diag(_mp.ravel(x), k)
+
+
+# --- sorting -------------------------------------------------------------------------------------
 
 
 def _sort(name: str, x: Array, axis: int, descending: bool, stable: bool) -> tuple[Any, Array, int]:
@@ -138,7 +273,9 @@ def sort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
     """Sorted copy along ``axis`` (None: flattened); NaN sorts last (first when descending).
 
     Args:
-        x: real array. axis: int or None. descending: sort in descending order.
+        x: real array.
+        axis: int or None.
+        descending: sort in descending order.
         stable: accepted for the Array API (xops sorts are always stable).
 
     Returns:
@@ -154,8 +291,10 @@ def argsort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
     """Indices that sort ``x`` along ``axis``; ties keep their order (stable), NaN last.
 
     Args:
-        x: real array. axis: int or None. descending: descending order, ties still in index
-        order. stable: accepted for the Array API (always stable).
+        x: real array.
+        axis: int or None.
+        descending: descending order, ties still in index order.
+        stable: accepted for the Array API (always stable).
 
     Returns:
         An array of the default integer dtype.
@@ -164,425 +303,417 @@ def argsort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
     return call(be, "argsort", x, ax, bool(descending), be.check_dtype(be.default_int, "argsort"))
 
 
-# --- products -----------------------------------------------------------------------------------
+def _kth(name: str, kth: Any, n: int) -> None:
+    ks = [kth] if not isinstance(kth, (list, tuple)) else list(kth)
+    if backend_of(kth) is not None:
+        raise TypeError(_err(name, "kth must be an int or a sequence of ints (static)"))
+    for k in ks:
+        k = operator.index(k)
+        if not -n <= k < n:
+            raise ValueError(_err(name, f"kth(={k}) out of bounds ({n})"))
 
-@declare("linalg")
-def matmul(x1: Array, x2: Array, /) -> Array:
-    """Matrix product with NumPy's rules (1-d operands promoted and the added axis removed,
-    batch axes broadcast); dtypes promoted.
+
+@declare("sorting", composite=True)
+def partition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introselect",
+              order: Any = None) -> Array:
+    """An array whose ``kth`` element(s) along ``axis`` are where a sort would put them, smaller
+    ones before, larger ones after (NaN last). xops returns the fully sorted array, which has
+    that property on every backend (NumPy's arrangement within the parts is unspecified).
 
     Args:
-        x1, x2: arrays of one backend with ndim >= 1.
+        a: real array.
+        kth: int or sequence of ints.
+        axis: int or None (flattened).
+        kind: accepted for NumPy compatibility.
+        order: accepted for NumPy compatibility (must be None).
 
     Returns:
-        An array of the inputs' backend.
+        An array of ``a``'s backend and dtype.
     """
-    # Same fast path as the generated binary wrappers (_dispatch.make_binary), inlined on
-    # purpose: a shared helper would add a Python call to every hot call.
-    t = type(x1)
-    ft = None if _d.IS_DYNAMO() else _MATMUL_FAST.get(t)  # no eager cache reads while tracing
-    if ft is not None and type(x2) is t:
-        d = x1.dtype
-        if d is x2.dtype:
-            k = ft.get(d)
-            if k is not None:
-                try:
-                    return k(x1, x2)
-                except Exception as e:
-                    annotate(e, "matmul", TYPE_CACHE.get(t))
-                    raise
-    be = resolve("matmul", x1, x2)
-    (a, b), d = promote_args("matmul", be, (x1, x2), kinds="iufc")
-    sa, sb = tuple(a.shape), tuple(b.shape)
-    if not sa or not sb:
-        raise ValueError("xops.numpy.matmul: operands must be at least 1-d")
-    if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
-        raise ValueError(f"xops.numpy.matmul: shapes {sa} and {sb} do not align")
-    try:
-        out = be.kernel("matmul", d)(a, b)
-    except Exception as e:
-        annotate(e, "matmul", be)
-        raise
-    if t not in _MATMUL_FAST and type(x2) is t and not _compiling():
-        _MATMUL_FAST[t] = {native: be.kernel("matmul", dt) for dt, native in be.native.items()
-                           if dt.kind in "iufc" and not be.k.unsupported_dtype(dt)}
+    be, x = _array("partition", a)
+    if axis is None:
+        x = _mp.reshape(x, (-1,))
+        axis = 0
+    ax = normalize_axis("partition", axis, len(x.shape))
+    _kth("partition", kth, x.shape[ax])
+    return sort(x, axis=ax)
+
+
+@declare("sorting", composite=True)
+def argpartition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introselect",
+                 order: Any = None) -> Array:
+    """Indices that partition ``a`` along ``axis`` around ``kth`` (see :func:`partition`): xops
+    returns the stable argsort, which has the partition property.
+
+    Args:
+        a: real array.
+        kth: int or sequence of ints.
+        axis: int or None (flattened).
+        kind: accepted for NumPy compatibility.
+        order: accepted for NumPy compatibility.
+
+    Returns:
+        An array of the default integer dtype of ``a``'s backend.
+    """
+    be, x = _array("argpartition", a)
+    if axis is None:
+        x = _mp.reshape(x, (-1,))
+        axis = 0
+    ax = normalize_axis("argpartition", axis, len(x.shape))
+    _kth("argpartition", kth, x.shape[ax])
+    return argsort(x, axis=ax)
+
+
+# --- searching -----------------------------------------------------------------------------------
+
+
+@declare("searching")
+def nonzero(x: Array, /, *, size: int | None = None, fill_value: int | None = None
+            ) -> tuple[Array, ...]:
+    """Indices of the non-zero (truthy) elements, one index array per dimension, in row-major
+    order. The output shape depends on the data: under ``jax.jit`` pass ``size`` (results are
+    truncated to, or padded up to, ``size`` entries with ``fill_value``, default 0), as
+    ``jax.numpy.nonzero`` does; every backend accepts it.
+
+    Args:
+        x: array with ndim >= 1 (0-d input raises ValueError, as in NumPy 2).
+        size: optional fixed number of results.
+        fill_value: index used for padding.
+
+    Returns:
+        A tuple of ``x.ndim`` 1-d arrays of the default integer dtype.
+    """
+    return _nonzero(x, size, fill_value)
+
+
+@declare("indexing")
+def argwhere(a: Array, *, size: int | None = None, fill_value: Any = None) -> Array:
+    """Coordinates of the non-zero elements, one row per element in row-major order: shape
+    ``(N, a.ndim)``. N depends on the values, so this runs eagerly only, unless ``size`` is
+    given (as in jax.numpy): then exactly ``size`` rows, truncated or padded with
+    ``fill_value`` (default 0), which works under jax.jit too.
+
+    Args:
+        a: array.
+        size: static number of rows.
+        fill_value: padding value.
+
+    Returns:
+        A 2-d array of the default integer dtype (NumPy: intp).
+    """
+    be, x = _one("argwhere", a)
+    if size is not None:
+        size = operator.index(size)
+        if size < 0:
+            raise ValueError("xops.numpy.argwhere: size must be non-negative")
+    fill = 0 if fill_value is None else operator.index(fill_value)
+    return call(be, "argwhere", x, size, fill, be.check_dtype(be.default_int, "argwhere"))
+
+
+@declare("indexing", composite=True)
+def flatnonzero(a: Array, *, size: int | None = None, fill_value: Any = None) -> Array:
+    """Indices of the non-zero elements of the flattened array (eager only unless ``size`` is
+    given, see ``argwhere``).
+
+    Args:
+        a: array.
+        size: static length.
+        fill_value: padding value (default 0).
+
+    Returns:
+        A 1-d array of the default integer dtype.
+    """
+    _, x = _one("flatnonzero", a)
+    return _mp.reshape(argwhere(_mp.ravel(x), size=size, fill_value=fill_value), (-1,))
+
+
+@declare("searching")
+def searchsorted(x1: Array, x2: Any, /, *, side: str = "left", sorter: Array | None = None
+                 ) -> Array:
+    """Insertion indices of ``x2`` into the sorted 1-d array ``x1`` that keep it sorted
+    (``side='left'``: first suitable position; ``'right'``: last). NaN sorts after +inf, as in
+    NumPy, on every backend. Inputs are promoted to one dtype.
+
+    Args:
+        x1: 1-d real array, sorted ascending unless ``sorter`` is given.
+        x2: array or Python scalar of values to insert.
+        side: 'left' or 'right'.
+        sorter: integer indices that sort ``x1``.
+
+    Returns:
+        An array of the default integer dtype with the shape of ``x2``.
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"xops.numpy.searchsorted: side must be 'left' or 'right', got {side!r}")
+    if type(x1) in PY_SCALARS:
+        raise TypeError("xops.numpy.searchsorted: x1 must be a 1-d array")
+    be = resolve("searchsorted", x1, x2, sorter)
+    if len(x1.shape) != 1:
+        raise ValueError(f"xops.numpy.searchsorted: x1 must be 1-d, got shape {tuple(x1.shape)}")
+    if sorter is not None:
+        x1 = take(x1, sorter)
+    (a, v), _ = promote_args("searchsorted", be, (x1, x2), kinds="biuf")
+    return call(be, "searchsorted", a, v, side, be.check_dtype(be.default_int, "searchsorted"))
+
+
+def _searchsorted(be: Backend, name: str, a: Array, v: Array, right: bool) -> Array:
+    """Insertion points of ``v`` into the sorted 1-d ``a`` (same dtype); NaN in ``v`` goes after
+    everything, as in NumPy (backends' binary searches disagree on NaN)."""
+    idx = be.check_dtype(be.default_int, name)
+    r = call(be, "searchsorted", a, v, "right" if right else "left", idx)
+    if _is_float(be.dtype_of(v)):
+        r = _ew.where(_ew.isnan(v), a.shape[0], r)
+    return r
+
+
+# --- index arithmetic ----------------------------------------------------------------------------
+
+
+@declare("indexing", composite=True)
+def unravel_index(indices: Any, shape: Any, order: str = "C") -> tuple[Array, ...]:
+    """Convert flat indices into a tuple of coordinate arrays for an array of ``shape``
+    (``order`` 'C' row-major or 'F'). Out-of-range indices raise eagerly; under tracing (jit,
+    vmap, tf.function) they are not checked and the result is unspecified.
+
+    Args:
+        indices: integer array (or int / list of ints).
+        shape: sequence of ints.
+        order: 'C' or 'F'.
+
+    Returns:
+        A tuple of arrays of the default integer dtype (NumPy: intp, i.e. int64; int32 on jax
+        without x64), one per dimension.
+    """
+    be, x = _one("unravel_index", indices)
+    dims = normalize_shape("unravel_index", shape)
+    if order not in ("C", "F"):
+        raise ValueError(f"xops.numpy.unravel_index: order must be 'C' or 'F', got {order!r}")
+    if builtins.any(s < 0 for s in dims):
+        raise ValueError("xops.numpy.unravel_index: dimensions must be non-negative")
+    x = _int_index("unravel_index", be, x)
+    total = _prod(dims)
+    bad = _ew.less(x, 0)
+    if total <= _dtypes.iinfo(be.default_int).max:
+        bad = _ew.logical_or(bad, _ew.greater_equal(x, total))
+    bad = _rd.any(bad)
+    if _known_true(be, bad):
+        raise ValueError(f"xops.numpy.unravel_index: an index is out of bounds for an array "
+                         f"of size {total} (on the {be.name} backend)")
+    out = []
+    walk = reversed(dims) if order == "C" else iter(dims)
+    for d in walk:
+        d1 = builtins.max(d, 1)
+        out.append(_ew.remainder(x, d1))
+        x = _ew.floor_divide(x, d1)
+    return tuple(reversed(out)) if order == "C" else tuple(out)
+
+
+_MODES = ("raise", "wrap", "clip")
+
+
+@declare("indexing", composite=True)
+def ravel_multi_index(multi_index: Sequence[Any], dims: Sequence[int], mode: Any = "raise",
+                      order: str = "C") -> Array:
+    """Convert a tuple of coordinate arrays into flat indices for an array of shape ``dims``.
+    ``mode`` (one, or one per dimension): 'raise' (out-of-range raises eagerly; unchecked and
+    unspecified under tracing), 'wrap' (modulo) or 'clip'.
+
+    Args:
+        multi_index: sequence of integer arrays (or ints), one per dimension, broadcast together.
+        dims: sequence of ints.
+        mode: 'raise', 'wrap', 'clip' or a sequence of those.
+        order: 'C' or 'F'.
+
+    Returns:
+        An array of the default integer dtype (NumPy: intp).
+    """
+    dims = normalize_shape("ravel_multi_index", tuple(dims))
+    if not isinstance(multi_index, (list, tuple)) or len(multi_index) != len(dims):
+        raise ValueError(f"xops.numpy.ravel_multi_index: expected a sequence of {len(dims)} "
+                         "index arrays, one per dimension")
+    if not dims:
+        raise ValueError("xops.numpy.ravel_multi_index: dims must not be empty")
+    if order not in ("C", "F"):
+        raise ValueError(f"xops.numpy.ravel_multi_index: order must be 'C' or 'F', got "
+                         f"{order!r}")
+    modes = tuple(mode) if isinstance(mode, (list, tuple)) else (mode,) * len(dims)
+    if len(modes) != len(dims) or builtins.any(m not in _MODES for m in modes):
+        raise ValueError(f"xops.numpy.ravel_multi_index: mode must be one of {_MODES} or one "
+                         f"per dimension, got {mode!r}")
+    be, arrs = _arrays("ravel_multi_index", *multi_index)
+    arrs = _mp.broadcast_arrays(*[_int_index("ravel_multi_index", be, a) for a in arrs])
+    strides = []
+    acc = 1
+    for d in (reversed(dims) if order == "C" else dims):
+        strides.append(acc)
+        acc *= d
+    if order == "C":
+        strides.reverse()
+    out = None
+    for i, (a, d, m, st) in enumerate(zip(arrs, dims, modes, strides)):
+        if m == "wrap":
+            a = _ew.remainder(a, builtins.max(d, 1))
+        elif m == "clip":
+            a = _ew.clip(a, 0, builtins.max(d - 1, 0))
+        else:
+            bad = _rd.any(_ew.logical_or(_ew.less(a, 0), _ew.greater_equal(a, d)))
+            if _known_true(be, bad):
+                raise ValueError(f"xops.numpy.ravel_multi_index: invalid entry in coordinates "
+                                 f"array {i} (out of bounds for dimension of size {d}; on the "
+                                 f"{be.name} backend)")
+        term = a if st == 1 else _ew.multiply(a, st)
+        out = term if out is None else _ew.add(out, term)
     return out
 
 
-# matmul fast path: same array type and dtype, both at least 1-d (shape errors come from the
-# native call, annotated with the op and backend).
-_MATMUL_FAST: dict[type, dict[Any, Callable]] = {}
+# --- removing and inserting sub-arrays at static indices -----------------------------------------
 
 
-@declare("linalg")
-def tensordot(x1: Array, x2: Array, /, axes: Any = 2) -> Array:
-    """Sum of products over the given axes (an int ``n``: last ``n`` of ``x1`` with first ``n``
-    of ``x2``; or a pair of axis sequences).
+@declare("shape", composite=True)
+def delete(arr: Array, obj: Any, axis: int | None = None) -> Array:
+    """A new array without the sub-arrays at ``obj`` along ``axis`` (None: of the flattened
+    array). ``obj`` is static: an int, a slice, or a sequence (or NumPy array) of ints or bools
+    (a mask); arrays of other backends are not accepted (the result shape depends on it).
 
     Args:
-        x1, x2: arrays of one backend. axes: int or (axes1, axes2).
+        arr: array.
+        obj: int, slice, or sequence of ints/bools.
+        axis: int or None.
 
     Returns:
-        An array of the inputs' backend.
+        An array of ``arr``'s backend and dtype.
     """
-    be = resolve("tensordot", x1, x2)
-    (a, b), _ = promote_args("tensordot", be, (x1, x2), kinds="iufc")
-    na, nb = len(a.shape), len(b.shape)
-    if isinstance(axes, int):
-        if axes < 0 or axes > builtins.min(na, nb):
-            raise ValueError(f"xops.numpy.tensordot: axes={axes} does not fit ndims {na}, {nb}")
-        ax1, ax2 = tuple(range(na - axes, na)), tuple(range(axes))
+    _, x = _one("delete", arr)
+    if axis is None:
+        x = _mp.ravel(x)
+        axis = 0
+    ax = normalize_axis("delete", axis, len(x.shape))
+    n = x.shape[ax]
+    if isinstance(obj, slice):
+        drop = set(range(*obj.indices(n)))
+        start, stop, step = obj.indices(n)
+        if step == 1:
+            if start >= stop:
+                return take(x, list(range(n)), axis=ax)
+            return _mp.concatenate([x[_along(ax, slice(0, start))],
+                                    x[_along(ax, slice(stop, None))]], axis=ax)
     else:
-        p, q = axes
-        p = (p,) if isinstance(p, int) else tuple(p)
-        q = (q,) if isinstance(q, int) else tuple(q)
-        ax1 = tuple(normalize_axis("tensordot", i, na) for i in p)
-        ax2 = tuple(normalize_axis("tensordot", i, nb) for i in q)
-    if len(ax1) != len(ax2) or builtins.any(a.shape[i] != b.shape[j] for i, j in zip(ax1, ax2)):
-        raise ValueError(f"xops.numpy.tensordot: shape mismatch for sum over axes {ax1} and {ax2}")
-    return call(be, "tensordot", a, b, ax1, ax2)
+        idx = _static_index("delete", obj, n)
+        if isinstance(idx, int):
+            return _mp.concatenate([x[_along(ax, slice(0, idx))],
+                                    x[_along(ax, slice(idx + 1, None))]], axis=ax)
+        drop = set(idx)
+    keep = [i for i in range(n) if i not in drop]
+    return take(x, keep, axis=ax)
 
 
-@declare("linalg", composite=True)
-def dot(a: Array, b: Array, /) -> Array:
-    """NumPy ``dot``: scalar product for 0-d, inner product for 1-d, matmul for 2-d, and a sum
-    over the last axis of ``a`` and second-to-last of ``b`` otherwise.
-
-    Args:
-        a, b: arrays of one backend.
-
-    Returns:
-        An array of the inputs' backend.
-    """
-    na, nb = len(getattr(a, "shape", ())), len(getattr(b, "shape", ()))
-    if na == 0 or nb == 0:
-        return ew.multiply(a, b)
-    if nb == 1 or (na <= 2 and nb == 2):
-        return matmul(a, b)
-    return tensordot(a, b, axes=([na - 1], [nb - 2]))
-
-
-@declare("linalg", composite=True)
-def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
-    """Vector dot product over ``axis`` (conjugating ``x1``), broadcasting the other axes.
-
-    Args:
-        x1, x2: arrays of one backend. axis: the contracted axis.
-
-    Returns:
-        An array of the inputs' backend.
-    """
-    from .reductions import sum as _sum
-    return _sum(ew.multiply(ew.conj(x1), x2), axis=axis)
-
-
-@declare("linalg")
-def einsum(subscripts: str, /, *operands: Array) -> Array:
-    """Einstein summation over ``operands`` (explicit or implicit mode, ``...`` broadcasting);
-    operand dtypes are promoted.
-
-    Args:
-        subscripts: the einsum expression. *operands: arrays of one backend.
-
-    Returns:
-        An array of the operands' backend.
-    """
-    if not isinstance(subscripts, str):
-        raise TypeError("xops.numpy.einsum: the first argument must be the subscripts string")
-    be = resolve("einsum", *operands)
-    arrs, _ = promote_args("einsum", be, operands)
-    return call(be, "einsum", subscripts, arrs)
-
-
-@declare("linalg", composite=True)
-def outer(a: Array, b: Array, /) -> Array:
-    """Outer product of two vectors (inputs are flattened).
-
-    Args:
-        a, b: arrays of one backend.
-
-    Returns:
-        A 2-d array of the inputs' backend.
-    """
-    from .manipulation import reshape
-    return ew.multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
-
-
-# --- composite elementwise helpers --------------------------------------------------------------
-
-@declare("elementwise", composite=True)
-def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:  # noqa: A002
-    """Limit values to ``[min, max]`` (either may be None); NaN in ``x`` propagates. Bounds are
-    promoted with ``x`` like any binary op (Python scalars weak).
-
-    Args:
-        x: array. min, max: arrays, Python scalars or None.
-
-    Returns:
-        An array of ``x``'s backend.
-    """
-    if min is not None:
-        x = ew.maximum(x, min)
-    if max is not None:
-        x = ew.minimum(x, max)
-    return x
-
-
-@declare("elementwise", composite=True)
-def nan_to_num(x: Array, /, nan: float = 0.0, posinf: float | None = None,
-               neginf: float | None = None) -> Array:
-    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: the dtype's
-    largest/smallest finite value). Integer input is returned unchanged.
-
-    Args:
-        x: array. nan, posinf, neginf: replacement values.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
-    be = resolve("nan_to_num", x)
-    d = be.dtype_of(x)
-    if d.kind in "biu":
-        return x
-    if d.kind == "c":
-        re = nan_to_num(ew.real(x), nan, posinf, neginf)
-        im = nan_to_num(ew.imag(x), nan, posinf, neginf)
-        return ew.add(re, ew.multiply(im, 1j))
-    info = _dtypes.finfo(d)
-    hi = info.max if posinf is None else posinf
-    lo = info.min if neginf is None else neginf
-    x = where(ew.isnan(x), nan, x)
-    x = where(ew.greater(x, 0), where(ew.isinf(x), hi, x), where(ew.isinf(x), lo, x))
-    return x
-
-
-@declare("elementwise", composite=True, aliases=("around",))
-def round(x: Array, /, decimals: int = 0) -> Array:  # noqa: A001
-    """Round to ``decimals`` decimal places, halves to even (NumPy semantics; integers with
-    ``decimals >= 0`` unchanged).
-
-    Args:
-        x: array. decimals: number of decimal places (may be negative).
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
-    be = resolve("round", x)
-    d = be.dtype_of(x)
-    decimals = operator.index(decimals)
-    if d.kind in "biu":
-        if decimals >= 0:
-            return x
-        f = 10 ** (-decimals)
-        if d.kind == "b" or f > _dtypes.iinfo(d).max:  # every value rounds to 0
-            return ew.multiply(x, 0) if d.kind != "b" else ew.logical_and(x, False)
-        # Exact integer rounding, half to even; no intermediate overflows (r = x mod f is
-        # compared with f / 2, an integer as f = 10**k), so only a result outside the dtype
-        # wraps around (NumPy's float round trip wraps there too: int8 -128 -> -130 -> 126).
-        q = ew.floor_divide(x, f)
-        r = ew.remainder(x, f)
-        half = f // 2
-        up = ew.logical_or(ew.greater(r, half),
-                           ew.logical_and(ew.equal(r, half), ew.equal(ew.remainder(q, 2), 1)))
-        return ew.multiply(where(up, ew.add(q, 1), q), f)
-    if decimals == 0:
-        return ew.rint(x)
-    # NumPy's algorithm, operation for operation (so results agree to the bit): scale by a power
-    # of ten (dividing for negative decimals, which keeps 10**-decimals exact), round half to
-    # even, scale back.
-    if decimals > 0:
-        f = 10.0 ** decimals
-        return ew.divide(ew.rint(ew.multiply(x, f)), f)
-    f = 10.0 ** (-decimals)
-    return ew.multiply(ew.rint(ew.divide(x, f)), f)
-
-
-
-@declare("elementwise")
-def ldexp(x1: Array, x2: Any, /) -> Array:
-    """``x1 * 2**x2`` for an integer exponent ``x2``, exact unless the result over/underflows.
-
-    The result has ``x1``'s float dtype (integer ``x1`` computes in the default float), as in
-    NumPy; ``x2`` must be integer (or bool), it is not promoted with ``x1``. jax on CPU flushes
-    subnormal results to zero (XLA runs with flush-to-zero).
-
-    Args:
-        x1: array or Python scalar (mantissa). x2: integer array or Python int (exponent).
-
-    Returns:
-        An array of the inputs' backend, broadcast together.
-    """
-    be = resolve("ldexp", x1, x2)
-    if type(x1) in PY_SCALARS:
-        if isinstance(x1, complex):
-            raise TypeError("xops.numpy.ldexp: x1 must be real")
-        d1 = be.default_float if isinstance(x1, float) else be.default_int
-        x1 = call(be, "asarray", x1, be.check_dtype(d1, "ldexp"), None, None)
-    d1 = be.dtype_of(x1)
-    if d1.kind not in "biuf":
-        raise TypeError(f"xops.numpy.ldexp: does not accept {d1.name} input for x1")
-    d = _dtypes.to_float(d1, be.default_float)
-    if d is not d1:
-        x1 = be.k.astype(x1, be.check_dtype(d, "ldexp"))
-    di = be.default_int
-    if type(x2) in PY_SCALARS:
-        if not isinstance(x2, int):
-            raise TypeError("xops.numpy.ldexp: the exponent x2 must be an integer")
-        x2 = call(be, "asarray", int(x2), be.check_dtype(di, "ldexp"), None, None)
-    elif be.dtype_of(x2).kind not in "biu":
-        raise TypeError(f"xops.numpy.ldexp: the exponent x2 must be an integer array, got "
-                        f"{be.dtype_of(x2).name}")
-    elif be.dtype_of(x2) is not di:
-        x2 = be.k.astype(x2, be.check_dtype(di, "ldexp"))
-    return call(be, "ldexp", x1, x2)
-
-
-@declare("elementwise", composite=True)
-def float_power(x1: Array, x2: Array, /) -> Array:
-    """``x1 ** x2`` computed in float64 (complex128 for complex input), as NumPy. On jax without
-    x64 mode, which has no 64-bit types, in float32 (complex64): the backend's widest.
-
-    Args:
-        x1, x2: arrays or Python scalars of one backend.
-
-    Returns:
-        An array of the inputs' backend, float64/complex128 (jax x32: float32/complex64).
-    """
-    be = resolve("float_power", x1, x2)
-    (a, b), d = promote_args("float_power", be, (x1, x2), kinds="biufc")
-    if d.kind == "c":
-        want = _dtypes.complex128 if not be.k.unsupported_dtype(_dtypes.complex128) \
-            else _dtypes.complex64
+def _static_ints(name: str, obj: Any) -> tuple[list[int], bool, bool]:
+    """A static index spec as (ints, is_scalar, was_bool_mask), in pure Python (so it traces
+    under torch.compile): an int, a sequence of ints or of bools, or a NumPy array of those."""
+    if _is_array(obj):
+        b = resolve(name, obj)
+        if b.name != "numpy":
+            raise TypeError(f"{opname_of(name)}: obj must be static (an int, a slice, or a "
+                            f"sequence or NumPy array of ints or bools), got a {b.name} array: "
+                            "the result shape depends on it")
+        obj = obj.tolist()
+    if isinstance(obj, (list, tuple)):
+        if builtins.any(isinstance(e, (list, tuple)) for e in obj):
+            raise ValueError(f"{opname_of(name)}: obj must be a scalar or 1-d")
+        if obj and builtins.all(isinstance(e, bool) for e in obj):
+            return [i for i, e in enumerate(obj) if e], False, True
+        vals, scalar = list(obj), False
+    elif isinstance(obj, bool):
+        raise ValueError(f"{opname_of(name)}: a boolean obj must be 1-d")
     else:
-        want = _dtypes.float64 if not be.k.unsupported_dtype(_dtypes.float64) \
-            else be.default_float
-    native = be.check_dtype(want, "float_power")
-    a = a if be.dtype_of(a) is want else be.k.astype(a, native)
-    b = b if be.dtype_of(b) is want else be.k.astype(b, native)
-    return ew.power(a, b)
+        vals, scalar = [obj], True
+    try:
+        return [operator.index(v) for v in vals], scalar, False
+    except TypeError:
+        raise IndexError(f"{opname_of(name)}: obj must hold integers or bools, got "
+                         f"{obj!r}") from None
 
 
-@declare("elementwise", composite=True)
-def angle(z: Array, /, deg: bool = False) -> Array:
-    """Counterclockwise angle from the positive real axis, ``arctan2(imag(z), real(z))``; real
-    input gives 0 or pi (pi for negative numbers and -0.0), NaN for NaN.
+def _static_index(name: str, obj: Any, n: int) -> int | list[int]:
+    """An int (non-negative) or a list of non-negative ints from a static index spec."""
+    vals, scalar, mask = _static_ints(name, obj)
+    if mask:
+        if len(obj) != n:
+            raise ValueError(f"{opname_of(name)}: boolean obj must have one entry per element "
+                             f"of the axis ({n}), got {len(obj)}")
+        return vals
+    for v in vals:
+        if not -n <= v < n:
+            raise IndexError(f"{opname_of(name)}: index {v} is out of bounds for an axis of "
+                             f"size {n}")
+    vals = [v + n if v < 0 else v for v in vals]
+    return vals[0] if scalar else vals
 
-    Args:
-        z: array (any numeric dtype). deg: return degrees instead of radians.
 
-    Returns:
-        A real float array of ``z``'s backend (integers give the default float).
-    """
-    be = resolve("angle", z)
-    if type(z) in PY_SCALARS:
-        z = call(be, "asarray", z, None, None, None)
-    d = be.dtype_of(z)
-    if d.kind == "b":
-        z = be.k.astype(z, be.check_dtype(be.default_float, "angle"))
-    out = ew.arctan2(ew.imag(z), ew.real(z))
-    return ew.multiply(out, 57.29577951308232) if deg else out
-
-# --- dtype functions ----------------------------------------------------------------------------
-
-@declare("dtype")
-def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Array:
-    """``x`` cast to ``dtype`` (C-style casts; float to int truncates toward zero). With
-    ``copy=False`` an array already of ``dtype`` is returned as is.
+@declare("shape", composite=True)
+def insert(arr: Array, obj: Any, values: Any, axis: int | None = None) -> Array:
+    """A new array with ``values`` inserted before the indices ``obj`` along ``axis`` (None: of
+    the flattened array), with NumPy's rules: an int ``obj`` inserts all of ``values`` there
+    (``values`` axis 0 becomes the insertion axis), a slice or sequence inserts one sub-array
+    per index (``values`` broadcast). ``values`` is cast to ``arr``'s dtype. ``obj`` is static
+    (int, slice, sequence or NumPy array of ints or bools).
 
     Args:
-        x: array. dtype: target dtype. copy: always copy when True.
-        device: must be None or ``x``'s device (xops never moves data implicitly).
+        arr: array.
+        obj: int, slice or sequence.
+        values: array or array-like.
+        axis: int or None.
 
     Returns:
-        An array of ``x``'s backend.
+        An array of ``arr``'s backend and dtype.
     """
-    be = resolve("astype", x)
-    d = dtype_arg("astype", dtype)
-    if d is None:
-        raise TypeError("xops.numpy.astype: dtype is required")
-    native = be.check_dtype(d, "astype")
-    if device is not None and device != be.k.device(x):
-        raise ValueError("xops.numpy.astype: device differs from the array's device; xops never "
-                         "moves data implicitly")
-    if be.dtype_of(x) is d and not copy:
-        return x
-    return call(be, "astype", x, native, bool(copy))
-
-
-def _dt(name: str, v: Any) -> Any:
-    if isinstance(v, _dtypes.DType):
-        return v
-    # an array (a NumPy dtype object also has .shape and .dtype: ask the backend registry)
-    be = None if type(v) in PY_SCALARS else backend_of(v)
-    if be is not None:
-        return be.dtype_of(v)
-    return dtype_arg(name, v)
-
-
-@declare("dtype")
-def result_type(*arrays_and_dtypes: Any) -> Any:
-    """The dtype xops gives when these arrays/dtypes/Python scalars meet in a binary op.
-
-    Args:
-        *arrays_and_dtypes: arrays, dtypes, or Python scalars (weak).
-
-    Returns:
-        An xops dtype.
-
-    >>> from xops import numpy as xnp
-    >>> xnp.result_type(xnp.int32, xnp.float16)
-    xops.float16
-    """
-    be = resolve("result_type", *[a for a in arrays_and_dtypes
-                                  if type(a) not in PY_SCALARS and backend_of(a) is not None])
-    dts = [_dt("result_type", a) for a in arrays_and_dtypes if type(a) not in PY_SCALARS]
-    if not dts:
-        if not arrays_and_dtypes:
-            raise ValueError("xops.numpy.result_type: at least one array or dtype is required")
-        from .._dispatch import _scalar_only_dtype
-        return _scalar_only_dtype(arrays_and_dtypes, be)
-    d = _dtypes.result_type_of(dts)
-    for a in arrays_and_dtypes:
-        if type(a) in PY_SCALARS:
-            d = _dtypes.weak_scalar_dtype(a, d, be.default_int, be.default_float)
-    return d
-
-
-@declare("dtype")
-def can_cast(from_: Any, to: Any, /) -> bool:
-    """True when promoting ``from_`` with ``to`` gives ``to`` (the Array API definition).
-
-    Args:
-        from_: dtype or array. to: dtype.
-
-    Returns:
-        bool.
-    """
-    a = _dt("can_cast", from_)
-    b = dtype_arg("can_cast", to)
-    return _dtypes.promote_types(a, b) is b
-
-
-@declare("dtype")
-def isdtype(dtype: Any, kind: Any) -> bool:
-    """Whether ``dtype`` is of ``kind`` (a dtype, a kind name such as 'integral', 'real
-    floating', 'numeric', or a tuple of those), as the Array API defines.
-
-    Args:
-        dtype: dtype. kind: dtype, kind name or tuple.
-
-    Returns:
-        bool.
-    """
-    d = dtype_arg("isdtype", dtype)
-    if isinstance(kind, tuple):
-        return builtins.any(isdtype(d, k) for k in kind)
-    if isinstance(kind, str) and kind in _KINDS:
-        return d.kind in _KINDS[kind]
-    return d is dtype_arg("isdtype", kind)
-
-
-_KINDS = {"bool": "b", "signed integer": "i", "unsigned integer": "u", "integral": "iu",
-          "real floating": "f", "complex floating": "c", "numeric": "iufc"}
-
-
+    be, x = _one("insert", arr)
+    d = be.dtype_of(x)
+    if _is_array(values):
+        resolve("insert", x, values)
+        v = _dt.astype(values, d, copy=False)
+    else:
+        v = _cr.asarray(values, dtype=d, like=x)
+    if axis is None:
+        x = _mp.ravel(x)
+        axis = 0
+    nd = len(x.shape)
+    ax = normalize_axis("insert", axis, nd)
+    n = x.shape[ax]
+    if isinstance(obj, slice):
+        ind, scalar = list(range(*obj.indices(n))), False
+    else:
+        ind, scalar, _ = _static_ints("insert", obj)
+    vs = _shape(v)
+    if len(vs) < nd:
+        v = _mp.reshape(v, (1,) * (nd - len(vs)) + vs)
+    for i in ind:
+        if not -n <= i <= n:
+            raise IndexError(f"xops.numpy.insert: index {i} is out of bounds for axis {ax} "
+                             f"with size {n}")
+    ind = [i + n if i < 0 else i for i in ind]
+    if len(ind) == 1:
+        index = ind[0]
+        if scalar:
+            v = _mp.moveaxis(v, 0, ax)
+        slot = list(_shape(x))
+        slot[ax] = _shape(v)[ax]
+        v = _mp.broadcast_to(v, tuple(slot))
+        return _mp.concatenate([x[_along(ax, slice(0, index))], v,
+                                x[_along(ax, slice(index, None))]], axis=ax)
+    numnew = len(ind)
+    if numnew == 0:
+        return take(x, list(range(n)), axis=ax)
+    # NumPy's placement: the j-th smallest index (stable) moves right by j.
+    for rank, j in enumerate(sorted(range(numnew), key=lambda j: ind[j])):
+        ind[j] += rank
+    slot = list(_shape(x))
+    slot[ax] = numnew
+    v = _mp.broadcast_to(v, tuple(slot))
+    total = n + numnew
+    src = [-1] * total
+    for j, p in enumerate(ind):
+        src[p] = n + j
+    old = iter(range(n))
+    src = [next(old) if s < 0 else s for s in src]
+    return take(_mp.concatenate([x, v], axis=ax), src, axis=ax)

@@ -26,8 +26,8 @@ from .._dtypes import DType, bfloat16, float16, float32
 from ..backends import Backend, _compiling
 from . import creation as _cr
 from . import elementwise as _ew
-from . import indexing as _ix
 from . import manipulation as _mp
+from . import products as _pr
 from . import reductions as _rd
 from ._registry import declare
 
@@ -187,7 +187,7 @@ def inv(x: Array, /) -> Array:
 
     Args:
         x: array of square matrices. Dtypes: see the module docstring (integers compute in the
-        default float, float16/bfloat16 in float32 and are cast back).
+            default float, float16/bfloat16 in float32 and are cast back).
 
     Returns:
         An array of ``x``'s backend and shape. Singular input raises eagerly on numpy, torch
@@ -234,8 +234,8 @@ def solve(x1: Array, x2: Array, /) -> Array:
     it is 1-d; otherwise a stack of ``(M, K)`` matrices; batch axes broadcast).
 
     Args:
-        x1: coefficient matrices ``(..., M, M)``. x2: ``(M,)`` or ``(..., M, K)``. Dtypes are
-        promoted, then the module's dtype rule applies.
+        x1: coefficient matrices ``(..., M, M)``.
+        x2: ``(M,)`` or ``(..., M, K)``. Dtypes are promoted, then the module's dtype rule applies.
 
     Returns:
         An array of shape ``(..., M)`` (vector ``x2``) or ``broadcast(...) + (M, K)``.
@@ -264,9 +264,10 @@ def pinv(x: Array, /, rcond: Any = None, hermitian: bool = False, *, rtol: Any =
     NumPy's legacy default when neither ``rcond`` nor ``rtol`` is passed is ``1e-15``).
 
     Args:
-        x: array of shape ``(..., M, N)``. rcond: NumPy's older name for ``rtol`` (pass one of
-        them). hermitian: ``x`` is Hermitian (numpy/jax/torch then use an eigendecomposition;
-        tensorflow always uses the SVD, which gives the same result for Hermitian input).
+        x: array of shape ``(..., M, N)``.
+        rcond: NumPy's older name for ``rtol`` (pass one of them).
+        hermitian: ``x`` is Hermitian (numpy/jax/torch then use an eigendecomposition; tensorflow
+            always uses the SVD, which gives the same result for Hermitian input).
         rtol: relative cutoff, a float or an array broadcasting against ``(...)``.
 
     Returns:
@@ -297,8 +298,9 @@ def lstsq(x1: Array, x2: Array, /, rcond: float | None = None) -> LstsqResult:
     under jit/tf.function/vmap/torch.compile: there residuals are returned whenever ``M > N``.
 
     Args:
-        x1: ``(..., M, N)``. x2: ``(M,)`` or ``(..., M, K)``. rcond: relative cutoff (default
-        ``eps * max(M, N)`` of the compute dtype).
+        x1: ``(..., M, N)``.
+        x2: ``(M,)`` or ``(..., M, K)``.
+        rcond: relative cutoff (default ``eps * max(M, N)`` of the compute dtype).
 
     Returns:
         ``LstsqResult(x, residuals, rank, s)``: ``x`` of shape ``(..., N)`` or ``(..., N, K)``;
@@ -316,16 +318,16 @@ def lstsq(x1: Array, x2: Array, /, rcond: float | None = None) -> LstsqResult:
         rcond = _eps(be, a) * builtins.max(m, n)
     smax = _rd.max(s, axis=-1, keepdims=True) if s.shape[-1] else s
     keep = _ew.greater(s, _ew.multiply(smax, rcond))
-    s_safe = _ix.where(keep, s, 1.0)
-    s_inv = _ix.where(keep, _ew.reciprocal(s_safe), 0.0)
+    s_safe = _ew.where(keep, s, 1.0)
+    s_inv = _ew.where(keep, _ew.reciprocal(s_safe), 0.0)
     rd = be.dtype_of(s)
-    uhb = _ix.matmul(_mH(u), b)
+    uhb = _pr.matmul(_mH(u), b)
     coef = _ew.multiply(_mp.expand_dims(s_inv, axis=-1), uhb)
-    sol = _ix.matmul(_mH(vh), coef)
+    sol = _pr.matmul(_mH(vh), coef)
     rank = _rd.count_nonzero(keep, axis=-1)
     batch = tuple(sol.shape[:-2])
     if m > n:
-        r = _ew.subtract(b, _ix.matmul(a, sol))
+        r = _ew.subtract(b, _pr.matmul(a, sol))
         res = _rd.sum(_ew.square(_ew.abs(r)), axis=-2)
         full = _concrete(be, _rd.all(_ew.equal(rank, n)))
         if full is False:
@@ -343,8 +345,9 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
     triangle of ``x`` is read, as in NumPy and LAPACK).
 
     Args:
-        x: array of shape ``(..., M, M)``. upper: return the upper factor ``U`` with
-        ``x = U^H U`` instead of the lower ``L`` with ``x = L L^H``.
+        x: array of shape ``(..., M, M)``.
+        upper: return the upper factor ``U`` with ``x = U^H U`` instead of the lower ``L`` with ``x
+            = L L^H``.
 
     Returns:
         An array of ``x``'s shape and backend. Input that is not positive definite raises on
@@ -360,9 +363,9 @@ def qr(x: Array, /, mode: str = "reduced") -> QRResult | Array:
     ``Q``'s columns) are whatever the backend's LAPACK gives; compare by reconstruction.
 
     Args:
-        x: array of shape ``(..., M, N)``. mode: ``"reduced"`` (Q ``(..., M, K)``, R
-        ``(..., K, N)``, K = min(M, N)), ``"complete"`` (Q ``(..., M, M)``, R ``(..., M, N)``)
-        or NumPy's ``"r"`` (R of the reduced mode only).
+        x: array of shape ``(..., M, N)``.
+        mode: ``"reduced"`` (Q ``(..., M, K)``, R ``(..., K, N)``, K = min(M, N)), ``"complete"``
+            (Q ``(..., M, M)``, R ``(..., M, N)``) or NumPy's ``"r"`` (R of the reduced mode only).
 
     Returns:
         ``QRResult(Q, R)``, or ``R`` alone for ``mode="r"``.
@@ -384,11 +387,12 @@ def svd(x: Array, /, full_matrices: bool = True, compute_uv: bool = True,
     differ between libraries); compare by reconstruction.
 
     Args:
-        x: array of shape ``(..., M, N)``. full_matrices: U ``(..., M, M)`` and Vh
-        ``(..., N, N)`` (True) or ``(..., M, K)`` and ``(..., K, N)``, K = min(M, N).
+        x: array of shape ``(..., M, N)``.
+        full_matrices: U ``(..., M, M)`` and Vh ``(..., N, N)`` (True) or ``(..., M, K)`` and
+            ``(..., K, N)``, K = min(M, N).
         compute_uv: NumPy's switch; False returns ``S`` only (as :func:`svdvals`).
-        hermitian: accepted for NumPy compatibility; the general SVD is always computed (the
-        same values for Hermitian input).
+        hermitian: accepted for NumPy compatibility; the general SVD is always computed (the same
+            values for Hermitian input).
 
     Returns:
         ``SVDResult(U, S, Vh)`` (``S`` real), or ``S`` when ``compute_uv`` is False. On
@@ -462,7 +466,8 @@ def eigh(x: Array, /, UPLO: str = "L") -> EighResult:
     only the ``UPLO`` triangle is read (jax is told not to symmetrize, to match).
 
     Args:
-        x: array of shape ``(..., M, M)``. UPLO: ``"L"`` or ``"U"``.
+        x: array of shape ``(..., M, M)``.
+        UPLO: ``"L"`` or ``"U"``.
 
     Returns:
         ``EighResult(eigenvalues, eigenvectors)``: real eigenvalues ``(..., M)``, eigenvectors
@@ -479,7 +484,8 @@ def eigvalsh(x: Array, /, UPLO: str = "L") -> Array:
     read.
 
     Args:
-        x: array of shape ``(..., M, M)``. UPLO: ``"L"`` or ``"U"``.
+        x: array of shape ``(..., M, M)``.
+        UPLO: ``"L"`` or ``"U"``.
 
     Returns:
         A real array of shape ``(..., M)``.
@@ -496,9 +502,10 @@ def matrix_rank(x: Array, /, tol: Any = None, hermitian: bool = False, *,
 
     Args:
         x: array of shape ``(..., M, N)`` (NumPy's 0-d/1-d input gives 1 unless all zero).
-        tol: absolute tolerance (NumPy). hermitian: use ``|eigvalsh(x)|`` as singular values.
-        rtol: relative tolerance (Array API), times the largest singular value; default
-        ``max(M, N) * eps`` of the compute dtype. Pass at most one of tol and rtol.
+        tol: absolute tolerance (NumPy).
+        hermitian: use ``|eigvalsh(x)|`` as singular values.
+        rtol: relative tolerance (Array API), times the largest singular value; default ``max(M, N)
+            * eps`` of the compute dtype. Pass at most one of tol and rtol.
 
     Returns:
         An array of shape ``(...)`` of the backend's default integer dtype (NumPy gives int64;
@@ -531,8 +538,9 @@ def matrix_power(x: Array, n: int, /) -> Array:
     :func:`inv` of ``x``; ``n == 0``: identity matrices).
 
     Args:
-        x: array of square matrices ``(..., M, M)`` of an integer, float or complex dtype
-        (bool is refused: xops matmul has no bool product). n: a Python int.
+        x: array of square matrices ``(..., M, M)`` of an integer, float or complex dtype (bool is
+            refused: xops matmul has no bool product).
+        n: a Python int.
 
     Returns:
         An array of ``x``'s shape: ``x``'s dtype for ``n >= 0`` (integer stays integer, as in
@@ -557,11 +565,11 @@ def matrix_power(x: Array, n: int, /) -> Array:
     base = x
     while True:
         if n & 1:
-            result = base if result is None else _ix.matmul(result, base)
+            result = base if result is None else _pr.matmul(result, base)
         n >>= 1
         if not n:
             return result
-        base = _ix.matmul(base, base)
+        base = _pr.matmul(base, base)
 
 
 # --- norms ----------------------------------------------------------------------------------
@@ -577,8 +585,10 @@ def vector_norm(x: Array, /, *, axis: Any = None, keepdims: bool = False, ord: A
     ``sum(|x|**ord)**(1/ord)``; ``inf``/``-inf`` give max/min of ``|x|``, 0 counts non-zeros.
 
     Args:
-        x: array. axis: None, an int or a tuple of ints. keepdims: keep the reduced axes as
-        size 1. ord: any non-zero number, 0, ``inf`` or ``-inf``.
+        x: array.
+        axis: None, an int or a tuple of ints.
+        keepdims: keep the reduced axes as size 1.
+        ord: any non-zero number, 0, ``inf`` or ``-inf``.
 
     Returns:
         A real array (float32 for complex64 input, float16 for float16, the default float for
@@ -631,7 +641,8 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False, ord: Any = "fro") -> Arr
     inf/-inf (max/min row sum).
 
     Args:
-        x: array of shape ``(..., M, N)``. keepdims: keep the last two axes as size 1.
+        x: array of shape ``(..., M, N)``.
+        keepdims: keep the last two axes as size 1.
         ord: ``'fro'``, ``'nuc'``, 1, -1, 2, -2, ``inf`` or ``-inf``.
 
     Returns:
@@ -654,8 +665,10 @@ def norm(x: Array, /, ord: Any = None, axis: Any = None, keepdims: bool = False)
     pair, or None with 2-d ``x``; ``ord=None`` is Frobenius).
 
     Args:
-        x: array. ord: the order (see :func:`vector_norm` / :func:`matrix_norm`). axis: None,
-        an int or a 2-tuple. keepdims: keep the normed axes as size 1.
+        x: array.
+        ord: the order (see :func:`vector_norm` / :func:`matrix_norm`).
+        axis: None, an int or a 2-tuple.
+        keepdims: keep the normed axes as size 1.
 
     Returns:
         A real array of ``x``'s backend (dtype as in the module docstring).
@@ -699,7 +712,8 @@ def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     top-level NumPy ``diagonal`` which uses the first two). Any dtype.
 
     Args:
-        x: array of shape ``(..., M, N)``. offset: 0 main diagonal, > 0 above, < 0 below.
+        x: array of shape ``(..., M, N)``.
+        offset: 0 main diagonal, > 0 above, < 0 below.
 
     Returns:
         An array of shape ``(..., L)`` of ``x``'s dtype (L = 0 when the offset is outside).
@@ -719,7 +733,9 @@ def trace(x: Array, /, *, offset: int = 0, dtype: Any = None) -> Array:
     accumulation dtype follows :func:`xops.numpy.sum` (bool/small integers: default integer).
 
     Args:
-        x: array of shape ``(..., M, N)``. offset: diagonal offset. dtype: result dtype.
+        x: array of shape ``(..., M, N)``.
+        offset: diagonal offset.
+        dtype: result dtype.
 
     Returns:
         An array of shape ``(...)`` of ``x``'s backend.
@@ -732,7 +748,8 @@ def outer(x1: Array, x2: Array, /) -> Array:
     """Outer product of two 1-d arrays (Array API: no flattening; dtypes promoted).
 
     Args:
-        x1: array of shape ``(N,)``. x2: array of shape ``(M,)``.
+        x1: array of shape ``(N,)``.
+        x2: array of shape ``(M,)``.
 
     Returns:
         An array of shape ``(N, M)`` of the inputs' backend.
@@ -749,9 +766,10 @@ def cross(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     """Cross product of 3-element vectors along ``axis``; the other axes broadcast.
 
     Args:
-        x1, x2: arrays (integer, float or complex; promoted) whose ``axis`` has size 3.
-        axis: the vector axis, counted in the broadcast shape (use a negative axis when the
-        ranks differ; NumPy counts a positive axis per input).
+        x1: arrays (integer, float or complex; promoted) whose ``axis`` has size 3.
+        x2: arrays (integer, float or complex; promoted) whose ``axis`` has size 3.
+        axis: the vector axis, counted in the broadcast shape (use a negative axis when the ranks
+            differ; NumPy counts a positive axis per input).
 
     Returns:
         An array of the broadcast shape and promoted dtype.

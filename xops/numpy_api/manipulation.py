@@ -1,5 +1,11 @@
 """Shape manipulation. Axes and shapes are normalised here so every kernel receives the same
-plain Python ints and tuples."""
+plain Python ints and tuples.
+
+NumPy's joining, splitting and rotating helpers (vstack, array_split, rot90, resize, ...) are
+compositions of the Array API ops; their array-like arguments are converted with
+``creation.asarray`` (see ``creation._arrays``). Shape queries (shape, ndim, size,
+broadcast_shapes) return Python values.
+"""
 from __future__ import annotations
 
 import builtins
@@ -8,7 +14,10 @@ from typing import Any, Sequence
 
 from .._dispatch import (PY_SCALARS, call, normalize_axes, normalize_axis, normalize_shape,
                          opname_of, promote_args, resolve)
+from . import creation as _cr
+from ._common import _dtype, _prod, _shape
 from ._registry import declare
+from .creation import _is_array, _one
 
 Array = Any
 
@@ -25,8 +34,10 @@ def reshape(x: Array, /, shape: Any, *, copy: bool | None = None) -> Array:
     """Array with the same data and a new shape (one dimension may be -1).
 
     Args:
-        x: array. shape: int or tuple of ints. copy: accepted for the Array API; False raises
-        if a copy would be needed on backends that report it.
+        x: array.
+        shape: int or tuple of ints.
+        copy: accepted for the Array API; False raises if a copy would be needed on backends that
+            report it.
 
     Returns:
         An array of ``x``'s backend (a view where the backend can make one).
@@ -56,7 +67,8 @@ def transpose(x: Array, /, axes: Sequence[int] | None = None) -> Array:
     """Permute the axes (default: reverse them).
 
     Args:
-        x: array. axes: a permutation of ``range(x.ndim)`` (negative entries allowed).
+        x: array.
+        axes: a permutation of ``range(x.ndim)`` (negative entries allowed).
 
     Returns:
         An array of ``x``'s backend.
@@ -101,7 +113,9 @@ def moveaxis(x: Array, source: Any, destination: Any, /) -> Array:
     """Move axes ``source`` to positions ``destination``, keeping the others in order.
 
     Args:
-        x: array. source, destination: ints or sequences of ints of equal length.
+        x: array.
+        source: ints or sequences of ints of equal length.
+        destination: ints or sequences of ints of equal length.
 
     Returns:
         An array of ``x``'s backend.
@@ -122,7 +136,9 @@ def swapaxes(x: Array, axis1: int, axis2: int, /) -> Array:
     """Interchange two axes.
 
     Args:
-        x: array. axis1, axis2: the axes.
+        x: array.
+        axis1: the first axis.
+        axis2: the second axis.
 
     Returns:
         An array of ``x``'s backend.
@@ -140,7 +156,8 @@ def expand_dims(x: Array, /, axis: Any = 0) -> Array:
     """Insert size-1 axes at ``axis`` (positions in the result).
 
     Args:
-        x: array. axis: int or tuple of ints.
+        x: array.
+        axis: int or tuple of ints.
 
     Returns:
         An array of ``x``'s backend.
@@ -161,7 +178,8 @@ def squeeze(x: Array, /, axis: Any = None) -> Array:
     """Remove size-1 axes (all of them when ``axis`` is None).
 
     Args:
-        x: array. axis: None, int or tuple of ints; each must have size 1.
+        x: array.
+        axis: None, int or tuple of ints; each must have size 1.
 
     Returns:
         An array of ``x``'s backend.
@@ -193,7 +211,8 @@ def concatenate(arrays: Sequence[Array], /, axis: int | None = 0) -> Array:
     """Join arrays along an existing axis (None: flatten them first); dtypes are promoted.
 
     Args:
-        arrays: sequence of arrays of one backend. axis: int or None.
+        arrays: sequence of arrays of one backend.
+        axis: int or None.
 
     Returns:
         An array of the inputs' backend.
@@ -219,7 +238,8 @@ def stack(arrays: Sequence[Array], /, axis: int = 0) -> Array:
     """Join arrays of equal shape along a new axis; dtypes are promoted.
 
     Args:
-        arrays: sequence of arrays of one backend. axis: position of the new axis.
+        arrays: sequence of arrays of one backend.
+        axis: position of the new axis.
 
     Returns:
         An array of the inputs' backend.
@@ -240,7 +260,9 @@ def split(x: Array, indices_or_sections: Any, /, axis: int = 0) -> list[Array]:
     """Split into equal sections (an int that must divide the axis) or at the given indices.
 
     Args:
-        x: array. indices_or_sections: int or sorted sequence of split points. axis: the axis.
+        x: array.
+        indices_or_sections: int or sorted sequence of split points.
+        axis: the axis.
 
     Returns:
         A list of arrays of ``x``'s backend.
@@ -284,7 +306,8 @@ def broadcast_to(x: Array, /, shape: Any) -> Array:
     """Broadcast ``x`` to ``shape`` (NumPy rules).
 
     Args:
-        x: array. shape: target shape.
+        x: array.
+        shape: target shape.
 
     Returns:
         An array of ``x``'s backend (a read-only view where the backend makes one).
@@ -317,7 +340,8 @@ def flip(x: Array, /, axis: Any = None) -> Array:
     """Reverse the order of elements along ``axis`` (None: all axes).
 
     Args:
-        x: array. axis: None, int or tuple of ints.
+        x: array.
+        axis: None, int or tuple of ints.
 
     Returns:
         An array of ``x``'s backend.
@@ -338,7 +362,9 @@ def roll(x: Array, /, shift: Any, axis: Any = None) -> Array:
     shape restored.
 
     Args:
-        x: array. shift: int or tuple of ints. axis: None, int or tuple matching ``shift``.
+        x: array.
+        shift: int or tuple of ints.
+        axis: None, int or tuple matching ``shift``.
 
     Returns:
         An array of ``x``'s backend.
@@ -365,7 +391,8 @@ def tile(x: Array, reps: Any, /) -> Array:
     """Repeat the whole array ``reps`` times along each axis (NumPy's padding rules).
 
     Args:
-        x: array. reps: int or tuple of ints.
+        x: array.
+        reps: int or tuple of ints.
 
     Returns:
         An array of ``x``'s backend.
@@ -387,7 +414,8 @@ def repeat(x: Array, repeats: Any, /, axis: int | None = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (None: of the flattened array).
 
     Args:
-        x: array. repeats: int, or a sequence/1-d integer array with one count per element.
+        x: array.
+        repeats: int, or a sequence/1-d integer array with one count per element.
         axis: int or None.
 
     Returns:
@@ -425,8 +453,10 @@ def pad(x: Array, pad_width: Any, /, mode: str = "constant", *, constant_values:
     """Pad an array (modes: constant, edge, reflect, symmetric, wrap).
 
     Args:
-        x: array. pad_width: int, (before, after) or one (before, after) per axis.
-        mode: padding mode. constant_values: scalar fill for ``mode='constant'``.
+        x: array.
+        pad_width: int, (before, after) or one (before, after) per axis.
+        mode: padding mode.
+        constant_values: scalar fill for ``mode='constant'``.
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -457,3 +487,194 @@ def pad(x: Array, pad_width: Any, /, mode: str = "constant", *, constant_values:
             raise ValueError(f"xops.numpy.pad: mode {mode!r} pads at most {n - limit} on an axis "
                              f"of length {n}, got {(a, b)}")
     return call(be, "pad", x, pw, mode, constant_values)
+
+
+# --- unstacking, rotating, resizing ---------------------------------------------------------------
+
+
+@declare("shape")
+def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
+    """Split ``x`` into the tuple of its slices along ``axis`` (the inverse of ``stack``).
+
+    Args:
+        x: array with ndim >= 1.
+        axis: the axis to unstack along.
+
+    Returns:
+        A tuple of ``x.shape[axis]`` arrays of ``x``'s backend, each of ndim ``x.ndim - 1``.
+    """
+    be = resolve("unstack", x)
+    nd = len(getattr(x, "shape", ()))
+    if type(x) in PY_SCALARS or nd == 0:
+        raise ValueError("xops.numpy.unstack: input must be at least 1-d")
+    return tuple(call(be, "unstack", x, normalize_axis("unstack", axis, nd)))
+
+
+@declare("shape", composite=True)
+def rot90(m: Array, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
+    """Rotate by 90 degrees ``k`` times in the plane of ``axes``, from the first axis towards
+    the second (NumPy ``rot90``).
+
+    Args:
+        m: array with ndim >= 2.
+        k: number of rotations (any int).
+        axes: two distinct axes.
+
+    Returns:
+        An array of ``m``'s backend (``m`` itself when ``k % 4 == 0``).
+    """
+    _, x = _one("rot90", m)
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError("xops.numpy.rot90: len(axes) must be 2")
+    nd = len(x.shape)
+    a0 = normalize_axis("rot90", axes[0], nd)
+    a1 = normalize_axis("rot90", axes[1], nd)
+    if a0 == a1:
+        raise ValueError(f"xops.numpy.rot90: axes must be different, got {axes}")
+    k = operator.index(k) % 4
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(flip(x, axis=a0), axis=a1)
+    perm = list(range(nd))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return transpose(flip(x, axis=a1), perm)
+    return flip(transpose(x, perm), axis=a1)
+
+
+@declare("shape", composite=True)
+def fliplr(m: Array) -> Array:
+    """Reverse the order along axis 1 (left/right).
+
+    Args:
+        m: array with ndim >= 2.
+
+    Returns:
+        An array of ``m``'s backend.
+    """
+    _, x = _one("fliplr", m)
+    if len(x.shape) < 2:
+        raise ValueError("xops.numpy.fliplr: input must be >= 2-d")
+    return flip(x, axis=1)
+
+
+@declare("shape", composite=True)
+def flipud(m: Array) -> Array:
+    """Reverse the order along axis 0 (up/down).
+
+    Args:
+        m: array with ndim >= 1.
+
+    Returns:
+        An array of ``m``'s backend.
+    """
+    _, x = _one("flipud", m)
+    if len(x.shape) < 1:
+        raise ValueError("xops.numpy.flipud: input must be >= 1-d")
+    return flip(x, axis=0)
+
+
+@declare("shape", composite=True)
+def resize(a: Array, new_shape: Any) -> Array:
+    """A new array of shape ``new_shape`` filled with the flattened ``a`` repeated cyclically
+    (zeros when ``a`` is empty), as NumPy's function (not the in-place method) does.
+
+    Args:
+        a: array.
+        new_shape: int or sequence of non-negative ints.
+
+    Returns:
+        An array of ``a``'s backend and dtype.
+    """
+    _, x = _one("resize", a)
+    shape = normalize_shape("resize", new_shape)
+    if builtins.any(s < 0 for s in shape):
+        raise ValueError("xops.numpy.resize: all elements of new_shape must be non-negative")
+    total = _prod(shape)
+    flat = ravel(x)
+    n = _prod(_shape(x))
+    if n == 0 or total == 0:
+        return _cr.zeros(shape, dtype=_dtype(x), like=x)
+    reps = -(-total // n)
+    if reps > 1:
+        flat = tile(flat, reps)
+    return reshape(flat[:total], shape)
+
+
+# --- shape queries -------------------------------------------------------------------------------
+
+
+@declare("shape", composite=True)
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """The shape that arrays of the given shapes broadcast to (NumPy rules).
+
+    Args:
+        *shapes: ints or tuples of ints.
+
+    Returns:
+        A tuple of ints (``()`` for no argument); ValueError when the shapes do not broadcast.
+    """
+    return _broadcast_shapes(
+        "broadcast_shapes", *(normalize_shape("broadcast_shapes", s) for s in shapes))
+
+
+def _py_shape(name: str, a: Any) -> tuple:
+    if _is_array(a):
+        return tuple(a.shape)
+    if type(a) in PY_SCALARS:
+        return ()
+    if isinstance(a, (list, tuple)):
+        if not a:
+            return (0,)
+        inner = [_py_shape(name, e) for e in a]
+        if builtins.any(s != inner[0] for s in inner):
+            raise ValueError(f"{opname_of(name)}: the nested sequence is ragged")
+        return (len(a), *inner[0])
+    raise TypeError(f"{opname_of(name)}: unsupported argument type {type(a).__name__}")
+
+
+@declare("shape", composite=True)
+def shape(a: Any) -> tuple:
+    """The shape of an array (or of nested Python data) as a tuple of ints; static, so it works
+    under jit (tensorflow graphs may hold None for unknown sizes).
+
+    Args:
+        a: array, Python scalar or nested sequence.
+
+    Returns:
+        A tuple of Python ints.
+    """
+    return _py_shape("shape", a)
+
+
+@declare("shape", composite=True)
+def ndim(a: Any) -> int:
+    """The number of dimensions of an array (or of nested Python data).
+
+    Args:
+        a: array, Python scalar or nested sequence.
+
+    Returns:
+        A Python int.
+    """
+    return len(_py_shape("ndim", a))
+
+
+@declare("shape", composite=True)
+def size(a: Any, axis: Any = None) -> int:
+    """The number of elements, in total or along ``axis`` (an int or a tuple of ints).
+
+    Args:
+        a: array, Python scalar or nested sequence.
+        axis: None, int or tuple of ints.
+
+    Returns:
+        A Python int.
+    """
+    s = _py_shape("size", a)
+    if axis is None:
+        return _prod(s)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    return _prod([s[normalize_axis("size", ax, len(s))] for ax in axes])

@@ -1,17 +1,28 @@
 """Reductions and scans. Kernels receive ``(x, axis, keepdims)`` with ``axis`` None or a sorted
-tuple of non-negative ints, and ``x`` already cast to the accumulation dtype."""
+tuple of non-negative ints, and ``x`` already cast to the accumulation dtype.
+
+Also the Array API's cumulative_sum/cumulative_prod and diff, and NumPy's whole-array
+comparisons (allclose, array_equal, array_equiv, and isclose, the element test they reduce).
+"""
 from __future__ import annotations
 
 import builtins
 import functools
 import math
+import operator
 from typing import Any, Callable
 
-from .. import _dtypes
 from .. import _dispatch as _d
-from .._dispatch import PY_SCALARS, annotate, call, dtype_arg, normalize_axes, normalize_axis, resolve
+from .. import _dtypes
+from .._dispatch import (PY_SCALARS, annotate, backend_of, call, dtype_arg, normalize_axes,
+                         normalize_axis, opname_of, promote_args, resolve)
 from .._dtypes import DType, bool_
 from ..backends import Backend, _compiling
+from . import creation as cr
+from . import dtypes as dt
+from . import elementwise as ew
+from . import manipulation as mp
+from ._common import _is_float
 from ._registry import declare
 
 Array = Any
@@ -178,7 +189,10 @@ def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = F
     """Product over ``axis``; accumulation dtype as for :func:`sum`.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. keepdims: keep axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        keepdims: keep axes.
 
     Returns:
         An array of ``x``'s backend.
@@ -191,7 +205,10 @@ def mean(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = F
     """Arithmetic mean over ``axis``; integers average in the default float dtype.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. keepdims: keep axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        keepdims: keep axes.
 
     Returns:
         An array of ``x``'s backend; NaN for an empty reduction.
@@ -204,7 +221,9 @@ def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError.
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -217,7 +236,9 @@ def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError.
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         An array of ``x``'s backend and dtype.
@@ -230,7 +251,9 @@ def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """True where every element along ``axis`` is truthy (NaN counts as true).
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         A bool array of ``x``'s backend.
@@ -243,7 +266,9 @@ def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
     """True where some element along ``axis`` is truthy (NaN counts as true).
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         A bool array of ``x``'s backend.
@@ -276,8 +301,12 @@ def var(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
     subtracted; integers compute in the default float dtype.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. ddof/correction: delta
-        degrees of freedom. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
 
     Returns:
         An array of ``x``'s backend (real dtype for complex input).
@@ -291,8 +320,12 @@ def std(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
     """Standard deviation over ``axis``; see :func:`var`.
 
     Args:
-        x: input array. axis: None, int or tuple. dtype: result dtype. ddof/correction: delta
-        degrees of freedom. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
 
     Returns:
         An array of ``x``'s backend (real dtype for complex input).
@@ -319,7 +352,9 @@ def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> A
     counts as the maximum (NumPy semantics). Returns the default integer dtype.
 
     Args:
-        x: input array. axis: None or an int. keepdims: keep the reduced axis.
+        x: input array.
+        axis: None or an int.
+        keepdims: keep the reduced axis.
 
     Returns:
         An integer array of ``x``'s backend.
@@ -333,7 +368,9 @@ def argmin(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> A
     counts as the minimum (NumPy semantics). Returns the default integer dtype.
 
     Args:
-        x: input array. axis: None or an int. keepdims: keep the reduced axis.
+        x: input array.
+        axis: None or an int.
+        keepdims: keep the reduced axis.
 
     Returns:
         An integer array of ``x``'s backend.
@@ -346,7 +383,9 @@ def count_nonzero(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> A
     """Number of non-zero (truthy) elements along ``axis``, in the default integer dtype.
 
     Args:
-        x: input array. axis: None, int or tuple. keepdims: keep reduced axes.
+        x: input array.
+        axis: None, int or tuple.
+        keepdims: keep reduced axes.
 
     Returns:
         An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike NumPy's
@@ -373,7 +412,9 @@ def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
     :func:`sum`.
 
     Args:
-        x: input array. axis: None or int. dtype: accumulation and result dtype.
+        x: input array.
+        axis: None or int.
+        dtype: accumulation and result dtype.
 
     Returns:
         An array of ``x``'s backend.
@@ -386,9 +427,242 @@ def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
     """Cumulative product along ``axis`` (None: over the flattened array).
 
     Args:
-        x: input array. axis: None or int. dtype: accumulation and result dtype.
+        x: input array.
+        axis: None or int.
+        dtype: accumulation and result dtype.
 
     Returns:
         An array of ``x``'s backend.
     """
     return _scan("cumprod", x, axis, dtype)
+
+
+# --- cumulative sums and products, differences (Array API 2025.12) -------------------------------
+
+
+def _cumulative(name: str, scan: Any, x: Array, axis: int | None, dtype: Any,
+                include_initial: bool, initial: int) -> Array:
+    be = resolve(name, x)
+    if type(x) in PY_SCALARS:
+        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    nd = len(x.shape)
+    if axis is None:
+        if nd > 1:
+            raise ValueError(f"{opname_of(name)}: axis is required for arrays with more than one "
+                             "dimension")
+        if nd == 0:
+            x = mp.reshape(x, (1,))
+        axis = 0
+    ax = normalize_axis(name, axis, len(x.shape))
+    out = scan(x, axis=ax, dtype=dtype)
+    if include_initial:
+        shp = list(out.shape)
+        shp[ax] = 1
+        init = cr.full(tuple(shp), initial, be.dtype_of(out), like=out)
+        out = mp.concatenate([init, out], axis=ax)
+    return out
+
+
+@declare("reduction", composite=True)
+def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: Any = None,
+                   include_initial: bool = False) -> Array:
+    """Cumulative sum along ``axis`` (required for ndim > 1), optionally starting with the
+    initial 0; accumulation dtype as for :func:`sum` (narrow integers widen to the default int).
+
+    Args:
+        x: array.
+        axis: int (None for 0-d/1-d input).
+        dtype: accumulation and result dtype.
+        include_initial: prepend the sum of no elements (0) along ``axis``.
+
+    Returns:
+        An array of ``x``'s backend; ``axis`` has ``n + 1`` entries with ``include_initial``.
+    """
+    return _cumulative("cumulative_sum", cumsum, x, axis, dtype, include_initial, 0)
+
+
+@declare("reduction", composite=True)
+def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: Any = None,
+                    include_initial: bool = False) -> Array:
+    """Cumulative product along ``axis`` (required for ndim > 1), optionally starting with the
+    initial 1; accumulation dtype as for :func:`prod`.
+
+    Args:
+        x: array.
+        axis: int (None for 0-d/1-d input).
+        dtype: accumulation and result dtype.
+        include_initial: prepend the product of no elements (1) along ``axis``.
+
+    Returns:
+        An array of ``x``'s backend; ``axis`` has ``n + 1`` entries with ``include_initial``.
+    """
+    return _cumulative("cumulative_prod", cumprod, x, axis, dtype, include_initial, 1)
+
+
+def _edge(be: Any, x: Array, v: Any, ax: int) -> Array:
+    """``prepend``/``append`` as an array: 0-d values broadcast to ``x``'s shape with size 1
+    along ``ax`` (NumPy's rule); Python scalars are weak (they take ``x``'s dtype)."""
+    if type(v) in PY_SCALARS or len(getattr(v, "shape", ())) == 0:
+        shp = list(x.shape)
+        shp[ax] = 1
+        if type(v) in PY_SCALARS:
+            d = _dtypes.weak_scalar_dtype(v, be.dtype_of(x), be.default_int, be.default_float)
+            v = cr.asarray(v, dtype=d, like=x)
+        return mp.broadcast_to(v, tuple(shp))
+    return v
+
+
+@declare("utility", composite=True)
+def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Any = None,
+         append: Any = None) -> Array:
+    """The ``n``-th forward difference ``x[i+1] - x[i]`` along ``axis`` (bool input: ``!=``, as
+    NumPy does); ``prepend``/``append`` are joined to ``x`` along ``axis`` first (dtypes
+    promoted; Python scalars are weak, taking ``x``'s dtype where NumPy would widen to int64 or
+    float64, and broadcast).
+
+    Args:
+        x: array with ndim >= 1.
+        axis: the axis.
+        n: number of times to difference (>= 0).
+        prepend: array or scalar joined before ``x`` along ``axis``.
+        append: array or scalar joined after ``x`` along ``axis``.
+
+    Returns:
+        An array of ``x``'s backend, ``n`` shorter along ``axis`` (plus the joined lengths).
+    """
+    be = resolve("diff", x)
+    if type(x) in PY_SCALARS or len(x.shape) == 0:
+        raise ValueError("xops.numpy.diff: input must be at least 1-d")
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError(f"xops.numpy.diff: order must be non-negative, got {n}")
+    nd = len(x.shape)
+    ax = normalize_axis("diff", axis, nd)
+    if n == 0:
+        return x  # NumPy returns the input as is, without prepend/append
+    if prepend is not None or append is not None:
+        parts = [x]
+        if prepend is not None:
+            parts.insert(0, _edge(be, x, prepend, ax))
+        if append is not None:
+            parts.append(_edge(be, x, append, ax))
+        x = mp.concatenate(parts, axis=ax)
+    head = (slice(None),) * ax
+    hi, lo = head + (slice(1, None),), head + (slice(None, -1),)
+    op = ew.not_equal if be.dtype_of(x) is bool_ else ew.subtract
+    for _ in range(n):
+        if x.shape[ax] == 0:
+            break
+        x = op(x[hi], x[lo])
+    return x
+
+
+# --- comparisons of whole arrays (NumPy's logic functions) ---------------------------------------
+
+
+def _close(name: str, a: Any, b: Any, rtol: Any, atol: Any, equal_nan: bool) -> Array:
+    be = resolve(name, a, b)
+    (x, y), d = promote_args(name, be, (a, b))
+    f = _dtypes.to_float(d, be.default_float)
+    be.check_dtype(f, name)
+    if f is not d:
+        x, y = dt.astype(x, f), dt.astype(y, f)
+    ay = ew.abs(y)
+    tol = ew.add(ew.multiply(ay, rtol), atol)
+    r = ew.logical_or(ew.logical_and(ew.less_equal(ew.abs(ew.subtract(x, y)), tol),
+                                     ew.isfinite(y)),
+                      ew.equal(x, y))
+    if equal_nan:
+        r = ew.logical_or(r, ew.logical_and(ew.isnan(x), ew.isnan(y)))
+    return r
+
+
+@declare("statistics", composite=True)
+def isclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Array:
+    """Elementwise ``|a - b| <= atol + rtol * |b|`` (not symmetric, as NumPy), with equal
+    infinities close and NaN close to NaN only with ``equal_nan``. Integers compare in the
+    default float; the inputs are promoted with xops' table first.
+
+    Args:
+        a: arrays of one backend or Python scalars (broadcast).
+        b: arrays of one backend or Python scalars (broadcast).
+        rtol: relative tolerance.
+        atol: absolute tolerance.
+        equal_nan: treat NaN as equal to NaN.
+
+    Returns:
+        A bool array of the inputs' backend.
+    """
+    return _close("isclose", a, b, rtol, atol, equal_nan)
+
+
+@declare("statistics", composite=True)
+def allclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> Array:
+    """True when :func:`isclose` holds everywhere.
+
+    Args:
+        a: arrays of one backend or Python scalars.
+        b: arrays of one backend or Python scalars.
+        rtol: relative tolerance.
+        atol: absolute tolerance.
+        equal_nan: treat NaN as equal to NaN.
+
+    Returns:
+        A 0-d bool array of the inputs' backend (NumPy returns a Python bool; a native array
+        keeps the op usable under jit: ``bool(...)`` it when eager).
+    """
+    return all(_close("allclose", a, b, rtol, atol, equal_nan))
+
+
+def _false(be: Backend, like: Array) -> Array:
+    return cr.asarray(False, like=like)
+
+
+@declare("statistics", composite=True)
+def array_equal(a1: Array, a2: Array, equal_nan: bool = False) -> Array:
+    """True when both arrays have the same shape and the same values (after promotion); with
+    ``equal_nan`` NaN equals NaN.
+
+    Args:
+        a1: arrays of one backend.
+        a2: arrays of one backend.
+        equal_nan: treat NaN as equal to NaN.
+
+    Returns:
+        A 0-d bool array of the inputs' backend (NumPy returns a Python bool).
+    """
+    name = "array_equal"
+    be = resolve(name, a1, a2)
+    like = a1 if backend_of(a1) is not None else a2
+    s1, s2 = tuple(getattr(a1, "shape", ())), tuple(getattr(a2, "shape", ()))
+    if s1 != s2:
+        return _false(be, like)
+    (x, y), d = promote_args(name, be, (a1, a2))
+    eq = ew.equal(x, y)
+    if equal_nan and _is_float(d):
+        eq = ew.logical_or(eq, ew.logical_and(ew.isnan(x), ew.isnan(y)))
+    return all(eq)
+
+
+@declare("statistics", composite=True)
+def array_equiv(a1: Array, a2: Array) -> Array:
+    """True when the arrays broadcast together and are equal everywhere (after promotion).
+
+    Args:
+        a1: arrays of one backend.
+        a2: arrays of one backend.
+
+    Returns:
+        A 0-d bool array of the inputs' backend (NumPy returns a Python bool).
+    """
+    name = "array_equiv"
+    be = resolve(name, a1, a2)
+    like = a1 if backend_of(a1) is not None else a2
+    s1, s2 = tuple(getattr(a1, "shape", ())), tuple(getattr(a2, "shape", ()))
+    for p, q in zip(reversed(s1), reversed(s2)):
+        if p != q and p != 1 and q != 1:
+            return _false(be, like)
+    (x, y), _ = promote_args(name, be, (a1, a2))
+    return all(ew.equal(x, y))

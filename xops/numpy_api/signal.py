@@ -81,9 +81,12 @@ def convolve(a: Array, v: Array, /, mode: str = "full") -> Array:
     is the one slid over, whichever order they come in).
 
     Args:
-        a, v: 1-d arrays (0-d or Python scalars count as length 1) of one backend; dtypes are
-        promoted. mode: 'full' (length ``M + N - 1``), 'same' (length ``max(M, N)``, centred)
-        or 'valid' (length ``max(M, N) - min(M, N) + 1``).
+        a: 1-d arrays (0-d or Python scalars count as length 1) of one backend; dtypes are
+            promoted.
+        v: 1-d arrays (0-d or Python scalars count as length 1) of one backend; dtypes are
+            promoted.
+        mode: 'full' (length ``M + N - 1``), 'same' (length ``max(M, N)``, centred) or 'valid'
+            (length ``max(M, N) - min(M, N) + 1``).
 
     Returns:
         A 1-d array of the inputs' backend in their promoted dtype (integers wrap as in NumPy).
@@ -97,7 +100,9 @@ def correlate(a: Array, v: Array, /, mode: str = "valid") -> Array:
     (NumPy's ``correlate``: the second argument is conjugated; default mode 'valid').
 
     Args:
-        a, v: 1-d arrays of one backend; dtypes are promoted. mode: 'valid', 'same' or 'full'.
+        a: 1-d arrays of one backend; dtypes are promoted.
+        v: 1-d arrays of one backend; dtypes are promoted.
+        mode: 'valid', 'same' or 'full'.
 
     Returns:
         A 1-d array of the inputs' backend in their promoted dtype.
@@ -119,10 +124,12 @@ def interp(x: Array, xp: Array, fp: Array, left: Any = None, right: Any = None,
     of the inputs (float32 stays float32), as jax does; integers compute in the default float.
 
     Args:
-        x: array (or Python scalar) of points to evaluate. xp: 1-d increasing sample points.
-        fp: 1-d sample values (real or complex), same length as ``xp``. left, right: values
-        for ``x < xp[0]`` / ``x > xp[-1]`` (default ``fp[0]`` / ``fp[-1]``). period: period of
-        the x-coordinates; ``left``/``right`` are then ignored.
+        x: array (or Python scalar) of points to evaluate.
+        xp: 1-d increasing sample points.
+        fp: 1-d sample values (real or complex), same length as ``xp``.
+        left: value for ``x < xp[0]`` (default ``fp[0]``).
+        right: value for ``x > xp[-1]`` (default ``fp[-1]``).
+        period: period of the x-coordinates; ``left``/``right`` are then ignored.
 
     Returns:
         An array of ``x``'s shape and the inputs' backend.
@@ -176,8 +183,10 @@ def trapezoid(y: Array, x: Array | None = None, dx: Any = 1.0, axis: int = -1) -
     ``x`` (1-d, or broadcastable with ``y``) or uniform spacing ``dx``.
 
     Args:
-        y: array to integrate. x: sample points (default: spacing ``dx``). dx: spacing when
-        ``x`` is None. axis: axis to integrate along.
+        y: array to integrate.
+        x: sample points (default: spacing ``dx``).
+        dx: spacing when ``x`` is None.
+        axis: axis to integrate along.
 
     Returns:
         An array of the inputs' backend with ``axis`` removed (integers integrate in the
@@ -225,8 +234,8 @@ def sinc(x: Array, /) -> Array:
     """
     _array("sinc", x)
     zero = ew.equal(x, 0)
-    y = ew.multiply(indexing.where(zero, 1, x), math.pi)
-    return indexing.where(zero, 1, ew.divide(ew.sin(y), y))
+    y = ew.multiply(ew.where(zero, 1, x), math.pi)
+    return ew.where(zero, 1, ew.divide(ew.sin(y), y))
 
 
 @declare("signal", kernels=("i0",))
@@ -234,8 +243,8 @@ def i0(x: Array, /) -> Array:
     """Modified Bessel function of the first kind, order 0 (NumPy's ``i0``).
 
     Args:
-        x: real array (bool/integers compute in the default float; complex raises TypeError,
-        as in NumPy).
+        x: real array (bool/integers compute in the default float; complex raises TypeError, as in
+            NumPy).
 
     Returns:
         An array of ``x``'s backend and floating dtype (float16/bfloat16 computed in float32).
@@ -292,9 +301,10 @@ def bartlett(M: int, /, *, dtype: Any = None, device: Any = None,
     """Bartlett (triangular) window of ``M`` points, zero at both ends.
 
     Args:
-        M: number of points (``M < 1`` gives an empty array). dtype: real floating dtype
-        (default: the backend's default float). device: backend device. like: array whose
-        backend and device to use.
+        M: number of points (``M < 1`` gives an empty array).
+        dtype: real floating dtype (default: the backend's default float).
+        device: backend device.
+        like: array whose backend and device to use.
 
     Returns:
         A 1-d native array of length ``max(M, 0)``.
@@ -304,7 +314,7 @@ def bartlett(M: int, /, *, dtype: Any = None, device: Any = None,
         return done
     n = creation.arange(1 - M, M, 2, dtype=d, device=device, like=like)
     r = ew.divide(n, M - 1)
-    return indexing.where(ew.less_equal(n, 0), ew.add(1, r), ew.subtract(1, r))
+    return ew.where(ew.less_equal(n, 0), ew.add(1, r), ew.subtract(1, r))
 
 
 @declare("signal", composite=True)
@@ -314,7 +324,9 @@ def blackman(M: int, /, *, dtype: Any = None, device: Any = None,
     for ``n = 1-M, 3-M, ..., M-1``.
 
     Args:
-        M: number of points. dtype: real floating dtype. device: backend device.
+        M: number of points.
+        dtype: real floating dtype.
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -329,7 +341,9 @@ def hamming(M: int, /, *, dtype: Any = None, device: Any = None,
     """Hamming window of ``M`` points: ``0.54 + 0.46 cos(pi n/(M-1))``.
 
     Args:
-        M: number of points. dtype: real floating dtype. device: backend device.
+        M: number of points.
+        dtype: real floating dtype.
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -344,7 +358,9 @@ def hanning(M: int, /, *, dtype: Any = None, device: Any = None,
     """Hann window of ``M`` points: ``0.5 + 0.5 cos(pi n/(M-1))``.
 
     Args:
-        M: number of points. dtype: real floating dtype. device: backend device.
+        M: number of points.
+        dtype: real floating dtype.
+        device: backend device.
         like: array whose backend and device to use.
 
     Returns:
@@ -360,8 +376,11 @@ def kaiser(M: int, beta: float, /, *, dtype: Any = None, device: Any = None,
     ``i0(beta sqrt(1 - ((n - a)/a)^2)) / i0(beta)``, ``a = (M - 1)/2``.
 
     Args:
-        M: number of points. beta: shape parameter (real Python number). dtype: real floating
-        dtype. device: backend device. like: array whose backend and device to use.
+        M: number of points.
+        beta: shape parameter (real Python number).
+        dtype: real floating dtype.
+        device: backend device.
+        like: array whose backend and device to use.
 
     Returns:
         A 1-d native array of length ``max(M, 0)``.
