@@ -7,7 +7,7 @@ from xops._dtypes import DType
 from xops._dtypes import DType as dtype
 from xops._dtypes import finfo as finfo
 from xops._dtypes import iinfo as iinfo
-from xops.numpy_api.arrayapi import UniqueAllResult, UniqueCountsResult, UniqueInverseResult
+from xops.numpy_api.sets import UniqueAllResult, UniqueCountsResult, UniqueInverseResult
 
 from . import fft as fft
 from . import linalg as linalg
