@@ -45,3 +45,17 @@ def int_cast_bounds(dt: DType) -> tuple[int, float, int]:
 # erfinv: one Newton step on the backend's own approximation (jax/XLA's float32 erf_inv is up to
 # ~60 ulp off near +-1, tf's CPU kernels are worse) brings it to a few ulp of the exact value.
 TWO_OVER_SQRT_PI = 1.1283791670955126
+
+
+def pool_count(spatial, window, strides, pads):
+    """float64 NumPy array (*O): how many elements of an unpadded input of shape ``spatial``
+    each pooling window covers (the divisor of an average pool that ignores padding).
+    Shape-only, so it is a constant under jit (the jax and tensorflow nn kernels use it)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    nd = len(window)
+    ones = np.pad(np.ones(tuple(spatial)), list(pads))
+    win = sliding_window_view(ones, tuple(window))
+    win = win[tuple(slice(None, None, s) for s in strides)]
+    return win.sum(axis=tuple(range(-nd, 0)))

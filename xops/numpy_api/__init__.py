@@ -5,6 +5,7 @@ from .. import _dtypes
 from . import creation, elementwise, indexing, manipulation, reductions  # noqa: F401 - registers
 from . import arrayapi, extras, signal, stats  # noqa: F401,E402 - registers (after the core ops they use)
 from . import fft, linalg  # noqa: F401,E402 - registers xops.numpy.fft / xops.numpy.linalg
+from . import nn  # noqa: F401,E402 - registers the nn ops (public in xops.nn.functional), last
 from ._registry import ALIASES, REGISTRY, OpInfo, declare
 
 for _cls in (_dtypes.finfo, _dtypes.iinfo):
