@@ -15,6 +15,7 @@ import xops
 from xops import numpy as xnp
 from xops.backends import BACKEND_NAMES, KERNEL_MODULES, get_backend
 from xops.numpy_api import ALIASES, REGISTRY
+from xops.numpy_api._registry import home
 
 from .conftest import INSTALLED, needs_backend
 from .specs import DTYPE_ONLY, SPECS
@@ -53,7 +54,7 @@ def test_documented(name):
     if REGISTRY[name].category != "dtype":
         assert "Returns" in doc, f"{name}: docstring lacks Returns"
     ns = REGISTRY[name].namespace
-    assert fn.__module__ == "xops.numpy" + ("." + ns if ns else "") or name in ("finfo", "iinfo")
+    assert fn.__module__ == home(ns) or name in ("finfo", "iinfo")
 
 
 _ARG = re.compile(r"(\*{0,2}[A-Za-z_]\w*): \S")
@@ -107,7 +108,8 @@ def test_every_op_has_a_kernel_or_fallback(backend_name):
             continue
         for k in info.kernels:
             has = hasattr(table, k) or (info.elementwise is not None
-                                        and info.elementwise.fallback is not None)
+                                        and info.elementwise.fallback is not None) or (
+                info.extra.get("fallback") is not None)
             if not has:
                 missing.append(k)
     assert not missing, f"{backend_name} lacks kernels (and no fallback) for {missing}"
@@ -176,6 +178,14 @@ def test_namespaces_reexport_their_ops():
         mod = getattr(xnp, ns)
         for n in public_names(ns):
             assert n in mod.__all__ and callable(getattr(mod, n)), (ns, n)
+
+
+def test_nn_ops_are_the_functions_of_xops_nn_functional():
+    from xops.nn import functional as F
+    from xops.numpy_api import public_names
+    assert public_names("nn")
+    for n in public_names("nn"):
+        assert n in F.__all__ and getattr(F, n) is REGISTRY["nn." + n].fn, n
 
 
 def test_every_op_has_a_strategy_entry():

@@ -30,6 +30,8 @@ def cell(info, table) -> str:
         return "kernel"
     if info.elementwise is not None and info.elementwise.fallback is not None:
         return "generic"
+    if info.extra.get("fallback") is not None:  # declare(..., fallback=): nn attention, ctc_loss
+        return "generic"
     reasons = getattr(table, "UNSUPPORTED", {})
     why = "; ".join(reasons.get(k, f"no kernel {k}") for k in missing)
     return f"unsupported: {why}"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
 from .._dtypes import DType
 
 # Array API: rounding an integer returns it unchanged, in its own dtype; the real part of a real
@@ -51,3 +54,14 @@ TWO_OVER_SQRT_PI = 1.1283791670955126
 # The kernels of every backend's linalg.py (xops.numpy.linalg ops with a native kernel).
 LINALG_NAMES = ("inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eig",
                 "eigvals", "eigh", "eigvalsh", "pinv", "vector_norm", "diagonal")
+
+
+def pool_count(spatial, window, strides, pads):
+    """float64 NumPy array (*O): how many elements of an unpadded input of shape ``spatial``
+    each pooling window covers (the divisor of an average pool that ignores padding).
+    Shape-only, so it is a constant under jit (the jax and tensorflow nn kernels use it)."""
+    nd = len(window)
+    ones = np.pad(np.ones(tuple(spatial)), list(pads))
+    win = sliding_window_view(ones, tuple(window))
+    win = win[tuple(slice(None, None, s) for s in strides)]
+    return win.sum(axis=tuple(range(-nd, 0)))

@@ -5,7 +5,7 @@ from typing import Any
 
 from .. import numpy as xnp
 from .._dtypes import DType, bfloat16, float16, float32
-from ..backends import backend_of
+from .._dispatch import backend_of
 
 Array = Any
 

@@ -1,31 +1,18 @@
-"""Connectionist temporal classification loss: the forward algorithm in log space written with
-``xops.numpy`` ops and ``xops.xla.scan`` over time (numpy and jax; ``lax.scan`` under jit), or
-the native kernel (``torch.nn.functional.ctc_loss``, ``tf.nn.ctc_loss``)."""
+"""The generic CTC loss: the forward algorithm in log space written with ``xops.numpy`` ops and
+``xops.xla.scan`` over time (a ``lax.scan`` under one ``jax.jit`` on jax). It is the fallback of
+``xops.nn.functional.ctc_loss`` (declared in ``xops/numpy_api/nn.py``) where the backend has no
+native kernel (numpy, jax), the kernel declines the dtype, or ``implementation="xops"``."""
 from __future__ import annotations
 
 from typing import Any
 
 from .. import numpy as xnp
-from ..backends import backend_of
+from .._dispatch import backend_of
 from ..xla import scan
-from ._common import downcast, reduce_loss, upcast
-from ._conv import float_array
-from ._softmax import log_softmax
 
 Array = Any
 
 _NEG = -1e30  # log(0) that keeps every difference finite (no NaN gradients)
-
-
-def _int_array(name: str, what: str, a: Array, be: Any, like: Array) -> Array:
-    if isinstance(a, (list, tuple, int)):
-        a = xnp.asarray(a, dtype=xnp.int32, like=like)
-    if backend_of(a) is not be:
-        raise TypeError(f"xops.nn.{name}: {what} must be an array of the {be.name} backend "
-                        "(as logits)")
-    if be.dtype_of(a).kind not in "iu":
-        raise TypeError(f"xops.nn.{name}: {what} must be integers, got {be.dtype_of(a).name}")
-    return a
 
 
 def _shift(a: Array, k: int) -> Array:
@@ -89,82 +76,10 @@ def _jax_composite(blank: int) -> Any:
     return fn
 
 
-def ctc_loss(logits: Array, labels: Array, input_lengths: Array, label_lengths: Array,
-             blank: int = 0, reduction: str = "mean",
-             implementation: str | None = None) -> Array:
-    """CTC loss: ``-log p(labels | logits)``, summed over all alignments (blanks and
-    repeats collapsed), per sequence.
-
-    ``logits`` may be unnormalised or already log-probabilities: a ``log_softmax`` over the
-    classes is applied first (it leaves log-probabilities unchanged). Layout is batch-major
-    (B, T, K) as optax and ``tf.nn.ctc_loss(logits_time_major=False)``; torch's ``ctc_loss`` is
-    time-major. A sequence that no alignment can produce (``input_length <`` label length plus
-    its adjacent repeats) has loss ``+inf`` (torch's ``zero_infinity=False``).
-
-    Args:
-        logits: (B, T, K) float.
-        labels: (B, L) integer class indices, padded past each ``label_length`` with any valid
-            class index; must not contain ``blank`` within the length.
-        input_lengths: (B,) integers in ``[1, T]``. label_lengths: (B,) integers in ``[0, L]``.
-        blank: the blank class index.
-        reduction: ``'mean'`` (of the per-sequence losses; torch also divides each by its label
-            length first), ``'sum'`` or ``'none'``.
-        implementation: ``"native"`` (torch and tf kernels), ``"xops"`` (the composite: the
-            forward algorithm with ``xops.xla.scan`` over time, a ``lax.scan`` on jax), or None
-            (native where there is one: torch, tensorflow).
-
-    Returns:
-        The loss of ``logits``' backend and float dtype: (B,) for ``'none'``, else a scalar.
-        Differentiable w.r.t. ``logits`` with the framework's autodiff.
-    """
-    name = "ctc_loss"
-    logits, be = float_array(name, logits)
-    if len(logits.shape) != 3:
-        raise ValueError(f"xops.nn.ctc_loss: logits must be (B, T, K), got shape "
-                         f"{tuple(logits.shape)}")
-    if implementation not in (None, "xops", "native"):
-        raise ValueError("xops.nn.ctc_loss: implementation must be None, 'xops' or 'native', "
-                         f"got {implementation!r}")
-    labels = _int_array(name, "labels", labels, be, logits)
-    input_lengths = _int_array(name, "input_lengths", input_lengths, be, logits)
-    label_lengths = _int_array(name, "label_lengths", label_lengths, be, logits)
-    if len(labels.shape) != 2 or int(labels.shape[0]) != int(logits.shape[0]):
-        raise ValueError(f"xops.nn.ctc_loss: labels must be (B, L) with B = "
-                         f"{int(logits.shape[0])}, got shape {tuple(labels.shape)}")
-    k = int(logits.shape[2])
-    if not 0 <= blank < k:
-        raise ValueError(f"xops.nn.ctc_loss: blank must be in [0, {k}), got {blank}")
-    xc, back = upcast(logits)
-    lp = log_softmax(xc, axis=-1)
-    fn = None if implementation == "xops" else be.kernel("nn.ctc_loss")
-    if fn is None and implementation == "native":
-        raise ValueError(f"xops.nn.ctc_loss: implementation='native' is unavailable: the "
-                         f"{be.name} backend has no native CTC kernel")
-    loss = None
-    if fn is not None:
-        try:
-            loss = fn(lp, labels, input_lengths, label_lengths, blank)
-        except Exception as e:
-            e.add_note(f"(raised in xops.nn.ctc_loss on the {be.name} backend)")
-            raise
-        if loss is None and implementation == "native":
-            raise ValueError(f"xops.nn.ctc_loss: implementation='native' is unavailable: the "
-                             f"{be.name} kernel does not take {be.dtype_of(lp).name}")
-    if loss is not None:
-        pass
-    elif be.name == "jax":  # one compiled program per shape instead of many eager ops
-        loss = _jax_composite(blank)(lp, labels, input_lengths, label_lengths)
-    else:
-        loss = _composite(lp, labels, input_lengths, label_lengths, blank)
-    # infeasible: fewer frames than labels plus the blanks forced between repeats
-    n_lab = int(labels.shape[1])
-    lab_len = xnp.astype(label_lengths, xnp.int32)
-    if n_lab > 1:
-        idx = xnp.arange(1, n_lab, like=labels)
-        rep = xnp.logical_and(xnp.equal(labels[:, 1:], labels[:, :-1]),
-                              xnp.less(idx[None, :], lab_len[:, None]))
-        need = xnp.add(lab_len, xnp.sum(xnp.astype(rep, xnp.int32), axis=1))
-    else:
-        need = lab_len
-    loss = xnp.where(xnp.greater(need, xnp.astype(input_lengths, xnp.int32)), float("inf"), loss)
-    return downcast(reduce_loss(name, loss, reduction), back)
+def ctc_composite(log_probs: Array, labels: Array, input_lengths: Array, label_lengths: Array,
+                  blank: int) -> Array:
+    """Per-sequence negative log-likelihood from normalised (B, T, K) log-probabilities (the
+    native kernels' signature); infeasible sequences are set to ``+inf`` by the op."""
+    if backend_of(log_probs).name == "jax":  # one compiled program per shape, not many eager ops
+        return _jax_composite(blank)(log_probs, labels, input_lengths, label_lengths)
+    return _composite(log_probs, labels, input_lengths, label_lengths, blank)

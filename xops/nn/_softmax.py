@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
-from ..backends import backend_of
+from .._dispatch import backend_of
 from ..xla import stop_gradient
 from ._common import downcast, float_input, upcast
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._convert import convert
-from ..backends import backend_of
+from .._dispatch import backend_of
 
 __all__ = ["to_torch", "from_torch", "to_tf", "from_tf"]
 

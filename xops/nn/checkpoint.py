@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._convert import convert
-from ..backends import backend_of
+from .._dispatch import backend_of
 
 __all__ = ["save", "load"]
 

@@ -1,15 +1,19 @@
 """``from xops.nn import functional as F``: stateless neural-network functions (activations,
 softmax family, losses, normalisations, convolution, pooling, attention, dropout) on numpy,
 jax, torch and tensorflow arrays, written once with ``xops.numpy`` ops or native kernels.
+conv, conv_transpose, max_pool, avg_pool, scaled_dot_product_attention and ctc_loss are
+registered ops (``xops.numpy_api.REGISTRY["nn.conv"]``, ...) dispatched like every other op.
 See docs/nn.md. This module only re-exports."""
 from __future__ import annotations
 
 from ._activations import (elu, gelu, hard_sigmoid, leaky_relu, log_sigmoid, relu, relu6, selu,
                            sigmoid, silu, softplus, softsign, swish, tanh)
-from ._attention import dropout, scaled_dot_product_attention
-from ._ctc import ctc_loss
-from ._conv import conv, conv1d, conv2d, conv3d, conv_transpose
-from ._pool import avg_pool, global_avg_pool, global_max_pool, max_pool
+from ._attention import dropout
+from ._conv import conv1d, conv2d, conv3d
+from ._pool import global_avg_pool, global_max_pool
+# the registered nn ops (declared in xops/numpy_api/nn.py; this module is their public home)
+from ..numpy_api.nn import (avg_pool, conv, conv_transpose, ctc_loss, max_pool,
+                            scaled_dot_product_attention)
 from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, huber, kl_div, mse,
                       softmax_cross_entropy, sparse_softmax_cross_entropy)
 from ._norm import (BatchNormState, batch_norm, batch_norm_train, group_norm, layer_norm,

@@ -21,7 +21,7 @@ from typing import Any, Callable
 from .. import numpy as xnp
 from .. import random as xr
 from .._dtypes import float32, int32
-from ..backends import backend_of
+from .._dispatch import backend_of
 from .._dtypes import uint32
 from . import functional as F
 from . import initializers as init_lib

@@ -16,14 +16,17 @@ Layers (a module imports only modules of the layers above it; no import cycles):
 5. ``indexing``: taking/putting, sorting, searching, index arithmetic, delete/insert.
 6. ``products``: matmul, tensordot, einsum, dot, inner, outer, kron, cross, trace.
 7. ``sets``, ``statistics``, ``nan_reductions``, ``histograms``, ``linalg``, ``fft``, ``signal``.
+8. ``nn``: convolution, pooling, attention, CTC (public in ``xops.nn.functional``).
 """
 from __future__ import annotations
 
-from .. import _dtypes
+# In layer order (registration order), not alphabetical: hence I001.
+from .. import _dtypes  # noqa: I001
 from . import creation, dtypes, manipulation, joining, elementwise  # noqa: F401 - registers
 from . import creation_composite, reductions, indexing, products  # noqa: F401 - registers
 from . import histograms, nan_reductions, sets, signal, statistics  # noqa: F401 - registers
 from . import fft, linalg  # noqa: F401 - registers xops.numpy.fft / xops.numpy.linalg
+from . import nn  # noqa: F401 - registers the nn ops (public in xops.nn.functional)
 from ._registry import ALIASES, REGISTRY, OpInfo, declare
 
 for _cls in (_dtypes.finfo, _dtypes.iinfo):

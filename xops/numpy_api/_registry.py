@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .._dispatch import Elementwise, make_binary, make_unary
 
-__all__ = ["OpInfo", "REGISTRY", "ALIASES", "declare", "unary", "binary"]
+__all__ = ["OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary", "binary"]
 
 
 @dataclass
@@ -37,6 +37,15 @@ class OpInfo:
 REGISTRY: dict[str, OpInfo] = {}
 ALIASES: dict[str, str] = {}
 
+# Namespaces whose public module is not xops.numpy.<namespace>: the nn ops (conv, pooling,
+# attention, ctc_loss) are the functions of xops.nn.functional.
+HOMES = {"nn": "xops.nn.functional"}
+
+
+def home(namespace: str) -> str:
+    """The public module of an op namespace ("" is xops.numpy itself)."""
+    return HOMES.get(namespace) or "xops.numpy" + ("." + namespace if namespace else "")
+
 _KIND_DOC = {"b": "bool", "i": "signed integer", "u": "unsigned integer", "f": "real floating",
              "c": "complex floating"}
 _RULE_DOC = {
@@ -55,7 +64,7 @@ def _register(info: OpInfo) -> None:
     REGISTRY[info.name] = info
     for a in info.aliases:
         ALIASES[(info.namespace + "." + a) if info.namespace else a] = info.name
-    info.fn.__module__ = "xops.numpy" + ("." + info.namespace if info.namespace else "")
+    info.fn.__module__ = home(info.namespace)
 
 
 def declare(category: str, *, ref: str | None = None, composite: bool = False,
@@ -65,7 +74,9 @@ def declare(category: str, *, ref: str | None = None, composite: bool = False,
     composes other xops ops when ``composite``).
 
     ``namespace="linalg"`` puts the op in ``xops.numpy.linalg`` (registry key ``"linalg.inv"``,
-    NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg.inv``, the op's name)."""
+    NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg.inv``, the op's name).
+    ``fallback=fn`` (kept in ``extra``): the op's generic composition, with its kernel's
+    signature, run where a backend has no kernel."""
 
     def deco(fn: Callable) -> Callable:
         short = fn.__name__

@@ -9,10 +9,10 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from ..numpy.nn import pool_count
+from .._common import pool_count
 
 NAMESPACE = "nn"
-__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "attention"]
+__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "scaled_dot_product_attention"]
 
 _SP = "DHW"
 
@@ -73,7 +73,7 @@ def avg_pool(x, window, strides, pads, cl):
     return y.astype(back) if back is not None else y
 
 
-def attention(q, k, v, mask, bias, is_causal, scale):
+def scaled_dot_product_attention(q, k, v, mask, bias, is_causal, scale):
     """``jax.nn.dot_product_attention`` or None where it does not apply (value head size
     different from the key's)."""
     if v.shape[-1] != k.shape[-1]:

@@ -117,11 +117,3 @@ def avg_pool(x, window, strides, pads, cl):
         y = y.astype(back)
     return _from_last(y, cl)
 
-
-def pool_count(spatial, window, strides, pads):
-    """float64 (*O): how many elements of an unpadded input of shape ``spatial`` each pooling
-    window covers (the divisor of an average pool that ignores padding). Shape-only, so it is
-    a constant under jit."""
-    nd = len(window)
-    ones = np.pad(np.ones((1, *spatial, 1)), [(0, 0), *pads, (0, 0)])
-    return _windows(ones, window, strides, (1,) * nd).sum(axis=tuple(range(-nd, 0)))[0, ..., 0]

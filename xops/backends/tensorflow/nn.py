@@ -1,14 +1,15 @@
 """tensorflow kernels of ``xops.nn``: ``tf.nn.convolution``/``conv_transpose``/``max_pool``/
 ``avg_pool``/``ctc_loss``. TF's CPU kernels are channels-last only, so channels-first inputs
 are transposed in and out. Gaps of the CPU kernels are worked around (each noted below):
-strides together with dilation, grouped 3-d convolution, 3-d pooling in float16/float64."""
+strides together with dilation, grouped 3-d convolution, gradients of grouped convolutions,
+3-d pooling in float16/float64."""
 from __future__ import annotations
 
 import math
 
 import tensorflow as tf
 
-from ..numpy.nn import pool_count
+from .._common import pool_count
 
 NAMESPACE = "nn"
 __all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "ctc_loss"]
@@ -56,16 +57,47 @@ def _conv_last(x, w, strides, pads, dilation, groups):
         ws = tf.split(w, groups, axis=-1)
         return tf.concat([_conv_last(a, b, strides, pads, dilation, 1)
                           for a, b in zip(xs, ws)], axis=-1)
-    eff = [(k - 1) * d + 1 for k, d in zip(w.shape[:nd], dilation)]
     both = any(s > 1 for s in strides) and any(d > 1 for d in dilation)
     if both:  # tf.nn.convolution refuses strides > 1 with dilation > 1: stride 1, then slice
         y = _conv_last(x, w, (1,) * nd, pads, dilation, groups)
         return y[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
+    if groups > 1 and "GPU" not in (x.device or ""):
+        return _grouped(x, w, strides, pads, dilation, groups)
+    return _native_conv(x, w, strides, pads, dilation)
+
+
+def _native_conv(x, w, strides, pads, dilation):
+    nd = len(strides)
+    eff = [(k - 1) * d + 1 for k, d in zip(w.shape[:nd], dilation)]
     if list(pads) == _same_pads(x.shape[1:1 + nd], eff, strides):
         return tf.nn.convolution(x, w, strides=strides, padding="SAME", dilations=dilation,
                                  data_format=_FMT[nd])
     return tf.nn.convolution(_pad(x, pads), w, strides=strides, padding="VALID",
                              dilations=dilation, data_format=_FMT[nd])
+
+
+def _grouped(x, w, strides, pads, dilation, groups):
+    """A grouped 1-d/2-d convolution off the GPU: TF's grouped kernel forward, but its CPU
+    kernels have no gradient for it ("Gradients for grouped convolutions are not supported on
+    CPU"), so the gradient is taken through one convolution per group instead."""
+
+    def per_group(a, b):
+        return tf.concat([_native_conv(xa, wb, strides, pads, dilation) for xa, wb in
+                          zip(tf.split(a, groups, axis=-1), tf.split(b, groups, axis=-1))],
+                         axis=-1)
+
+    @tf.custom_gradient
+    def fn(a, b):
+        def grad(dy):
+            with tf.GradientTape() as tape:
+                tape.watch([a, b])
+                y = per_group(a, b)
+            return tape.gradient(y, [a, b], output_gradients=dy)
+
+        return _native_conv(a, b, strides, pads, dilation), grad
+
+    # tensors, not variables: the gradient reaches a variable through this read
+    return fn(tf.convert_to_tensor(x), tf.convert_to_tensor(w))
 
 
 def conv(x, w, strides, pads, dilation, groups, cl):

@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 
 NAMESPACE = "nn"
-__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "attention", "ctc_loss"]
+__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "scaled_dot_product_attention",
+           "ctc_loss"]
 
 
 def _first(x, cl):
@@ -102,7 +103,7 @@ def avg_pool(x, window, strides, pads, cl):
     return _back(y, cl)
 
 
-def attention(q, k, v, mask, bias, is_causal, scale):
+def scaled_dot_product_attention(q, k, v, mask, bias, is_causal, scale):
     """torch's fused ``scaled_dot_product_attention`` (layout (B, N, T, H)). A bool mask
     becomes an additive one with ``-0.7 * finfo.max`` (jax's value), so a fully masked row
     averages the values as the generic implementation does instead of giving NaN; causal
