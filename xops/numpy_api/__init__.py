@@ -20,13 +20,15 @@ Layers (a module imports only modules of the layers above it; no import cycles):
 """
 from __future__ import annotations
 
-# In layer order (registration order), not alphabetical: hence I001.
-from .. import _dtypes  # noqa: I001
+from .. import _dtypes
+
+# isort: off - in layer order (the registration order), not alphabetical
 from . import creation, dtypes, manipulation, joining, elementwise  # noqa: F401 - registers
 from . import creation_composite, reductions, indexing, products  # noqa: F401 - registers
 from . import histograms, nan_reductions, sets, signal, statistics  # noqa: F401 - registers
 from . import fft, linalg  # noqa: F401 - registers xops.numpy.fft / xops.numpy.linalg
 from . import nn  # noqa: F401 - registers the nn ops (public in xops.nn.functional)
+# isort: on
 from ._registry import ALIASES, REGISTRY, OpInfo, declare
 
 for _cls in (_dtypes.finfo, _dtypes.iinfo):
