@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from .. import _dtypes
 
-# isort: off - in layer order (the registration order), not alphabetical
+# In layer order (the registration order), not alphabetical.
+# isort: off
 from . import creation, dtypes, manipulation, joining, elementwise  # noqa: F401 - registers
 from . import creation_composite, reductions, indexing, products  # noqa: F401 - registers
 from . import histograms, nan_reductions, sets, signal, statistics  # noqa: F401 - registers
