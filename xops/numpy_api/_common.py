@@ -7,7 +7,7 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, call, dtype_arg, opname_of, resolve
+from .._dispatch import PY_SCALARS, call, check_kind, dtype_arg, opname_of, resolve
 from .._dtypes import DType
 from ..backends import Backend
 from . import dtypes as _dt
@@ -69,8 +69,7 @@ def _is_float(d: DType) -> bool:
 
 def _kind_check(name: str, be: Backend, x: Array, kinds: str) -> DType:
     d = be.dtype_of(x)
-    if d.kind not in kinds:
-        raise TypeError(_err(name, f"does not accept {d.name} input on the {be.name} backend"))
+    check_kind(name, d, kinds)
     return d
 
 

@@ -13,11 +13,18 @@ from __future__ import annotations
 
 import builtins
 import operator
-from typing import Any, Sequence
+from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, call, dtype_arg, normalize_shape, opname_of, promote_args,
-                         resolve)
+from .._dispatch import (
+    PY_SCALARS,
+    call,
+    dtype_arg,
+    normalize_shape,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from .._dtypes import DType, bool_
 from ..backends import Backend, backend_of
 from ._registry import declare

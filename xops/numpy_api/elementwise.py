@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from .. import _dispatch as _d
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, TYPE_CACHE, annotate, call, promote_args, resolve
+from .._dispatch import PY_SCALARS, TYPE_CACHE, annotate, call, check_kind, promote_args, resolve
 from .._dtypes import bool_
 from ..backends import _compiling
 from ._common import _nonzero
@@ -490,9 +490,7 @@ def _float_input(name: str, x: Array) -> tuple:
     if type(x) in PY_SCALARS:
         x = call(be, "asarray", x, None, None, None)
     d = be.dtype_of(x)
-    if d.kind not in "biuf":
-        raise TypeError(f"xops.numpy.{name}: does not accept {d.name} input (accepted kinds: "
-                        "bool, signed int, unsigned int, float)")
+    check_kind(name, d, "biuf")
     f = _dtypes.to_float(d, be.default_float)
     if f is not d:
         x = be.k.astype(x, be.check_dtype(f, name))
@@ -718,8 +716,7 @@ def ldexp(x1: Array, x2: Any, /) -> Array:
         d1 = be.default_float if isinstance(x1, float) else be.default_int
         x1 = call(be, "asarray", x1, be.check_dtype(d1, "ldexp"), None, None)
     d1 = be.dtype_of(x1)
-    if d1.kind not in "biuf":
-        raise TypeError(f"xops.numpy.ldexp: does not accept {d1.name} input for x1")
+    check_kind("ldexp", d1, "biuf", arg="x1")
     d = _dtypes.to_float(d1, be.default_float)
     if d is not d1:
         x1 = be.k.astype(x1, be.check_dtype(d, "ldexp"))

@@ -18,7 +18,16 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, call, dtype_arg, normalize_axis, opname_of, resolve
+from .._dispatch import (
+    PY_SCALARS,
+    array,
+    call,
+    compute_dtype,
+    dtype_arg,
+    normalize_axis,
+    opname_of,
+    resolve,
+)
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from . import creation, elementwise, manipulation
@@ -33,19 +42,12 @@ _SWAP = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
 
 def _input(name: str, x: Any, real_only: bool = False) -> tuple[Backend, Any, DType]:
     """Backend, ``x`` cast to its compute dtype, and that dtype (float32/64 or complex64/128)."""
-    if x is None or type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
-    be = resolve(name, x)
+    be = array(name, x)
     d = be.dtype_of(x)
-    if d.kind == "c":
-        if real_only:
-            raise TypeError(f"{opname_of(name)}: expects real input, got {d.name} (NumPy raises "
-                            "too); take xnp.real(x) first if the imaginary part is unwanted")
-        c = d
-    elif d.kind == "f":
-        c = d if d.bits >= 32 else _dtypes.float32
-    else:
-        c = be.default_float
+    if d.kind == "c" and real_only:
+        raise TypeError(f"{opname_of(name)}: expects real input, got {d.name} (NumPy raises "
+                        "too); take xnp.real(x) first if the imaginary part is unwanted")
+    c = compute_dtype("lapack", d, be)
     be.check_dtype(_dtypes.to_complex(c), name)
     if c is not d:
         x = be.astype(x, c)

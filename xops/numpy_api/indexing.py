@@ -15,8 +15,17 @@ import operator
 from typing import Any, Sequence
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, backend_of, call, normalize_axis, normalize_shape, opname_of,
-                         promote_args, resolve)
+from .._dispatch import (
+    PY_SCALARS,
+    backend_of,
+    call,
+    check_kind,
+    normalize_axis,
+    normalize_shape,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from .._dtypes import bool_
 from ..backends import Backend
 from . import creation as _cr
@@ -259,8 +268,7 @@ def diagflat(v: Array, k: int = 0) -> Array:
 def _sort(name: str, x: Array, axis: int, descending: bool, stable: bool) -> tuple[Any, Array, int]:
     be = resolve(name, x)
     d = be.dtype_of(x)
-    if d.kind not in "biuf":
-        raise TypeError(f"{opname_of(name)}: does not accept {d.name} input")
+    check_kind(name, d, "biuf")
     if axis is None:
         x = call(be, "reshape", x, (-1,))
         axis = -1

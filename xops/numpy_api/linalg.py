@@ -21,7 +21,16 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import call, normalize_axes, normalize_axis, promote_args, resolve
+from .._dispatch import (
+    array,
+    call,
+    check_kind,
+    compute_dtype,
+    normalize_axes,
+    normalize_axis,
+    promote_args,
+    resolve,
+)
 from .._dtypes import DType, bfloat16, float16, float32
 from ..backends import Backend, _compiling
 from . import creation as _cr
@@ -78,20 +87,14 @@ def _op(name: str) -> str:
 
 def _backend(name: str, *xs: Any) -> Backend:
     for x in xs:
-        if x is None or type(x) in _PY:
-            raise TypeError(f"{_op(name)}: expects arrays of numpy, jax, torch or tensorflow, "
-                            f"got {type(x).__name__}")
+        array("linalg." + name, x)
     return resolve("linalg." + name, *xs)
 
 
 def _dtypes_for(be: Backend, d: DType) -> tuple[DType, DType]:
     """(compute dtype, result dtype) for input dtype ``d`` (see the module docstring)."""
-    if d.kind in "biu":
-        f = be.default_float
-        return f, f
-    if d in _HALF:
-        return float32, d
-    return d, d
+    c = compute_dtype("lapack", d, be)
+    return c, (c if d.kind in "biu" else d)
 
 
 def _shape(name: str, x: Any, min_ndim: int, square: bool) -> tuple:
@@ -109,8 +112,7 @@ def _prep(name: str, x: Any, *, square: bool = False, min_ndim: int = 2,
     """Backend, ``x`` cast to its compute dtype, and the result dtype."""
     be = _backend(name, x)
     d = be.dtype_of(x)
-    if d.kind not in kinds:
-        raise TypeError(f"{_op(name)}: does not accept {d.name} input")
+    check_kind("linalg." + name, d, kinds)
     _shape(name, x, min_ndim, square)
     c, out = _dtypes_for(be, d)
     native = be.check_dtype(c, "linalg." + name)
@@ -554,8 +556,7 @@ def matrix_power(x: Array, n: int, /) -> Array:
         raise TypeError(f"{_op(name)}: n must be an integer, got {type(n).__name__}") from None
     shape = _shape(name, x, 2, True)
     d = be.dtype_of(x)
-    if d.kind not in "iufc":
-        raise TypeError(f"{_op(name)}: does not accept {d.name} input")
+    check_kind("linalg." + name, d, "iufc")
     if n == 0:
         return _mp.broadcast_to(_cr.eye(shape[-1], dtype=d, like=x), shape)
     if n < 0:

@@ -12,8 +12,16 @@ import builtins
 import operator
 from typing import Any, Sequence
 
-from .._dispatch import (PY_SCALARS, call, normalize_axes, normalize_axis, normalize_shape,
-                         opname_of, promote_args, resolve)
+from .._dispatch import (
+    PY_SCALARS,
+    call,
+    normalize_axes,
+    normalize_axis,
+    normalize_shape,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from . import creation as _cr
 from ._common import _dtype, _prod, _shape
 from ._registry import declare

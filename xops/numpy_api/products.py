@@ -11,8 +11,15 @@ import builtins
 from typing import Any, Callable
 
 from .. import _dispatch as _d
-from .._dispatch import (TYPE_CACHE, annotate, call, normalize_axis, opname_of, promote_args,
-                         resolve)
+from .._dispatch import (
+    TYPE_CACHE,
+    annotate,
+    call,
+    check_kind,
+    normalize_axis,
+    promote_args,
+    resolve,
+)
 from .._dtypes import bool_
 from ..backends import Backend, _compiling
 from . import elementwise as _ew
@@ -185,9 +192,8 @@ def _mul(a: Array, b: Array) -> Array:
 
 def _numeric(name: str, be: Backend, *xs: Array) -> None:
     for x in xs:
-        if be.dtype_of(x) is bool_:
-            raise TypeError(f"{opname_of(name)}: does not accept bool input; cast with "
-                            "xnp.astype (xops products are numeric)")
+        check_kind(name, be.dtype_of(x), "iufc", hint="cast with xnp.astype (xops products "
+                   "are numeric)")
 
 
 @declare("linalg", composite=True)

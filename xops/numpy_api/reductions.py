@@ -14,8 +14,21 @@ from typing import Any, Callable
 
 from .. import _dispatch as _d
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, annotate, backend_of, call, dtype_arg, normalize_axes,
-                         normalize_axis, opname_of, promote_args, resolve)
+from .._dispatch import (
+    PY_SCALARS,
+    ComputeRule,
+    annotate,
+    backend_of,
+    call,
+    check_kind,
+    compute_dtype,
+    dtype_arg,
+    normalize_axes,
+    normalize_axis,
+    opname_of,
+    promote_args,
+    resolve,
+)
 from .._dtypes import DType, bool_
 from ..backends import Backend, _compiling
 from . import creation as cr
@@ -28,22 +41,15 @@ from ._registry import declare
 Array = Any
 
 
-def _acc_dtype(rule: str, d: DType, be: Backend, dtype: DType | None, name: str) -> DType:
-    if dtype is not None:
-        return dtype
-    if rule == "sum":
-        return _dtypes.sum_dtype(d, be.default_int)
-    if rule == "float":
-        return _dtypes.to_float(d, be.default_float)
-    if rule == "bool":
-        return bool_
-    return d
+def _acc_dtype(rule: ComputeRule, d: DType, be: Backend, dtype: DType | None) -> DType:
+    """The accumulation dtype: ``dtype=`` when given, else the reduction's compute rule."""
+    return dtype if dtype is not None else compute_dtype(rule, d, be)
 
 
 class _Reduction:
     """A reduction with a cached fast path for the common ``f(x)`` call."""
 
-    def __init__(self, name: str, kinds: str, rule: str, empty_ok: bool = True) -> None:
+    def __init__(self, name: str, kinds: str, rule: ComputeRule, empty_ok: bool = True) -> None:
         self.name = name
         self.kinds = kinds
         self.rule = rule
@@ -59,9 +65,8 @@ class _Reduction:
         if type(x) in PY_SCALARS:
             x = call(be, "asarray", x, None, None, None)
         d = be.dtype_of(x)
-        if d.kind not in self.kinds:
-            raise TypeError(f"xops.numpy.{name}: does not accept {d.name} input")
-        acc = _acc_dtype(self.rule, d, be, dtype_arg(name, dtype), name)
+        check_kind(name, d, self.kinds)
+        acc = _acc_dtype(self.rule, d, be, dtype_arg(name, dtype))
         native = be.check_dtype(acc, name)
         if acc is not d:
             x = be.k.astype(x, native)
@@ -103,7 +108,7 @@ class _Reduction:
         for d, native in be.native.items():
             if not self._cacheable(d):
                 continue
-            if (d.kind in self.kinds and _acc_dtype(self.rule, d, be, None, self.name) is d
+            if (d.kind in self.kinds and _acc_dtype(self.rule, d, be, None) is d
                     and not be.k.unsupported_dtype(d)):
                 if full is not None and d.kind in "fc":
                     table[native] = full
@@ -336,8 +341,7 @@ def std(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
 def _arg(name: str, x: Array, axis: Any, keepdims: bool) -> Array:
     be = resolve(name, x)
     d = be.dtype_of(x)
-    if d.kind not in "biuf":
-        raise TypeError(f"xops.numpy.{name}: does not accept {d.name} input")
+    check_kind(name, d, "biuf")
     shape = tuple(x.shape)
     ax = None if axis is None else normalize_axis(name, axis, len(shape))
     if (math.prod(shape) if ax is None else shape[ax]) == 0:

@@ -10,7 +10,7 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, opname_of, promote_args, resolve
+from .._dispatch import PY_SCALARS, check_kind, opname_of, promote_args, resolve
 from .._dtypes import bool_
 from . import creation as cr
 from . import dtypes as dt
@@ -52,9 +52,8 @@ def _unique(name: str, x: Array, size: int | None, fill_value: Any,
     if type(x) in PY_SCALARS:
         raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
     d = be.dtype_of(x)
-    if d.kind not in "biuf":
-        raise TypeError(f"{opname_of(name)}: does not accept {d.name} input (xops sorts to find "
-                        "unique values; complex numbers have no order)")
+    check_kind(name, d, "biuf", hint="xops sorts to find unique values and complex numbers "
+               "have no order")
     shape = tuple(x.shape)
     xf = mp.reshape(x, (-1,))
     n = xf.shape[0]

@@ -12,8 +12,16 @@ import operator
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import (PY_SCALARS, call, dtype_arg, normalize_axis, opname_of,
-                         promote_args, resolve, to_array)
+from .._dispatch import (
+    PY_SCALARS,
+    call,
+    dtype_arg,
+    normalize_axis,
+    opname_of,
+    promote_args,
+    resolve,
+    to_array,
+)
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from . import creation, indexing, manipulation, reductions
