@@ -1,5 +1,6 @@
-"""Input strategies and NumPy references for copy, from_dlpack and the static index arrays (tril_indices, triu_indices, diag_indices) (ops declared in
-xops/numpy_api/creation.py; merged into tests/specs.py)."""
+"""Input strategies and NumPy references for copy, from_dlpack and the static index arrays
+(tril_indices, triu_indices, diag_indices) (ops declared in xops/numpy_api/creation.py; merged into
+tests/specs.py)."""
 from __future__ import annotations
 
 from typing import Callable

@@ -1,5 +1,5 @@
-"""Input strategies and NumPy references for array, logspace, geomspace, tri, vander and indices (ops declared in
-xops/numpy_api/creation_composite.py; merged into tests/specs.py)."""
+"""Input strategies and NumPy references for array, logspace, geomspace, tri, vander and indices
+(ops declared in xops/numpy_api/creation_composite.py; merged into tests/specs.py)."""
 from __future__ import annotations
 
 from typing import Callable

@@ -1,5 +1,5 @@
-"""Input strategies and NumPy references for nextafter (the other elementwise ops are drawn by tests/specs.py) (ops declared in
-xops/numpy_api/elementwise.py; merged into tests/specs.py)."""
+"""Input strategies and NumPy references for nextafter (the other elementwise ops are drawn by
+tests/specs.py) (ops declared in xops/numpy_api/elementwise.py; merged into tests/specs.py)."""
 from __future__ import annotations
 
 from typing import Callable

@@ -1,10 +1,10 @@
-"""Input strategies and NumPy references for digitize, bincount, histogram_bin_edges and histogram (ops declared in
-xops/numpy_api/histograms.py; merged into tests/specs.py).
+"""Input strategies and NumPy references for digitize, bincount, histogram_bin_edges and histogram
+(ops declared in xops/numpy_api/histograms.py; merged into tests/specs.py).
 
-References compute in float64 (or the input's own integer dtype where the result keeps it) and
-cast to the dtype xops promises: the input's float dtype, the backend's default float for integer
-input, the default integer for counts and indices. Specials (NaN, +-inf, -0.0), ties (small value
-ranges), all-NaN slices, empty arrays, keepdims and axis tuples are drawn."""
+References compute in float64 (or the input's own integer dtype where the result keeps it) and cast
+to the dtype xops promises: the input's float dtype, the backend's default float for integer input,
+the default integer for counts and indices. Specials (NaN, +-inf, -0.0), ties (small value ranges),
+all-NaN slices, empty arrays, keepdims and axis tuples are drawn."""
 from __future__ import annotations
 
 from typing import Callable

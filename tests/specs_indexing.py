@@ -1,8 +1,8 @@
-"""Input strategies and NumPy references for the indexing, sorting and searching ops beyond tests/specs.py (ops declared in
-xops/numpy_api/indexing.py; merged into tests/specs.py).
+"""Input strategies and NumPy references for the indexing, sorting and searching ops beyond
+tests/specs.py (ops declared in xops/numpy_api/indexing.py; merged into tests/specs.py).
 
-partition and argpartition only promise the partition property: here shape and dtype are
-checked, the property in tests/test_stats.py."""
+partition and argpartition only promise the partition property: here shape and dtype are checked,
+the property in tests/test_stats.py."""
 from __future__ import annotations
 
 from typing import Any, Callable

@@ -1,5 +1,5 @@
-"""Input strategies and NumPy references for unstack, rot90, fliplr, flipud and resize (ops declared in
-xops/numpy_api/manipulation.py; merged into tests/specs.py)."""
+"""Input strategies and NumPy references for unstack, rot90, fliplr, flipud and resize (ops
+declared in xops/numpy_api/manipulation.py; merged into tests/specs.py)."""
 from __future__ import annotations
 
 from typing import Callable

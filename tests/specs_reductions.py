@@ -1,5 +1,5 @@
-"""Input strategies and NumPy references for the cumulative sums/products, diff and the whole-array comparisons (ops declared in
-xops/numpy_api/reductions.py; merged into tests/specs.py)."""
+"""Input strategies and NumPy references for the cumulative sums/products, diff and the whole-array
+comparisons (ops declared in xops/numpy_api/reductions.py; merged into tests/specs.py)."""
 from __future__ import annotations
 
 from typing import Callable

@@ -1,10 +1,10 @@
-"""Input strategies and NumPy references for the order statistics, average, ptp, cov and corrcoef (ops declared in
-xops/numpy_api/statistics.py; merged into tests/specs.py).
+"""Input strategies and NumPy references for the order statistics, average, ptp, cov and corrcoef
+(ops declared in xops/numpy_api/statistics.py; merged into tests/specs.py).
 
-References compute in float64 (or the input's own integer dtype where the result keeps it) and
-cast to the dtype xops promises: the input's float dtype, the backend's default float for integer
-input, the default integer for counts and indices. Specials (NaN, +-inf, -0.0), ties (small value
-ranges), all-NaN slices, empty arrays, keepdims and axis tuples are drawn."""
+References compute in float64 (or the input's own integer dtype where the result keeps it) and cast
+to the dtype xops promises: the input's float dtype, the backend's default float for integer input,
+the default integer for counts and indices. Specials (NaN, +-inf, -0.0), ties (small value ranges),
+all-NaN slices, empty arrays, keepdims and axis tuples are drawn."""
 from __future__ import annotations
 
 from typing import Callable
@@ -95,7 +95,6 @@ def _quantile(name):
                 if form == "array":
                     q = np.asarray(q, np.float32 if not x64(h) else np.float64)
             od = d if method in DISCRETE else fl(h, d)
-            red = range(x.ndim) if axis is None else ([axis] if isinstance(axis, int) else axis)
             if nan and x.size == 0:
                 axis = None  # NumPy's shapes are off for empty arrays with an axis
             if nan and x.size == 0:

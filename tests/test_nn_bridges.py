@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import xops
+from xops import nn
 from xops import numpy as xnp
 from xops import random as xr
-from xops import nn
 from xops.nn import functional as F
 
 from .conftest import handle

@@ -6,6 +6,7 @@ be equal across backends for the same key. Gradients are compared across jax/tor
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -14,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import xops
+from xops import nn
 from xops import numpy as xnp
 from xops import random as xr
-from xops import nn
 from xops.nn import functional as F
 from xops.nn import initializers as I
 
@@ -197,10 +198,10 @@ def test_init_accepts_example_and_checks_backend(backend):
 
 def test_layers_are_frozen_and_hashable():
     layer = nn.Dense(3)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         layer.features = 4
     seq = nn.Sequential(nn.Dense(2), F.relu)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         seq.layers = ()
     assert hash(seq) == hash(nn.Sequential(nn.Dense(2), F.relu))
     assert seq == nn.Sequential([nn.Dense(2), F.relu]) and seq != nn.Sequential(nn.Dense(2))

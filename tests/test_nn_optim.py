@@ -114,7 +114,8 @@ def test_exponential_decay_staircase_and_end_value():
 
 
 def test_masked_leaves_are_not_decayed(backend):
-    params = {"w": backend.arr(np.ones((2, 2), np.float32)), "b": backend.arr(np.ones(2, np.float32))}
+    params = {"w": backend.arr(np.ones((2, 2), np.float32)),
+              "b": backend.arr(np.ones(2, np.float32))}
     zeros = {k: backend.arr(np.zeros(backend.np(v).shape, np.float32)) for k, v in params.items()}
     tx = optim.add_decayed_weights(0.5, mask=lambda p: {"w": True, "b": False})
     u, _ = tx.update(zeros, tx.init(params), params)

@@ -40,7 +40,7 @@ def cell(info, table) -> str:
 def rows(backends=BACKEND_NAMES) -> list[tuple[str, str, list[str]]]:
     from .numpy_api import REGISTRY
     tables = [get_backend(b).k for b in backends]
-    out = []
+    out: list[tuple[str, str, list[str]]] = []
     for name in sorted(REGISTRY, key=lambda n: (n.count("."), n)):
         info = REGISTRY[name]
         if info.category == "dtype":

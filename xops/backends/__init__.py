@@ -124,6 +124,14 @@ class Backend:
             fn = self._adapt(opname, fn, dtype)
         return fn
 
+    def require(self, opname: str, dtype: DType | None = None) -> Callable:
+        """:meth:`kernel`, or a NotImplementedError naming the op and the backend."""
+        fn = self.kernel(opname, dtype)
+        if fn is None:
+            raise NotImplementedError(f"xops.numpy.{opname} is not available on the {self.name} "
+                                      "backend")
+        return fn
+
     def astype(self, x: Any, d: DType) -> Any:
         return self.k.astype(x, self.native[d])
 

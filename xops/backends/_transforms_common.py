@@ -177,6 +177,7 @@ class Layout:
         self.dyn_pos = dyn_pos
         self.n = n
         self.diff_dyn = diff_dyn  # per dynamic leaf: belongs to a differentiable argument
+        self.key: int | None
         try:
             self.key = hash((spec, statics))
         except TypeError:

@@ -7,14 +7,40 @@ docs/nn.md and docs/nn_layers.md. This module only re-exports."""
 from __future__ import annotations
 
 from . import functional, initializers, optim
-from ._pytree import (count_params, flatten_with_names, tree_flatten, tree_leaves, tree_map,
-                      tree_structure, tree_unflatten)
+from ._pytree import (
+                      count_params,
+                      flatten_with_names,
+                      tree_flatten,
+                      tree_leaves,
+                      tree_map,
+                      tree_structure,
+                      tree_unflatten,
+)
 from .bridges import from_tf, from_torch, to_tf, to_torch
 from .checkpoint import load, save
-from .layers import (MLP, BatchNorm, Conv, Conv1D, Conv2D, Conv3D, ConvTranspose,
-                     ConvTranspose1D, ConvTranspose2D, ConvTranspose3D, Dense, Dropout,
-                     Embedding, GroupNorm, Lambda, Layer, LayerNorm, MultiHeadAttention, RMSNorm,
-                     Sequential, TransformerBlock)
+from .layers import (
+                      MLP,
+                      BatchNorm,
+                      Conv,
+                      Conv1D,
+                      Conv2D,
+                      Conv3D,
+                      ConvTranspose,
+                      ConvTranspose1D,
+                      ConvTranspose2D,
+                      ConvTranspose3D,
+                      Dense,
+                      Dropout,
+                      Embedding,
+                      GroupNorm,
+                      Lambda,
+                      Layer,
+                      LayerNorm,
+                      MultiHeadAttention,
+                      RMSNorm,
+                      Sequential,
+                      TransformerBlock,
+)
 
 __all__ = [
     "functional", "initializers", "optim",

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
-from .._dtypes import DType, bfloat16, float16, float32
 from .._dispatch import backend_of
+from .._dtypes import DType, bfloat16, float16, float32
 
 Array = Any
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
-from .._dispatch import backend_of
+from .._dispatch import array
 from ..xla import scan
 
 Array = Any
@@ -80,6 +80,7 @@ def ctc_composite(log_probs: Array, labels: Array, input_lengths: Array, label_l
                   blank: int) -> Array:
     """Per-sequence negative log-likelihood from normalised (B, T, K) log-probabilities (the
     native kernels' signature); infeasible sequences are set to ``+inf`` by the op."""
-    if backend_of(log_probs).name == "jax":  # one compiled program per shape, not many eager ops
+    # jax: one compiled program per shape, not many eager ops
+    if array("nn.ctc_loss", log_probs, "log_probs").name == "jax":
         return _jax_composite(blank)(log_probs, labels, input_lengths, label_lengths)
     return _composite(log_probs, labels, input_lengths, label_lengths, blank)

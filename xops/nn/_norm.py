@@ -28,7 +28,7 @@ def _affine(y: Array, scale: Array | None, bias: Array | None) -> Array:
     return y
 
 
-def normalize(x: Array, ord: float = 2, axis: Any = -1, eps: float = 1e-12) -> Array:  # noqa: A002
+def normalize(x: Array, ord: float = 2, axis: Any = -1, eps: float = 1e-12) -> Array:
     """``x / max(norm(x, ord), eps)`` along ``axis`` (torch's ``F.normalize``, with its
     ``p`` named ``ord`` as NumPy). A zero vector stays zero, with a finite gradient.
 

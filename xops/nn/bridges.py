@@ -221,6 +221,9 @@ def _variables(tf: Any, tree: dict, trainable: bool) -> dict:
             out[k] = _variables(tf, v, trainable)
         else:
             be = backend_of(v)
+            if be is None:
+                raise TypeError(f"xops.nn.to_tf: parameter {k!r} is not an array of a supported "
+                                f"backend, got {type(v).__name__}")
             t = v if be.name == "tensorflow" else convert(v, "tensorflow")
             out[k] = tf.Variable(t, trainable=trainable, name=k)
     return out

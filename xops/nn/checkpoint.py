@@ -86,7 +86,8 @@ def save(path: str | os.PathLike, tree: Any) -> None:
                      metadata={_META: meta})
         return
     with open(p, "wb") as f:
-        np.savez(f, **arrays, **{_META: np.asarray(meta)})
+        # numpy's stub types savez's **kwds as its allow_pickle flag
+        np.savez(f, **arrays, **{_META: np.asarray(meta)})  # type: ignore[arg-type]
 
 
 def _safetensors(where: str) -> Any:

@@ -6,20 +6,55 @@ registered ops (``xops.numpy_api.REGISTRY["nn.conv"]``, ...) dispatched like eve
 See docs/nn.md. This module only re-exports."""
 from __future__ import annotations
 
-from ._activations import (elu, gelu, hard_sigmoid, leaky_relu, log_sigmoid, relu, relu6, selu,
-                           sigmoid, silu, softplus, softsign, swish, tanh)
+from ..numpy import erf  # the native erf, re-exported for convenience
+
+# the registered nn ops (declared in xops/numpy_api/nn.py; this module is their public home)
+from ..numpy_api.nn import (
+                           avg_pool,
+                           conv,
+                           conv_transpose,
+                           ctc_loss,
+                           max_pool,
+                           scaled_dot_product_attention,
+)
+from ._activations import (
+                           elu,
+                           gelu,
+                           hard_sigmoid,
+                           leaky_relu,
+                           log_sigmoid,
+                           relu,
+                           relu6,
+                           selu,
+                           sigmoid,
+                           silu,
+                           softplus,
+                           softsign,
+                           swish,
+                           tanh,
+)
 from ._attention import dropout
 from ._conv import conv1d, conv2d, conv3d
+from ._losses import (
+                           binary_cross_entropy,
+                           binary_cross_entropy_with_logits,
+                           huber,
+                           kl_div,
+                           mse,
+                           softmax_cross_entropy,
+                           sparse_softmax_cross_entropy,
+)
+from ._norm import (
+                           BatchNormState,
+                           batch_norm,
+                           batch_norm_train,
+                           group_norm,
+                           layer_norm,
+                           normalize,
+                           rms_norm,
+)
 from ._pool import global_avg_pool, global_max_pool
-# the registered nn ops (declared in xops/numpy_api/nn.py; this module is their public home)
-from ..numpy_api.nn import (avg_pool, conv, conv_transpose, ctc_loss, max_pool,
-                            scaled_dot_product_attention)
-from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits, huber, kl_div, mse,
-                      softmax_cross_entropy, sparse_softmax_cross_entropy)
-from ._norm import (BatchNormState, batch_norm, batch_norm_train, group_norm, layer_norm,
-                    normalize, rms_norm)
 from ._softmax import log_softmax, logsumexp, one_hot, softmax
-from ..numpy import erf  # the native erf, re-exported for convenience
 
 __all__ = [
     # activations

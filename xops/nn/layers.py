@@ -20,9 +20,8 @@ from typing import Any, Callable
 
 from .. import numpy as xnp
 from .. import random as xr
-from .._dtypes import float32, int32
 from .._dispatch import backend_of
-from .._dtypes import uint32
+from .._dtypes import float32, int32, uint32
 from . import functional as F
 from . import initializers as init_lib
 
@@ -494,10 +493,10 @@ class Sequential(Layer):
     def __init__(self, *layers: Any) -> None:
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
-        norm = tuple(l if isinstance(l, Layer) else Lambda(l) if callable(l) else None
-                     for l in layers)
-        for l, orig in zip(norm, layers):
-            if l is None:
+        norm = tuple(m if isinstance(m, Layer) else Lambda(m) if callable(m) else None
+                     for m in layers)
+        for m, orig in zip(norm, layers):
+            if m is None:
                 raise TypeError("xops.nn.Sequential: members must be layers or callables, got "
                                 f"{type(orig).__name__}")
         object.__setattr__(self, "layers", norm)
@@ -515,12 +514,12 @@ class Sequential(Layer):
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
 
     @property
-    def input_dtype(self):  # type: ignore[override]
+    def input_dtype(self):
         return self.layers[0].input_dtype if self.layers else float32
 
     @property
     def has_state(self) -> bool:
-        return any(l.has_state for l in self.layers)
+        return any(m.has_state for m in self.layers)
 
     def _init(self, key, x):
         params, state = {}, {}

@@ -8,18 +8,24 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
-from .._dispatch import Elementwise, make_binary, make_unary
+from .._dispatch import Elementwise, ElementwiseRule, make_binary, make_unary
 
-__all__ = ["OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary", "binary"]
+# What an op is, for the docs and the support table.
+Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linalg", "nn",
+                   "reduction", "searching", "set", "shape", "signal", "sorting", "statistics",
+                   "utility"]
+
+__all__ = ["Category", "OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary",
+           "binary"]
 
 
 @dataclass
 class OpInfo:
     name: str
     fn: Callable[..., Any]
-    category: str
+    category: Category
     # Name of the NumPy function with the reference semantics ("" when xops is the reference).
     ref: str
     # True when the op needs no kernel: its body is a composition of other xops ops.
@@ -67,7 +73,7 @@ def _register(info: OpInfo) -> None:
     info.fn.__module__ = home(info.namespace)
 
 
-def declare(category: str, *, ref: str | None = None, composite: bool = False,
+def declare(category: Category, *, ref: str | None = None, composite: bool = False,
             kernels: tuple[str, ...] | None = None, aliases: tuple[str, ...] = (),
             namespace: str = "", **extra: Any) -> Callable[[Callable], Callable]:
     """Register a hand-written op (its body normalises arguments then calls one kernel, or
@@ -89,14 +95,14 @@ def declare(category: str, *, ref: str | None = None, composite: bool = False,
     return deco
 
 
-def _elementwise(nin: int, kinds: str, rule: str, generic: bool, ref: str | None,
-                 aliases: tuple[str, ...], category: str) -> Callable[[Callable], Callable]:
+def _elementwise(nin: int, kinds: str, rule: ElementwiseRule, generic: bool, ref: str | None,
+                 aliases: tuple[str, ...], category: Category) -> Callable[[Callable], Callable]:
     def deco(body: Callable) -> Callable:
         name = body.__name__
         op = Elementwise(name, nin, kinds, rule, body if generic else None)
-        fn = (make_unary if nin == 1 else make_binary)(op)
+        fn: Any = (make_unary if nin == 1 else make_binary)(op)
         functools.update_wrapper(fn, body)
-        fn.__signature__ = inspect.signature(body)  # type: ignore[attr-defined]
+        fn.__signature__ = inspect.signature(body)
         del fn.__wrapped__  # the body is the generic composition, not the public entry point
         accepted = ", ".join(_KIND_DOC[k] for k in kinds)
         # one argument per line (Google style; tests/test_manifest.py parses every op's Args)
@@ -114,13 +120,13 @@ def _elementwise(nin: int, kinds: str, rule: str, generic: bool, ref: str | None
     return deco
 
 
-def unary(kinds: str, rule: str = "same", *, generic: bool = False, ref: str | None = None,
-          aliases: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+def unary(kinds: str, rule: ElementwiseRule = "same", *, generic: bool = False,
+          ref: str | None = None, aliases: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
     """Declare a unary elementwise op. With ``generic`` the body is the fallback composition."""
     return _elementwise(1, kinds, rule, generic, ref, aliases, "elementwise")
 
 
-def binary(kinds: str, rule: str = "same", *, generic: bool = False, ref: str | None = None,
-           aliases: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+def binary(kinds: str, rule: ElementwiseRule = "same", *, generic: bool = False,
+           ref: str | None = None, aliases: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
     """Declare a binary elementwise op. With ``generic`` the body is the fallback composition."""
     return _elementwise(2, kinds, rule, generic, ref, aliases, "elementwise")

@@ -204,7 +204,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
 
 
 @declare("creation", composite=True)
-def array(object: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: int = 0,  # noqa: A002
+def array(object: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: int = 0,
           device: Any = None, like: Array | None = None) -> Array:
     """An array from nested Python data or an array of the target backend: ``asarray`` that
     copies by default (NumPy 2's ``copy``: True always, None when needed, False never),

@@ -90,7 +90,7 @@ def can_cast(from_: Any, to: Any, /) -> bool:
         bool.
     """
     a = _dt("can_cast", from_)
-    b = dtype_arg("can_cast", to)
+    b = _dt("can_cast", to)
     return _dtypes.promote_types(a, b) is b
 
 
@@ -106,7 +106,7 @@ def isdtype(dtype: Any, kind: Any) -> bool:
     Returns:
         bool.
     """
-    d = dtype_arg("isdtype", dtype)
+    d = _dt("isdtype", dtype)
     if isinstance(kind, tuple):
         return builtins.any(isdtype(d, k) for k in kind)
     if isinstance(kind, str) and kind in _KINDS:

@@ -114,7 +114,7 @@ def positive(x: Array, /) -> Array:
 
 
 @unary(NUM, "real", aliases=("absolute",))
-def abs(x: Array, /) -> Array:  # noqa: A001 - NumPy's name
+def abs(x: Array, /) -> Array:
     """Absolute value; complex input gives the magnitude in the matching real dtype."""
 
 
@@ -179,27 +179,27 @@ def log10(x: Array, /) -> Array:
     """Base-10 logarithm, element-wise."""
 
 
-def _trig(name: str, doc: str, aliases: tuple[str, ...] = ()) -> None:
+def _trig(name: str, doc: str, aliases: tuple[str, ...] = ()) -> Callable[[Array], Array]:
     def body(x: Array, /) -> Array:
         pass
 
     body.__name__ = body.__qualname__ = name
     body.__doc__ = doc
-    globals()[name] = unary(ANY, "float", aliases=aliases)(body)
+    return unary(ANY, "float", aliases=aliases)(body)
 
 
-_trig("sin", "Sine, element-wise (radians).")
-_trig("cos", "Cosine, element-wise (radians).")
-_trig("tan", "Tangent, element-wise (radians).")
-_trig("arcsin", "Inverse sine, element-wise.", ("asin",))
-_trig("arccos", "Inverse cosine, element-wise.", ("acos",))
-_trig("arctan", "Inverse tangent, element-wise.", ("atan",))
-_trig("sinh", "Hyperbolic sine, element-wise.")
-_trig("cosh", "Hyperbolic cosine, element-wise.")
-_trig("tanh", "Hyperbolic tangent, element-wise.")
-_trig("arcsinh", "Inverse hyperbolic sine, element-wise.", ("asinh",))
-_trig("arccosh", "Inverse hyperbolic cosine, element-wise.", ("acosh",))
-_trig("arctanh", "Inverse hyperbolic tangent, element-wise.", ("atanh",))
+sin = _trig("sin", "Sine, element-wise (radians).")
+cos = _trig("cos", "Cosine, element-wise (radians).")
+tan = _trig("tan", "Tangent, element-wise (radians).")
+arcsin = _trig("arcsin", "Inverse sine, element-wise.", ("asin",))
+arccos = _trig("arccos", "Inverse cosine, element-wise.", ("acos",))
+arctan = _trig("arctan", "Inverse tangent, element-wise.", ("atan",))
+sinh = _trig("sinh", "Hyperbolic sine, element-wise.")
+cosh = _trig("cosh", "Hyperbolic cosine, element-wise.")
+tanh = _trig("tanh", "Hyperbolic tangent, element-wise.")
+arcsinh = _trig("arcsinh", "Inverse hyperbolic sine, element-wise.", ("asinh",))
+arccosh = _trig("arccosh", "Inverse hyperbolic cosine, element-wise.", ("acosh",))
+arctanh = _trig("arctanh", "Inverse hyperbolic tangent, element-wise.", ("atanh",))
 
 
 @unary("biuf", "float", generic=True, aliases=("radians",))
@@ -515,7 +515,7 @@ def modf(x: Array, /) -> Array:
 
 
 @declare("elementwise", composite=True)
-def divmod(x1: Array, x2: Array, /) -> Array:  # noqa: A001 - NumPy's name
+def divmod(x1: Array, x2: Array, /) -> Array:
     """``(floor_divide(x1, x2), remainder(x1, x2))`` with their edge cases (integer ``x // 0`` and
     ``x % 0`` are 0).
 
@@ -602,7 +602,7 @@ def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
 
 
 @declare("elementwise", composite=True)
-def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:  # noqa: A002
+def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     """Limit values to ``[min, max]`` (either may be None); NaN in ``x`` propagates. Bounds are
     promoted with ``x`` like any binary op (Python scalars weak).
 
@@ -653,7 +653,7 @@ def nan_to_num(x: Array, /, nan: float = 0.0, posinf: float | None = None,
 
 
 @declare("elementwise", composite=True, aliases=("around",))
-def round(x: Array, /, decimals: int = 0) -> Array:  # noqa: A001
+def round(x: Array, /, decimals: int = 0) -> Array:
     """Round to ``decimals`` decimal places, halves to even (NumPy semantics; integers with
     ``decimals >= 0`` unchanged).
 

@@ -130,17 +130,18 @@ def _out_shape(shape: tuple[int, ...], axes: tuple[int, ...], lengths: tuple[int
     return out
 
 
-def _c2c(name: str, x: Any, lengths: tuple[int, ...] | None, axes: Any, norm: Any,
+def _c2c(name: str, x: Any, lengths: Any, axes: Any, norm: Any,
          inverse: bool, nd_args: bool) -> Array:
     be, x, c = _input(name, x)
     norm = _norm(name, norm)
     shape = tuple(x.shape)
+    ax: tuple[int, ...]
+    ls: tuple[int, ...]
     if nd_args:
         ax, ls = _axes_and_lengths(name, shape, lengths, axes)
     else:
         a = normalize_axis(name, axes, len(shape))
-        ls = (shape[a] if lengths is None else lengths,)
-        ax, ls = (a,), (_length(name, ls[0]),)
+        ax, ls = (a,), (_length(name, shape[a] if lengths is None else lengths),)
     cd = _dtypes.to_complex(c)
     if not ax:  # a transform over no axes is the identity (NumPy returns x as it is)
         return be.astype(x, cd) if c is not cd else x
@@ -152,6 +153,8 @@ def _c2c(name: str, x: Any, lengths: tuple[int, ...] | None, axes: Any, norm: An
 def _r2c(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool) -> Array:
     be, x, c = _input(name, x, real_only=True)
     shape = tuple(x.shape)
+    ax: tuple[int, ...]
+    ls: tuple[int, ...]
     if nd_args:
         ax, ls = _axes_and_lengths(name, shape, lengths, axes)
         if not ax:

@@ -181,7 +181,7 @@ def _bin_edges(name: str, a: Any, bins: Any, range_: Any) -> tuple[Backend, Arra
 
 
 @declare("statistics", composite=True)
-def histogram_bin_edges(a: Array, bins: Any = 10, range: Any = None,  # noqa: A002
+def histogram_bin_edges(a: Array, bins: Any = 10, range: Any = None,
                         weights: Any = None) -> Array:
     """The bin edges :func:`histogram` uses: ``bins + 1`` equal-width edges over ``range``
     (default: the data's min and max, widened by 0.5 each way when they are equal), or the
@@ -202,7 +202,7 @@ def histogram_bin_edges(a: Array, bins: Any = 10, range: Any = None,  # noqa: A0
 
 
 @declare("statistics", composite=True)
-def histogram(a: Array, bins: Any = 10, range: Any = None, density: bool | None = None,  # noqa: A002
+def histogram(a: Array, bins: Any = 10, range: Any = None, density: bool | None = None,
               weights: Any = None) -> tuple[Array, Array]:
     """Histogram of ``a`` (flattened): bin ``i`` counts values in ``[edges[i], edges[i+1])``,
     the last bin also its right edge; values outside the edges (and NaN) are not counted.

@@ -68,8 +68,8 @@ def take(x: Array, indices: Any, /, axis: int | None = None) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = resolve("take", x, None if type(indices) in PY_SCALARS or isinstance(indices, (list, tuple))
-                 else indices)
+    host = type(indices) in PY_SCALARS or isinstance(indices, (list, tuple))
+    be = resolve("take", x, None if host else indices)
     idx = _index_array("take", be, indices)
     if axis is None:
         x = call(be, "reshape", x, (-1,))
@@ -133,16 +133,16 @@ def put_along_axis(arr: Array, indices: Any, values: Any, axis: int | None) -> A
                          f"{len(idx.shape)}")
     ax = normalize_axis("put_along_axis", axis, nd)
     xs, iss = _shape(x), _shape(idx)
-    target = []
+    dims = []
     for i, (p, q) in enumerate(zip(xs, iss)):
         if i == ax:
-            target.append(q)
+            dims.append(q)
         elif q in (1, p):
-            target.append(p)
+            dims.append(p)
         else:
             raise ValueError(f"xops.numpy.put_along_axis: indices shape {iss} does not "
                              f"broadcast against the array shape {xs} outside axis {ax}")
-    target = tuple(target)
+    target = tuple(dims)
     n = xs[ax]
     idx = _mp.broadcast_to(idx, target)
     idx = _ew.where(_ew.less(idx, 0), _ew.add(idx, n), idx)
@@ -265,7 +265,8 @@ def diagflat(v: Array, k: int = 0) -> Array:
 # --- sorting -------------------------------------------------------------------------------------
 
 
-def _sort(name: str, x: Array, axis: int, descending: bool, stable: bool) -> tuple[Any, Array, int]:
+def _sort(name: str, x: Array, axis: int | None, descending: bool, stable: bool
+          ) -> tuple[Any, Array, int]:
     be = resolve(name, x)
     d = be.dtype_of(x)
     check_kind(name, d, "biuf")

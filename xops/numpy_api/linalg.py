@@ -226,8 +226,8 @@ def slogdet(x: Array, /) -> SlogdetResult:
         (-inf for a singular matrix), both of shape ``(...)``.
     """
     be, xc, out = _prep("slogdet", x, square=True)
-    s, l = _k(be, "slogdet", xc)
-    return SlogdetResult(_back(be, s, out), _back(be, l, out))
+    sign, logabs = _k(be, "slogdet", xc)
+    return SlogdetResult(_back(be, sign, out), _back(be, logabs, out))
 
 
 @declare("linalg", namespace="linalg")

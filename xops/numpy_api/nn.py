@@ -194,11 +194,12 @@ def conv(x: Array, w: Array, *, strides: Any = 1, padding: Any = "valid", dilati
         w: kernel ``(*window, C_in // groups, C_out)`` in either data format (jax "HWIO",
             tf); torch's ``(C_out, C_in // groups, *window)`` is ``w.permute(2, 3, 1, 0)``
             in 2-d.
-        strides, dilation: int or one int per spatial dim.
+        strides: int or one int per spatial dim.
         padding: ``"valid"`` (none), ``"same"`` (output ``ceil(n / stride)``, total padding
             ``max((out - 1) * stride + (k - 1) * dilation + 1 - n, 0)`` with the odd one at the
             end, as tf and jax; torch's ``"same"`` refuses strides, this one does not), an int
             (both sides of every dim), or one int or ``(lo, hi)`` pair per spatial dim.
+        dilation: int or one int per spatial dim.
         groups: ``C_in`` and ``C_out`` are split into ``groups`` independent convolutions
             (``groups == C_in``: depthwise).
         bias: optional ``(C_out,)``, added to every position.
@@ -253,9 +254,13 @@ def conv_transpose(x: Array, w: Array, *, strides: Any = 1, padding: Any = "vali
         w: ``(*window, C_out // groups, C_in)``: the kernel of the :func:`conv` that maps
             C_out channels to C_in (tf's conv_transpose layout; torch's ``(C_in, C_out //
             groups, *window)`` is ``w.permute(2, 3, 1, 0)`` in 2-d).
-        strides, dilation: int or one per spatial dim. padding: as :func:`conv`.
+        strides: int or one per spatial dim.
+        padding: as :func:`conv`.
         output_padding: int or one per spatial dim, each in ``[0, stride)``; not with "same".
-        groups, bias, data_format: as :func:`conv`.
+        dilation: int or one per spatial dim.
+        groups: as :func:`conv`.
+        bias: as :func:`conv`.
+        data_format: as :func:`conv`.
 
     Returns:
         ``(N, *out, C_out)`` (or channels-first) of ``x``'s backend, in the common dtype of
@@ -425,7 +430,9 @@ def scaled_dot_product_attention(q: Array, k: Array, v: Array, mask: Array | Non
     NaN (torch gives NaN there). The softmax runs in float32 for float16/bfloat16 inputs.
 
     Args:
-        q: (B, T, N, H) queries. k: (B, S, K, H) keys. v: (B, S, K, Hv) values.
+        q: (B, T, N, H) queries.
+        k: (B, S, K, H) keys.
+        v: (B, S, K, Hv) values.
         mask: optional bool array broadcastable to (B, N, T, S); True keeps (jax and torch
             semantics).
         is_causal: also mask ``s > t`` (top-left aligned when T != S, as jax and torch).
@@ -511,7 +518,8 @@ def ctc_loss(logits: Array, labels: Array, input_lengths: Array, label_lengths: 
         logits: (B, T, K) float.
         labels: (B, L) integer class indices, padded past each ``label_length`` with any valid
             class index; must not contain ``blank`` within the length.
-        input_lengths: (B,) integers in ``[1, T]``. label_lengths: (B,) integers in ``[0, L]``.
+        input_lengths: (B,) integers in ``[1, T]``.
+        label_lengths: (B,) integers in ``[0, L]``.
         blank: the blank class index.
         reduction: ``'mean'`` (of the per-sequence losses; torch also divides each by its label
             length first), ``'sum'`` or ``'none'``.

@@ -67,12 +67,12 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
         raise ValueError(f"xops.numpy.matmul: shapes {sa} and {sb} do not align")
     try:
-        out = be.kernel("matmul", d)(a, b)
+        out = be.require("matmul", d)(a, b)
     except Exception as e:
         annotate(e, "matmul", be)
         raise
     if t not in _MATMUL_FAST and type(x2) is t and not _compiling():
-        _MATMUL_FAST[t] = {native: be.kernel("matmul", dt) for dt, native in be.native.items()
+        _MATMUL_FAST[t] = {native: be.require("matmul", dt) for dt, native in be.native.items()
                            if dt.kind in "iufc" and not be.k.unsupported_dtype(dt)}
     return out
 

@@ -88,7 +88,7 @@ class _Reduction:
                     self.fast[type(x)] = self._build_fast(be)
             elif (isinstance(axis, (int, tuple)) and isinstance(keepdims, bool)
                   and hasattr(x, "ndim") and self._cacheable(be.dtype_of(x))):
-                k = functools.partial(be.kernel(self.name, be.dtype_of(x)),
+                k = functools.partial(be.require(self.name, be.dtype_of(x)),
                                       axis=axes, keepdims=keepdims)
                 self.axis_fast.setdefault(type(x), {})[(x.dtype, x.ndim, axis, keepdims)] = (
                     k, () if axes is None else axes)
@@ -146,10 +146,10 @@ def _fast(red: _Reduction) -> Callable:
         if axis is None and dtype is None and keepdims is False:
             ft = fget(type(x))
             if ft is not None:
-                k = ft.get(x.dtype)
-                if k is not None and not (check_empty and 0 in x.shape):
+                kf = ft.get(x.dtype)
+                if kf is not None and not (check_empty and 0 in x.shape):
                     try:
-                        return k(x)
+                        return kf(x)
                     except Exception as e:
                         annotate(e, name, None)
                         raise
@@ -168,7 +168,7 @@ _any = _fast(_Reduction("any", "biufc", "bool"))
 
 
 @declare("reduction")
-def sum(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+def sum(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
     """Sum over ``axis`` (None: all axes). Bool and narrow integers accumulate in the default
     integer dtype (NumPy's rule), on every backend.
 
@@ -222,7 +222,7 @@ def mean(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = F
 
 
 @declare("reduction", aliases=("amax",))
-def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError.
 
     Args:
@@ -237,7 +237,7 @@ def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
 
 
 @declare("reduction", aliases=("amin",))
-def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError.
 
     Args:
@@ -252,7 +252,7 @@ def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
 
 
 @declare("reduction")
-def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """True where every element along ``axis`` is truthy (NaN counts as true).
 
     Args:
@@ -267,7 +267,7 @@ def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # n
 
 
 @declare("reduction")
-def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:  # noqa: A001
+def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """True where some element along ``axis`` is truthy (NaN counts as true).
 
     Args:

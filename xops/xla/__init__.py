@@ -3,7 +3,7 @@ vmap, stop_gradient, custom_vjp, control flow and export - each mapped to the na
 of the backend of the arguments at call time. This module only re-exports; see docs/xla.md."""
 from __future__ import annotations
 
-from ._control import associative_scan, cond, fori_loop, map, scan, switch, while_loop
+from ._control import associative_scan, cond, fori_loop, map, scan, switch, while_loop  # noqa: A004 - jax.lax.map's name, reached as xops.xla.map
 from ._custom import custom_vjp
 from ._export import ExportedFunction, export, load
 from ._op import Op, op

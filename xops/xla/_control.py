@@ -110,7 +110,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
     return transforms(name).scan(f, init, xs, length=length, reverse=reverse)
 
 
-def map(f: Callable, xs: Any) -> Any:  # noqa: A001 - jax.lax.map's name
+def map(f: Callable, xs: Any) -> Any:
     """``f`` applied to each slice of ``xs`` along axis 0, results stacked (``jax.lax.map``).
 
     Args:

@@ -24,7 +24,7 @@ from ._common import LOADED, backend_name, transforms
 __all__ = ["custom_vjp"]
 
 
-class custom_vjp:  # noqa: N801 - reads like jax.custom_vjp
+class custom_vjp:
     """A function with a custom vector-Jacobian product, JAX semantics, on every backend.
 
     ``fwd(*args) -> (out, residuals)`` computes the output and whatever the backward pass needs;

@@ -34,7 +34,7 @@ _ALIASES = {
 _DEFAULT_FORMAT = {fw_: f for f, fw_ in FORMATS.items()}
 
 
-def _format(format: str | None, where: str) -> str:  # noqa: A002 - the public keyword
+def _format(format: str | None, where: str) -> str:
     if not isinstance(format, str):
         raise TypeError(f"xops.xla.{where}: format must be a string, one of "
                         f"{sorted(FORMATS)}; got {type(format).__name__}")
@@ -119,7 +119,7 @@ def _batch_flags(batch_dims: Any, n: int) -> list[bool]:
 # --------------------------------------------------------------------------------------------
 # export
 # --------------------------------------------------------------------------------------------
-def export(fn: Callable, *example_args: Any, format: str | None = None,  # noqa: A002
+def export(fn: Callable, *example_args: Any, format: str | None = None,
            path: str | os.PathLike | None = None, batch_dims: bool | Sequence[bool] = True,
            platforms: Sequence[str] | None = None, vjp_order: int = 0) -> ExportedFunction:
     """Export ``fn`` (written with xnp) to StableHLO, a TF SavedModel or a torch.export program.
@@ -181,7 +181,7 @@ def export(fn: Callable, *example_args: Any, format: str | None = None,  # noqa:
 # load
 # --------------------------------------------------------------------------------------------
 def load(source: str | os.PathLike | bytes | bytearray, *,
-         format: str | None = None) -> ExportedFunction:  # noqa: A002
+         format: str | None = None) -> ExportedFunction:
     """Read back what ``export`` wrote: ``jax.export.deserialize``, ``tf.saved_model.load`` or
     ``torch.export.load``.
 

@@ -57,7 +57,8 @@ def check_op(op: Any, *shapes: Sequence[int], backends: Sequence[str] | None = N
             require_jax("check_op")  # numpy gradients are taken by jax
         except NotImplementedError:
             names.remove("numpy")
-    elems = st.floats(low, high, width=np.dtype(dtype).itemsize * 8, allow_nan=False)
+    width: Any = np.dtype(dtype).itemsize * 8  # 16, 32 or 64
+    elems = st.floats(low, high, width=width, allow_nan=False)
     strat = st.tuples(*[hnp.arrays(dtype, tuple(s), elements=elems) for s in shapes])
     argnums = tuple(range(len(shapes)))
 

@@ -1,14 +1,17 @@
 """jit, grad, value_and_grad, vjp, jvp, vmap and stop_gradient, each mapped to the native
 transform of the backend of the arguments at call time.
 
-| transform      | jax                | torch                       | tensorflow                  | numpy            |
-|----------------|--------------------|-----------------------------|-----------------------------|------------------|
-| jit            | jax.jit            | torch.compile               | tf.function(jit_compile)    | identity         |
-| grad           | jax.grad           | torch.func.grad             | tf.GradientTape             | jax (delegated)  |
-| value_and_grad | jax.value_and_grad | torch.func.grad_and_value   | tf.GradientTape             | jax (delegated)  |
-| vjp            | jax.vjp            | torch.func.vjp              | tf.GradientTape             | jax (delegated)  |
-| jvp            | jax.jvp            | torch.func.jvp              | tf.autodiff.ForwardAccumulator | jax (delegated) |
-| vmap           | jax.vmap           | torch.func.vmap             | tf.vectorized_map (axis 0)  | loop and stack   |
+| transform      | jax            | torch                 | tensorflow               | numpy |
+|----------------|----------------|-----------------------|--------------------------|-------|
+| jit            | jax.jit        | torch.compile         | tf.function(jit_compile) | -     |
+| grad           | jax.grad       | torch.func.grad       | tf.GradientTape          | jax   |
+| value_and_grad | (same name)    | torch.func.grad_and_value | tf.GradientTape      | jax   |
+| vjp            | jax.vjp        | torch.func.vjp        | tf.GradientTape          | jax   |
+| jvp            | jax.jvp        | torch.func.jvp        | tf ForwardAccumulator    | jax   |
+| vmap           | jax.vmap       | torch.func.vmap       | tf.vectorized_map        | loop  |
+
+(numpy: jit is the identity, autodiff is delegated to jax, vmap is a Python loop and stack;
+tf.vectorized_map maps axis 0, other axes are moved there first.)
 
 A transformed function builds the native transform once per backend, on its first call with
 that backend's arrays, and keeps it: jax.jit / torch.compile / tf.function then cache per

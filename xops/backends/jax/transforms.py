@@ -144,7 +144,7 @@ def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> 
     return lax.scan(f, init, xs, length=length, reverse=reverse)
 
 
-def map(f: Callable, xs: Any) -> Any:  # noqa: A001 - jax.lax.map's name
+def map(f: Callable, xs: Any) -> Any:
     return lax.map(f, xs)
 
 
@@ -182,6 +182,9 @@ def export(fn: Callable, args: tuple, *, from_numpy: bool, flags: list[bool], pa
 
 def load(path: str | None, data: bytes | None) -> Any:
     from jax import export as jexport
+    if data is None:
+        with open(str(path), "rb") as f:
+            data = f.read()
     return jexport.deserialize(bytearray(data))
 
 

@@ -265,7 +265,7 @@ def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> 
     return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
 
 
-def map(f: Callable, xs: Any) -> Any:  # noqa: A001 - jax.lax.map's name
+def map(f: Callable, xs: Any) -> Any:
     return C.loop_map(f, xs, tree_flatten, tree_unflatten)
 
 
