@@ -483,6 +483,11 @@ def divide_no_nan(x1: Array, x2: Array, /) -> Array:
     return where(z, 0, divide(x1, where(z, 1, x2)))
 
 
+def _device_of(be: Any, x: Any) -> Any:
+    """The device of array ``x`` (None for a Python scalar), for a scalar made beside it."""
+    return None if type(x) in PY_SCALARS else be.k.device(x)
+
+
 # modf, divmod and frexp return two arrays, so they are declared ops (tests/test_dtypes.py checks
 # the one-result dtype rule of every @unary/@binary op) that apply the same dtype rules.
 def _float_input(name: str, x: Array) -> tuple:
@@ -714,7 +719,7 @@ def ldexp(x1: Array, x2: Any, /) -> Array:
         if isinstance(x1, complex):
             raise TypeError("xops.numpy.ldexp: x1 must be real")
         d1 = be.default_float if isinstance(x1, float) else be.default_int
-        x1 = call(be, "asarray", x1, be.check_dtype(d1, "ldexp"), None, None)
+        x1 = call(be, "asarray", x1, be.check_dtype(d1, "ldexp"), _device_of(be, x2), None)
     d1 = be.dtype_of(x1)
     check_kind("ldexp", d1, "biuf", arg="x1")
     d = _dtypes.to_float(d1, be.default_float)
@@ -724,7 +729,7 @@ def ldexp(x1: Array, x2: Any, /) -> Array:
     if type(x2) in PY_SCALARS:
         if not isinstance(x2, int):
             raise TypeError("xops.numpy.ldexp: the exponent x2 must be an integer")
-        x2 = call(be, "asarray", int(x2), be.check_dtype(di, "ldexp"), None, None)
+        x2 = call(be, "asarray", int(x2), be.check_dtype(di, "ldexp"), _device_of(be, x1), None)
     elif be.dtype_of(x2).kind not in "biu":
         raise TypeError(f"xops.numpy.ldexp: the exponent x2 must be an integer array, got "
                         f"{be.dtype_of(x2).name}")

@@ -43,11 +43,13 @@ Array = Any
 # --- taking elements -----------------------------------------------------------------------------
 
 
-def _index_array(name: str, be: Any, idx: Any) -> Any:
+def _index_array(name: str, be: Any, idx: Any, x: Any) -> Any:
     if isinstance(idx, (list, tuple)) or type(idx) in PY_SCALARS:
         if isinstance(idx, (bool, float, complex)):
             raise TypeError(f"{opname_of(name)}: indices must be integers")
-        return call(be, "asarray", idx, be.check_dtype(be.default_int, name), None, None)
+        # made on x's device: a GPU kernel must not meet host indices
+        return call(be, "asarray", idx, be.check_dtype(be.default_int, name), be.k.device(x),
+                    None)
     d = be.dtype_of(idx)
     if d.kind not in "iu":
         raise TypeError(f"{opname_of(name)}: indices must be integers, got {d.name}")
@@ -70,7 +72,7 @@ def take(x: Array, indices: Any, /, axis: int | None = None) -> Array:
     """
     host = type(indices) in PY_SCALARS or isinstance(indices, (list, tuple))
     be = resolve("take", x, None if host else indices)
-    idx = _index_array("take", be, indices)
+    idx = _index_array("take", be, indices, x)
     if axis is None:
         x = call(be, "reshape", x, (-1,))
         axis = 0
@@ -92,7 +94,7 @@ def take_along_axis(x: Array, indices: Array, /, axis: int = -1) -> Array:
         An array of ``x``'s backend.
     """
     be = resolve("take_along_axis", x, indices)
-    idx = _index_array("take_along_axis", be, indices)
+    idx = _index_array("take_along_axis", be, indices, x)
     nd = len(x.shape)
     if len(idx.shape) != nd:
         raise ValueError(f"xops.numpy.take_along_axis: indices need ndim {nd}, got "

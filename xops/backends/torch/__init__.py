@@ -97,7 +97,7 @@ def _float_to_int(x, dtype):
     small = (x < lo) | (x == -math.inf)
     out = torch.where(big | small | x.isnan(), 0, x).to(dtype)
     sv = SIGNED_VIEW.get(dtype)
-    if sv is not None and dtype is not torch.uint16:  # no where() for uint32/64: use the bits
+    if sv is not None:  # no where() for uint16/32/64 (CUDA): select the bits
         ov = out.view(sv)
         top_bits = top - (1 << (8 * ov.element_size()))  # same bits, as the signed view
         return torch.where(big, top_bits, torch.where(small, 0, ov)).view(dtype)
@@ -122,7 +122,9 @@ def check_same_device(obj, dev):
 def asarray(obj, dtype, device, copy):
     if isinstance(obj, torch.Tensor):
         check_same_device(obj, device)
-        return torch.asarray(obj, dtype=dtype, copy=copy)
+        # The tensor's own device, named: under a `with torch.device(...)` context (or
+        # set_default_device) torch.asarray would otherwise move it there.
+        return torch.asarray(obj, dtype=dtype, device=obj.device, copy=copy)
     return torch.asarray(obj, dtype=dtype, device=device, copy=copy)
 
 

@@ -1,11 +1,18 @@
-"""The one home of torch's unsigned-integer emulation.
+"""The one home of torch's unsigned-integer emulation (and of integer products).
 
-torch stores uint16/32/64 but has almost no kernels for them, on every device: arithmetic,
-comparisons, reductions, sort, gather/scatter, where and matmul raise NotImplementedError (CPU and
-CUDA alike). Every kernel module builds its uint16/32/64 variant from the helpers here, the same
-way on every device, instead of catching a CPU error: a same-width signed view for ops that only
-move bits (two's complement gives the same bits), int64 for the narrower types where values matter,
-and for uint64 a sign-flipped int64 key for ordering."""
+torch stores uint16/32/64 but has almost no kernels for them. CUDA copies, casts, fills, views and
+concatenates them and raises NotImplementedError for everything else (where, sort, index, roll,
+pad, stack, signbit, equality, bitwise ops, arithmetic...); the CPU build has a few more, which is
+why code that works on the CPU broke on CUDA. So every kernel module decides by *dtype*, never by
+catching a CPU error, and builds its uint16/32/64 variant from the helpers here, the same way on
+every device: a same-width signed view for ops that only move or compare bits (two's complement
+gives the same bits), int64 for the narrower types where values matter (wrap-around mod 2**bits
+is the same), and for uint64 a sign-flipped int64 key for ordering. tests/cuda_emulation.py
+refuses, on the CPU, every aten op CUDA lacks, so CI catches a kernel that forgets.
+
+CUDA also has no integer matrix products (cuBLAS) or integer convolutions (cuDNN):
+:func:`int_matmul` and :func:`int_einsum` compute them exactly, with NumPy's wrap-around, from
+elementwise products and sums, on every device."""
 from __future__ import annotations
 
 import torch
@@ -25,6 +32,55 @@ WIDE_U = (torch.uint16, torch.uint32)
 SIGNED_VIEW = {torch.uint16: torch.int16, torch.uint32: torch.int32, torch.uint64: torch.int64}
 # searchsorted: a value-preserving wider dtype (uint64 searches u64_key instead).
 SEARCH_AS = {torch.bool: torch.uint8, torch.uint16: torch.int64, torch.uint32: torch.int64}
+
+
+UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+# Value-preserving signed dtype for ordering uint16/32 (uint64 orders by u64_key).
+ORDER_AS = {torch.uint16: torch.int32, torch.uint32: torch.int64}
+
+
+def signed(x):
+    """``x`` itself, or its same-width signed view when ``x`` is uint16/32/64."""
+    sv = SIGNED_VIEW.get(x.dtype)
+    return x if sv is None else x.view(sv)
+
+
+def moves_bits(fn):
+    """A kernel that only moves, copies or pads elements, run on the signed view of a
+    uint16/32/64 first argument (a tensor, or a sequence of tensors of one dtype), its result
+    viewed back. Other dtypes call ``fn`` as is."""
+
+    def k(x, *args, **kwargs):
+        first = x[0] if isinstance(x, (list, tuple)) else x
+        sv = SIGNED_VIEW.get(first.dtype)
+        if sv is None:
+            return fn(x, *args, **kwargs)
+        if first is x:
+            return fn(x.view(sv), *args, **kwargs).view(x.dtype)
+        out = fn([t.view(sv) for t in x], *args, **kwargs)
+        if isinstance(out, (list, tuple)):
+            return type(out)(t.view(first.dtype) for t in out)
+        return out.view(first.dtype)
+
+    k.__name__ = getattr(fn, "__name__", "kernel")
+    k.__doc__ = fn.__doc__
+    return k
+
+
+def order_key(x):
+    """A signed tensor whose order is ``x``'s unsigned order, and the function mapping sorted
+    keys back to ``x``'s dtype; ``(x, None)`` for the other dtypes."""
+    dt = x.dtype
+    if dt is U64:
+        return u64_key(x), u64_from_key
+    wide = ORDER_AS.get(dt)
+    if wide is None:
+        return x, None
+    return x.to(wide), lambda k: k.to(dt)
+
+
+def u64_from_key(k):
+    return k.bitwise_xor(I64_MIN).view(U64)
 
 
 def wide_unary(fn, out):
@@ -128,13 +184,93 @@ def signed_view_op(fn, x, *args):
     return fn(x.view(sv), *args).view(x.dtype)
 
 
-def int_product(fn, *arrays):
-    dt = arrays[0].dtype
+_EXACT_FLOAT = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64,
+                torch.complex128)
+
+
+def has_matmul(dt) -> bool:
+    """Whether torch has a matrix-product kernel for ``dt`` on every device (cuBLAS: floats and
+    complex only)."""
+    return dt in _EXACT_FLOAT
+
+
+def _wrap_in(dt):
+    """The dtype integer products are computed in (wrap-around mod 2**bits is the same) and how
+    to come back."""
     if dt is U64:
-        return fn(*[a.view(I64) for a in arrays]).view(U64)
-    if dt in WIDE_U or dt is torch.bool:
-        return fn(*[a.to(I64) for a in arrays]).to(dt)
-    raise NotImplementedError
+        return (lambda a: a.view(I64)), (lambda r: r.view(U64))
+    if dt is torch.bool:
+        return (lambda a: a.to(I64)), (lambda r: r != 0)
+    if dt is I64:
+        return (lambda a: a), (lambda r: r)
+    return (lambda a: a.to(I64)), (lambda r: r.to(dt))
+
+
+def int_matmul(x1, x2):
+    """NumPy's matmul for integer/bool operands of one dtype (at least 1-d each): the sum of
+    elementwise products in int64 (wrapping as NumPy does), cast back; bool gives any(and)."""
+    go, back = _wrap_in(x1.dtype)
+    a, b = go(x1), go(x2)
+    va, vb = a.ndim == 1, b.ndim == 1
+    if va:
+        a = a.unsqueeze(0)
+    if vb:
+        b = b.unsqueeze(-1)
+    # (..., n, k, 1) * (..., 1, k, m) summed over k, in row blocks to bound the scratch memory.
+    n, k, m = a.shape[-2], a.shape[-1], b.shape[-1]
+    rows = max(1, (1 << 24) // max(1, k * m))
+    outs = [(a[..., i:i + rows, :, None] * b[..., None, :, :]).sum(-2)
+            for i in range(0, max(n, 1), rows)]
+    r = outs[0] if len(outs) == 1 else torch.cat(outs, -2)
+    if va:
+        r = r.squeeze(-2)
+    if vb:
+        r = r.squeeze(-1)
+    return back(r)
+
+
+def int_einsum(subscripts, operands):
+    """torch.einsum for integer/bool operands of one dtype, exact with NumPy's wrap-around:
+    every operand is laid out over all the letters (diagonals taken, missing letters as size-1
+    axes), multiplied elementwise, and summed over the letters not in the output."""
+    go, back = _wrap_in(operands[0].dtype)
+    spec = subscripts.replace(" ", "")
+    lhs, rhs = spec.split("->") if "->" in spec else (spec, None)
+    ins = lhs.split(",")
+    # '...': as many fresh letters as the most ellipsis axes, aligned from the right.
+    n_ell = max((t.ndim - (len(s) - 3) for s, t in zip(ins, operands) if "..." in s), default=0)
+    free = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in spec]
+    ell = "".join(free[:n_ell])
+    ins = [s.replace("...", ell[n_ell - (t.ndim - (len(s) - 3)):]) if "..." in s else s
+           for s, t in zip(ins, operands)]
+    if rhs is None:
+        flat = "".join(ins)
+        rhs = ell + "".join(sorted(c for c in flat if flat.count(c) == 1 and c not in ell))
+    else:
+        rhs = rhs.replace("...", ell)
+    letters = list(dict.fromkeys(rhs + "".join(ins).replace(",", "")))
+    acc = None
+    for sub, t in zip(ins, operands):
+        t = go(t)
+        sub = list(sub)
+        # Repeated letters within one operand: take the diagonal, one repeat at a time.
+        while len(set(sub)) < len(sub):
+            c = next(c for c in sub if sub.count(c) > 1)
+            i = sub.index(c)
+            j = sub.index(c, i + 1)
+            t = torch.diagonal(t, 0, i, j)
+            sub = [e for n, e in enumerate(sub) if n not in (i, j)] + [c]
+        perm = [sub.index(c) for c in letters if c in sub]
+        t = t.permute(perm)
+        shape = []
+        it = iter(t.shape)
+        for c in letters:
+            shape.append(next(it) if c in sub else 1)
+        t = t.reshape(shape)
+        acc = t if acc is None else acc * t
+    summed = tuple(i for i, c in enumerate(letters) if c not in rhs)
+    r = acc.sum(summed) if summed else acc
+    return back(r)  # the output letters lead `letters`, in rhs order
 
 
 # --- elementwise variants, picked once per (op, dtype) by elementwise.adapt --------------------
@@ -166,13 +302,61 @@ _SAME_BITS = ("add", "subtract", "multiply", "power", "negative", "square", "bit
 _U64_SPECIAL = {"maximum": u64_maximum, "minimum": u64_minimum,
                 "right_shift": u64_right_shift, "sign": u64_sign}
 _UNARY = frozenset({"negative", "square", "bitwise_not", "sign"})
+# Ops whose result depends only on the bits: the signed view answers (CUDA has none of them for
+# uint16/32/64; the CPU has some).
+_BITS_SAME_DTYPE = {"bitwise_and": _T.bitwise_and, "bitwise_or": _T.bitwise_or,
+                    "bitwise_xor": _T.bitwise_xor}
+_BITS_TO_BOOL = {"equal": _T.eq, "not_equal": _T.ne}
+_LOGICAL = {"logical_and": _T.logical_and, "logical_or": _T.logical_or,
+            "logical_xor": _T.logical_xor}
+
+
+def _all_false(x):
+    return torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+
+
+def _all_true(x):
+    return torch.ones(x.shape, dtype=torch.bool, device=x.device)
+
+
+def _signed_to_bool(fn):
+    def k(x1, x2):
+        return fn(signed(x1), signed(x2))
+
+    return k
+
+
+def _logical(fn):
+    def k(x1, x2):
+        return fn(signed(x1) != 0, signed(x2) != 0)
+
+    return k
+
+
+def _logical_not(x):
+    return signed(x) == 0
+
+
+# Value tests whose answer for any integer is a constant (no NaN, no infinity, no sign bit).
+_CONSTANT = {"isnan": _all_false, "isinf": _all_false, "signbit": _all_false,
+             "isfinite": _all_true, "isneginf": _all_false, "isposinf": _all_false}
 
 
 def adapt(name, fn, native):
     """The uint16/32/64 variant of elementwise kernel ``name`` for torch dtype ``native``, or
-    None when ``fn`` is right as it is (bitwise and/or/xor, equality, the identity ops)."""
+    None when ``fn`` is right as it is (the identity ops)."""
     if name in ("gcd", "lcm"):
         return u64_unsupported(name) if native is U64 else wide_binary(fn, native)
+    if name in _BITS_SAME_DTYPE:
+        return u64_binary(_BITS_SAME_DTYPE[name], SIGNED_VIEW[native], native)
+    if name in _BITS_TO_BOOL:
+        return _signed_to_bool(_BITS_TO_BOOL[name])
+    if name in _LOGICAL:
+        return _logical(_LOGICAL[name])
+    if name == "logical_not":
+        return _logical_not
+    if name in _CONSTANT:
+        return _CONSTANT[name]
     if native is U64:
         if name in _SAME_BITS:
             base = _VIA_SIGNED[name]

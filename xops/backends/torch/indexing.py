@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from ._uint import I64, SEARCH_AS, SIGNED_VIEW
+from ._uint import I64, SEARCH_AS, SIGNED_VIEW, order_key
 from .manipulation import flip
 
 __all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "searchsorted",
@@ -14,7 +14,11 @@ __all__ = ["where", "take", "take_along_axis", "sort", "argsort", "nonzero", "se
 
 
 # --- indexing, sorting, products ----------------------------------------------------------------
-where = torch.where
+def where(condition, x1, x2):
+    sv = SIGNED_VIEW.get(x1.dtype)
+    if sv is None:
+        return torch.where(condition, x1, x2)
+    return torch.where(condition, x1.view(sv), x2.view(sv)).view(x1.dtype)
 
 
 def _index(idx):
@@ -25,7 +29,10 @@ def _index(idx):
 
 def take(x, indices, axis):
     # Advanced indexing: NumPy's take shape, negative indices, IndexError when out of range.
-    return x[(slice(None),) * axis + (_index(indices),)]
+    sv = SIGNED_VIEW.get(x.dtype)
+    if sv is None:
+        return x[(slice(None),) * axis + (_index(indices),)]
+    return x.view(sv)[(slice(None),) * axis + (_index(indices),)].view(x.dtype)
 
 
 def _bshape(s, t, axis):
@@ -51,7 +58,10 @@ def take_along_axis(x, indices, axis):
 
 
 def sort(x, axis, descending):
-    out = torch.sort(x, dim=axis, stable=True)[0]
+    key, back = order_key(x)  # uint16/32/64: a signed key with the same order
+    out = torch.sort(key, dim=axis, stable=True)[0]
+    if back is not None:
+        out = back(out)
     # NumPy reverses the ascending sort (NaN first, equal values in reverse order).
     return flip(out, (axis,)) if descending else out
 
@@ -59,7 +69,7 @@ def sort(x, axis, descending):
 def argsort(x, axis, descending, idx):
     # torch's stable descending sort keeps ties in index order and puts NaN first, as NumPy's
     # reversed-argsort construction does.
-    r = torch.argsort(x, dim=axis, descending=descending, stable=True)
+    r = torch.argsort(order_key(x)[0], dim=axis, descending=descending, stable=True)
     return r if idx is I64 else r.to(idx)
 
 

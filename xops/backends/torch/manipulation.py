@@ -6,7 +6,7 @@ import builtins
 
 import torch
 
-from ._uint import I64, signed_view_op
+from ._uint import I64, SIGNED_VIEW, moves_bits
 
 _T = torch.Tensor
 
@@ -20,18 +20,12 @@ reshape = _T.reshape
 transpose = _T.permute
 expand_dims = _T.unsqueeze
 squeeze = _T.squeeze
-concatenate = torch.cat
-stack = torch.stack
+concatenate = torch.cat  # cat, views and copies are what CUDA has for uint16/32/64
+stack = moves_bits(torch.stack)
 broadcast_to = torch.broadcast_to
-roll = _T.roll
-tile = _T.tile
-
-
-def flip(x, axes):
-    try:
-        return x.flip(axes)
-    except NotImplementedError:
-        return signed_view_op(_T.flip, x, axes)
+roll = moves_bits(_T.roll)
+tile = moves_bits(_T.tile)
+flip = moves_bits(_T.flip)
 
 
 def split(x, starts, sizes, axis):
@@ -43,10 +37,10 @@ def split(x, starts, sizes, axis):
 def repeat(x, repeats, axis):
     if isinstance(repeats, tuple):
         repeats = torch.tensor(repeats, dtype=I64, device=x.device)
-    try:
-        return torch.repeat_interleave(x, repeats, dim=axis)
-    except NotImplementedError:
-        return signed_view_op(lambda t: torch.repeat_interleave(t, repeats, dim=axis), x)
+    return _repeat_interleave(x, repeats, dim=axis)
+
+
+_repeat_interleave = moves_bits(torch.repeat_interleave)
 
 
 def _pad_axis(x, ax, a, b, mode):
@@ -76,6 +70,20 @@ def _pad_axis(x, ax, a, b, mode):
 
 
 def pad(x, pad_width, mode, constant_values):
+    sv = SIGNED_VIEW.get(x.dtype)
+    if sv is not None:  # pad the bits; the fill value as the same bits, signed
+        if mode == "constant":
+            c = constant_values
+            if isinstance(c, torch.Tensor):
+                c = c.to(x.dtype).view(sv)
+            elif c >= 2 ** (8 * x.element_size() - 1):
+                c -= 2 ** (8 * x.element_size())
+            return _pad(x.view(sv), pad_width, mode, c).view(x.dtype)
+        return _pad(x.view(sv), pad_width, mode, constant_values).view(x.dtype)
+    return _pad(x, pad_width, mode, constant_values)
+
+
+def _pad(x, pad_width, mode, constant_values):
     if mode == "constant":
         if x.is_complex() and not isinstance(constant_values, torch.Tensor):
             # F.pad takes a real fill value only.
