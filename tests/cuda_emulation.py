@@ -51,6 +51,27 @@ _NO_INT = frozenset({"mm", "bmm", "addmm", "addmv", "mv", "dot", "vdot", "baddbm
                      "conv3d", "_int_mm"})
 
 
+class DeviceAssert(RuntimeError):
+    """What CUDA does with an out-of-range gather: a device-side assert, after which the
+    process's CUDA context is unusable. A kernel must never get here."""
+
+
+def _index_sizes(name, args, kwargs):
+    """(indices, size of the indexed axis, negatives allowed) for the gathers and scatters."""
+    if name in ("gather", "scatter", "scatter_add", "scatter_reduce"):
+        x, dim, idx = args[0], args[1], args[2]
+        return [(idx, x.shape[dim], False)]
+    if name == "index_select":
+        return [(args[2], args[0].shape[args[1]], False)]
+    if name == "embedding":
+        return [(args[1], args[0].shape[0], False)]
+    if name in ("index", "index_put", "_index_put_impl"):
+        x, idxs = args[0], args[1]
+        return [(i, x.shape[d], True) for d, i in enumerate(idxs)
+                if i is not None and i.dtype not in (torch.bool, torch.uint8)]
+    return []
+
+
 class UintLimits(TorchDispatchMode):
     """Refuse aten ops that CUDA has no kernel for (uint16/32/64 compute, integer matmul and
     convolution), and any op that reads a tensor made without a device (see the module
@@ -67,6 +88,12 @@ class UintLimits(TorchDispatchMode):
                                and torch.device(kwargs["device"]).type != "meta"):
             raise StrayTensorError(f"aten.{name}: a tensor made without a device (here on "
                                    "meta, on a GPU on the CPU) meets the inputs' device")
+        for idx, n, neg in _index_sizes(name, args, kwargs):
+            if idx.numel() and idx.device.type != "meta":
+                lo, hi = int(idx.min()), int(idx.max())
+                if lo < (-n if neg else 0) or hi >= n:
+                    raise DeviceAssert(f"aten.{name}: index {lo if lo < 0 else hi} out of "
+                                       f"bounds for size {n} (a device-side assert on CUDA)")
         if name in _NO_INT and any(not (t.is_floating_point() or t.is_complex())
                                    for t in tensors):
             raise UintLimitsError(f"aten.{name} on {tensors[0].dtype}: CUDA has no integer "

@@ -45,8 +45,18 @@ def opname_of(name: str) -> str:
     return f"xops.numpy.{name}"
 
 
-def annotate(e: BaseException, name: str, be: Backend | None) -> None:
-    """Name the op and backend on an error raised by a native kernel (keeps its type)."""
+def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any] = ()) -> None:
+    """Name the op and backend on an error raised by a native kernel (keeps its type). When the
+    kernel failed because its arrays sit on different devices (``args``: the arrays it got),
+    raise the one error for that mistake instead: a ValueError naming the op and the devices.
+    Checked only here, after a failure, so a call on one device pays nothing for it."""
+    if args and isinstance(e, RuntimeError):
+        clash = getattr(be.k, "device_clash", None) if be is not None else None
+        devs = clash(args) if clash is not None else None
+        if devs:
+            raise ValueError(f"{opname_of(name)}: arrays on different devices "
+                             f"({', '.join(str(d) for d in devs)}) on the {be.name} backend; xops "
+                             "never moves data between devices: move them first") from e
     where = f" on the {be.name} backend" if be is not None else ""
     note = f"(raised in {opname_of(name)}{where})"
     if note not in getattr(e, "__notes__", ()):
@@ -311,7 +321,7 @@ def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
     try:
         out = k(*call_args)
     except Exception as e:
-        annotate(e, op.name, be)
+        annotate(e, op.name, be, call_args)
         raise
     # Cache the fast path for this array type (all dtypes at once), outside compilation.
     if like is not None and not _compiling():
@@ -342,7 +352,7 @@ def _scalar_call(op: Elementwise, be: Backend, k: Callable, d: DType, native: An
         try:
             return k(a, s) if pos == 1 else k(s, a)
         except Exception as e:
-            annotate(e, name, be)
+            annotate(e, name, be, (a, s))
             raise
 
     return call
@@ -502,7 +512,7 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
                         try:
                             return k(x1, x2)
                         except Exception as e:
-                            annotate(e, name, TYPE_CACHE.get(t))
+                            annotate(e, name, TYPE_CACHE.get(t), (x1, x2))
                             raise
         elif t2 is float or t2 is int:
             st = sget(t)
@@ -588,7 +598,7 @@ def call(be: Backend, name: str, *args: Any, op: str | None = None) -> Any:
     try:
         return k(*args)
     except Exception as e:
-        annotate(e, op or name, be)
+        annotate(e, op or name, be, args)
         raise
 
 

@@ -57,7 +57,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
                 try:
                     return k(x1, x2)
                 except Exception as e:
-                    annotate(e, "matmul", TYPE_CACHE.get(t))
+                    annotate(e, "matmul", TYPE_CACHE.get(t), (x1, x2))
                     raise
     be = resolve("matmul", x1, x2)
     (a, b), d = promote_args("matmul", be, (x1, x2), kinds="iufc")
@@ -69,7 +69,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     try:
         out = be.require("matmul", d)(a, b)
     except Exception as e:
-        annotate(e, "matmul", be)
+        annotate(e, "matmul", be, (a, b))
         raise
     if t not in _MATMUL_FAST and type(x2) is t and not _compiling():
         _MATMUL_FAST[t] = {native: be.require("matmul", dt) for dt, native in be.native.items()

@@ -66,7 +66,8 @@ def _shape(name: str, shape: Any) -> tuple[int, ...]:
     return out
 
 
-def key(seed: Any, *, like: Array | None = None, backend: str | None = None) -> Array:
+def key(seed: Any, *, like: Array | None = None, backend: str | None = None,
+        device: Any = None) -> Array:
     """A key from an integer seed (the key layout of ``jax.random.key_data(jax.random.key(seed))``).
 
     Args:
@@ -77,6 +78,9 @@ def key(seed: Any, *, like: Array | None = None, backend: str | None = None) -> 
         backend: backend name (``'numpy'``, ``'jax'``, ``'torch'``, ``'tensorflow'``) when
             there is no ``like``; default: ``xops.default_backend`` scope, ``XOPS_BACKEND``,
             else numpy.
+        device: the backend's device for a key from an int seed (e.g. ``"cuda:0"`` with
+            ``backend="torch"``); default: ``like``'s device, else the backend's default.
+            Everything drawn from a key lands on the key's device.
 
     Returns:
         A uint32 array of shape ``(2,)``: ``[seed >> 32, seed & 0xFFFFFFFF]``.
@@ -93,7 +97,7 @@ def key(seed: Any, *, like: Array | None = None, backend: str | None = None) -> 
             raise OverflowError(f"xops.random.key: seed {s} does not fit in 64 bits")
         s &= 2 ** 64 - 1
         with _on_backend(like, backend):
-            return xnp.asarray([s >> 32, s & _U32_MASK], dtype=uint32, like=like)
+            return xnp.asarray([s >> 32, s & _U32_MASK], dtype=uint32, like=like, device=device)
     d = _dtype_of(seed)
     if tuple(seed.shape) != () or d.kind not in "iu":
         raise TypeError(f"xops.random.key: seed must be an integer scalar, got {d.name} of "

@@ -21,6 +21,7 @@ from ._uint import SIGNED_VIEW
 
 __all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
            "default_int", "unsupported_dtype", "device", "devices", "default_device",
+           "device_clash",
            "CAPABILITIES", "astype", "scalar", "asarray",
            "known_true"]
 
@@ -72,6 +73,17 @@ def default_device():
 
 def device(x):
     return x.device
+
+
+def device_clash(args):
+    """The distinct devices of the tensors in ``args`` (and in lists/tuples among them) when
+    there are several, else None: dispatch asks after a kernel failed, to name the mistake."""
+    devs: list = []
+    for a in args:
+        for t in (a if isinstance(a, (list, tuple)) else (a,)):
+            if isinstance(t, torch.Tensor) and t.device not in devs:
+                devs.append(t.device)
+    return devs if len(devs) > 1 else None
 
 
 _FLOATS = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})

@@ -27,12 +27,38 @@ def _index(idx):
     return idx if dt is I64 or dt is torch.int32 else idx.to(I64)
 
 
+def in_range(name, idx, n, negative=True):
+    """``idx`` checked against ``[-n, n)`` (``[0, n)`` when not ``negative``) before any kernel reads with it. On CUDA an
+    out-of-range gather is a device-side assert that poisons the whole process, so no kernel
+    may see one: eagerly, an IndexError naming the op (one host sync, on every device alike);
+    where values cannot be read (torch.compile, torch.func transforms), the indices are clamped
+    into range (docs/semantics.md: unspecified under jit)."""
+    if idx.numel() == 0:
+        return idx
+    if not torch.compiler.is_compiling():
+        try:
+            lo, hi = (int(v) for v in torch.aminmax(idx))
+        except RuntimeError:  # a torch.func batched tensor: no values to read
+            pass
+        else:
+            low = -n if negative else 0
+            if lo < low or hi >= n:
+                bad = lo if lo < low else hi
+                raise IndexError(f"xops.numpy.{name}: index {bad} is out of bounds for an axis "
+                                 f"of size {n} (torch backend, {idx.device})")
+            return idx
+    if n == 0:
+        raise IndexError(f"xops.numpy.{name}: cannot index an axis of size 0 (torch backend)")
+    return idx.clamp(-n if negative else 0, n - 1)
+
+
 def take(x, indices, axis):
     # Advanced indexing: NumPy's take shape, negative indices, IndexError when out of range.
+    idx = in_range("take", _index(indices), x.shape[axis])
     sv = SIGNED_VIEW.get(x.dtype)
     if sv is None:
-        return x[(slice(None),) * axis + (_index(indices),)]
-    return x.view(sv)[(slice(None),) * axis + (_index(indices),)].view(x.dtype)
+        return x[(slice(None),) * axis + (idx,)]
+    return x.view(sv)[(slice(None),) * axis + (idx,)].view(x.dtype)
 
 
 def _bshape(s, t, axis):
@@ -40,21 +66,16 @@ def _bshape(s, t, axis):
 
 
 def take_along_axis(x, indices, axis):
-    idx = _index(indices)
     n = x.shape[axis]
+    idx = in_range("take_along_axis", _index(indices), n)
     idx = (idx + n).where(idx < 0, idx)  # tensor methods on this hot path: see reductions.mean
     xs, js = list(x.shape), list(idx.shape)
     x = x.expand(_bshape(xs, js, axis))
     idx = idx.expand(_bshape(js, xs, axis))
     sv = SIGNED_VIEW.get(x.dtype)  # gather has no uint16/32/64 kernel: gather the bits
-    try:
-        if sv is None:
-            return x.gather(axis, idx)
-        return x.view(sv).gather(axis, idx).view(x.dtype)
-    except RuntimeError as e:
-        if "out of bounds" in str(e):
-            raise IndexError(str(e)) from None
-        raise
+    if sv is None:
+        return x.gather(axis, idx)
+    return x.view(sv).gather(axis, idx).view(x.dtype)
 
 
 def sort(x, axis, descending):
@@ -129,10 +150,12 @@ def argwhere(x, size, fill, idx):
 
 
 def put_along_axis(x, idx, values, axis):
+    # indices arrive with negatives already wrapped (xops.numpy.put_along_axis)
+    idx = in_range("put_along_axis", idx.to(torch.int64), x.shape[axis], negative=False)
     s = SIGNED_VIEW.get(x.dtype)
     if s is not None:
-        return torch.scatter(x.view(s), axis, idx.to(torch.int64), values.view(s)).view(x.dtype)
-    return torch.scatter(x, axis, idx.to(torch.int64), values)
+        return torch.scatter(x.view(s), axis, idx, values.view(s)).view(x.dtype)
+    return torch.scatter(x, axis, idx, values)
 
 
 def interp(x, xp, fp, left, right):

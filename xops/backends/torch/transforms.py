@@ -43,19 +43,215 @@ def tree_leaves(tree: Any) -> list[Any]:
 
 
 # --------------------------------------------------------------------------------------------
-# jit: torch.compile
+# jit: torch.compile, with donation (in-place writes into donated tensors) and CUDA graphs
 # --------------------------------------------------------------------------------------------
-def jit(fun: Callable, static_argnums: int | Sequence[int], donate_argnums: int | Sequence[int],
-        options: dict[str, Any]) -> Callable:
-    # torch.compile already specialises on Python values (static_argnums) and has no donation.
-    # This module is reached through the loaded torch backend, so the kernel table (whose import
-    # would break the graph) is already imported.
+def jit(fun: Callable, static_argnums: tuple[int, ...], donate_argnums: tuple[int, ...],
+        options: dict[str, Any], donate_argnames: tuple[str | None, ...] = (),
+        cuda_graphs: bool = False) -> Callable:
+    # torch.compile already specialises on Python values (static_argnums). This module is
+    # reached through the loaded torch backend, so the kernel table (whose import would break
+    # the graph) is already imported.
     o = dict(options)
-    if "mode" not in o:  # torch.compile takes mode or options, not both
+    backend = o.get("backend", "inductor")
+    inductor = isinstance(backend, str) and backend == "inductor"
+    if cuda_graphs and not inductor:
+        raise ValueError(f"xops.jit: cuda_graphs=True is inductor's triton.cudagraphs option, but "
+                         f"options={{'torch': {{'backend': {backend!r}}}}} chose another "
+                         "torch.compile backend; drop one of them")
+    if inductor and "mode" in o and "options" not in o:
+        # torch.compile takes mode or options, not both; a mode is a set of inductor options
+        # (exactly what torch.compile applies), so turn it into them and keep the guard filter.
+        from torch._inductor import list_mode_options
+        o["options"] = dict(list_mode_options(o.pop("mode"), o.get("dynamic")))
+    graphs = False
+    if "mode" not in o:
         inner = dict(o.get("options") or {})
         inner.setdefault("guard_filter_fn", _skip_xops_guards)
+        if cuda_graphs:
+            inner["triton.cudagraphs"] = True
+        graphs = inductor and bool(inner.get("triton.cudagraphs", False))
         o["options"] = inner
-    return torch.compile(fun, **o)
+    donate = tuple(donate_argnums)
+    names = tuple(donate_argnames) + (None,) * (len(donate) - len(donate_argnames))
+    compiled = torch.compile(_donating(fun, donate, names) if donate else fun, **o)
+    if not donate and not graphs:
+        return compiled
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        keep = _static_donated(args, kwargs, donate, names) if graphs and donate else ()
+        out = compiled(*args, **kwargs)
+        if donate:
+            out, report = out
+            if report is not None:
+                _report(report)
+        if graphs:
+            out = tree_map(lambda t: _own(t, keep), out)
+        return out
+
+    call.__wrapped__ = fun  # type: ignore[attr-defined]
+    return call
+
+
+_ABSENT = object()
+
+
+def _donated(args: tuple, kwargs: dict, i: int, name: str | None) -> Any:
+    """Donated argument ``i``: positional, or passed by its parameter name; _ABSENT if not
+    passed (its default is used, which is not the caller's to donate)."""
+    if i < len(args):
+        return args[i]
+    return kwargs.get(name, _ABSENT) if name is not None else _ABSENT
+
+
+def _donating(fun: Callable, donate: tuple[int, ...], names: tuple[str | None, ...]) -> Callable:
+    """``fun`` with its donated arguments' tensors overwritten by the matching outputs.
+
+    Runs while torch.compile traces (everything but the copies is decided at trace time, from
+    structures, shapes, dtypes, devices and requires_grad, which dynamo guards). Returns
+    ``(out, report)``: ``report`` is None, or a constant tuple the eager caller turns into an
+    error (a donated tensor that requires grad while grad mode is on) or a warning (a donated
+    argument no output fits). Raising here would be a graph break.
+    """
+    def donating(*args: Any, **kwargs: Any) -> Any:
+        out = fun(*args, **kwargs)
+        return _write_donated(out, args, kwargs, donate, names)
+
+    return donating
+
+
+def _write_donated(out: Any, args: tuple, kwargs: dict, donate: tuple[int, ...],
+                   names: tuple[str | None, ...]) -> tuple[Any, Any]:
+    grad = torch.is_grad_enabled()
+    values = []
+    for i, name in zip(donate, names):
+        v = _donated(args, kwargs, i, name)
+        if v is _ABSENT:
+            continue
+        leaves, spec = tree_flatten(v)
+        if grad and any(isinstance(t, torch.Tensor) and t.requires_grad for t in leaves):
+            return out, ("grad", i, name)
+        if any(isinstance(t, torch.Tensor) for t in leaves):
+            values.append((i, name, leaves, spec))
+    if not values:
+        return out, None
+    o_leaves, o_spec = tree_flatten(out)
+    result = list(o_leaves)
+    parts: list[tuple[tuple, int, int, Any]] = []
+    _parts(out, (), 0, parts)
+    taken: list[tuple] = []
+    dsts: list[Any] = []
+    srcs: list[Any] = []
+    replaced: list[int] = []
+    unused = []
+    for i, name, leaves, spec in values:
+        for path, off, n, pspec in parts:
+            if any(path[:len(t)] == t or t[:len(path)] == path for t in taken):
+                continue  # overlaps a part already written
+            if n != len(leaves) or pspec != spec:
+                continue
+            if not all(_fits(a, result[off + j], grad) for j, a in enumerate(leaves)):
+                continue
+            taken.append(path)
+            for j, a in enumerate(leaves):
+                o = result[off + j]
+                if not isinstance(a, torch.Tensor) or o is a:
+                    continue  # not a tensor, or returned unchanged: nothing to write
+                if any(a is d for d in dsts):
+                    continue  # the same tensor donated twice (tied leaves): written once
+                # read every value before any write: a source may alias a donated tensor
+                srcs.append(o.clone())
+                dsts.append(a)
+                result[off + j] = a
+                replaced.append(off + j)
+            break
+        else:
+            unused.append((i, name))
+    if dsts:
+        for k, o in enumerate(result):
+            # an output that is (or views) an input would show the values written below:
+            # return a copy taken before the writes
+            if (k not in replaced and isinstance(o, torch.Tensor)
+                    and (o._base is not None or any(o is d for d in dsts))):
+                result[k] = o.clone()
+        for d, src in zip(dsts, srcs):
+            d.copy_(src)
+    report = ("unused", tuple(unused)) if unused else None
+    return tree_unflatten(o_spec, result), report
+
+
+def _parts(tree: Any, path: tuple, off: int, acc: list) -> int:
+    """The output and, recursively, the elements of its tuples, lists and dicts, in pytree
+    (pre-)order: ``(path, first leaf, number of leaves, treespec)``; returns the leaf count."""
+    leaves, spec = tree_flatten(tree)
+    acc.append((path, off, len(leaves), spec))
+    if type(tree) in (tuple, list) or (isinstance(tree, tuple) and hasattr(tree, "_fields")):
+        children = list(tree)
+    elif type(tree) is dict:
+        children = list(tree.values())
+    else:
+        return len(leaves)
+    for k, child in enumerate(children):
+        off += _parts(child, (*path, k), off, acc)
+    return len(leaves)
+
+
+def _fits(a: Any, o: Any, grad: bool) -> bool:
+    """Whether output leaf ``o`` can be written into donated leaf ``a``."""
+    if not isinstance(a, torch.Tensor):
+        return not isinstance(o, torch.Tensor)
+    return (isinstance(o, torch.Tensor) and o.shape == a.shape and o.dtype == a.dtype
+            and o.device == a.device
+            # a value autograd tracks would lose its history once copied: keep it as is
+            and not (grad and o.requires_grad))
+
+
+def _report(report: tuple) -> None:
+    if report[0] == "grad":
+        _, i, name = report
+        raise ValueError(
+            f"xops.jit: argument {_arg(i, name)} is donated (donate_argnums) but holds tensors "
+            "that require grad, and grad mode is on: torch forbids writing them in place while "
+            "autograd records. Call the function under torch.no_grad() (as optimizer steps run; "
+            "the tensors then keep requires_grad and take the new values), pass tensors that "
+            "do not require grad (.detach()), or do not donate it")
+    import warnings
+    args = ", ".join(_arg(i, name) for i, name in report[1])
+    warnings.warn(f"xops.jit: donated argument(s) {args} were not reused: no part of the output "
+                  "(the output itself, or an element of a tuple, list or dict in it) has the "
+                  "same pytree structure with tensors of the same shapes, dtypes and devices "
+                  "(see docs/xla.md, Donation)", UserWarning, stacklevel=3)
+
+
+def _arg(i: int, name: str | None) -> str:
+    return f"{i} ({name!r})" if name else str(i)
+
+
+def _static_donated(args: tuple, kwargs: dict, donate: tuple[int, ...],
+                    names: tuple[str | None, ...]) -> frozenset:
+    """CUDA graphs: mark the donated CUDA tensors as static inputs (unguarded) before dynamo
+    sees them - cudagraph trees only allow in-place writes to static inputs, and a donated
+    tensor keeps its address from call to call (the outputs are the same tensors) - and return
+    their data pointers (the outputs that are donated tensors are not copied)."""
+    ptrs = set()
+    for i, name in zip(donate, names):
+        v = _donated(args, kwargs, i, name)
+        if v is _ABSENT:
+            continue
+        for t in tree_leaves(v):
+            if isinstance(t, torch.Tensor) and t.is_cuda:
+                if getattr(t, "_dynamo_static_input_type", None) is None:
+                    torch._dynamo.mark_static_address(t, guard=False)
+                ptrs.add(t.data_ptr())
+    return frozenset(ptrs)
+
+
+def _own(t: Any, keep: Any) -> Any:
+    """CUDA graphs: an output the caller owns. CUDA-graph outputs live in the graph's memory
+    pool and the next replay overwrites them (torch then raises on access); copying them out
+    keeps every output valid. Donated tensors are the caller's already."""
+    if isinstance(t, torch.Tensor) and t.is_cuda and t.data_ptr() not in keep:
+        return t.clone()
+    return t
 
 
 def _skip_xops_guards(entries: Sequence[Any]) -> list[bool]:
