@@ -30,7 +30,10 @@ def test_native_in_native_out(backend):
 
 
 def test_mixing_backends_is_a_type_error_naming_both(backend):
-    others = [n for n in INSTALLED if n != backend.name]
+    # two frameworks; NumPy data beside a framework are host constants (tests/test_host_constants.py)
+    others = [n for n in INSTALLED if n not in (backend.name, "numpy")]
+    if backend.name == "numpy":
+        pytest.skip("NumPy data join any framework's arrays as constants")
     if not others:
         pytest.skip("one backend installed")
     x = backend.arr(np.ones(3, np.float32))

@@ -1,4 +1,6 @@
-"""Explicit conversion of an array between backends (xops never converts implicitly).
+"""Explicit conversion of an array between backends (xops never converts implicitly between
+frameworks), and the one implicit rule: host data (NumPy arrays and scalars, Python sequences)
+become constants of the call's framework (:func:`host_constant`, docs/semantics.md).
 
 DLPack is tried first, so data is shared rather than copied where both sides allow it (CPU
 numpy <-> torch <-> jax, and tf through its dlpack capsules); otherwise the data goes through a
@@ -10,7 +12,7 @@ import sys
 from typing import Any, Callable
 
 from ._dtypes import DType, bfloat16
-from .backends import Backend, backend_of, get_backend
+from .backends import Backend, backend_of, default_backend, get_backend
 
 __all__ = ["convert"]
 
@@ -116,3 +118,42 @@ def _from_host(a: Any, be: Backend, d: DType) -> Any:
     if dst == "jax":
         return _mod("jax").numpy.asarray(a)
     return _mod("tensorflow").convert_to_tensor(a, dtype=be.native[d])
+
+
+def host_constant(name: str, obj: Any, be: Backend, like: Any) -> Any:
+    """NumPy data (array or scalar) or a Python sequence of numbers as a constant array of
+    backend ``be`` on ``like``'s device (the mixing rule of docs/semantics.md): NumPy data keep
+    their dtype, sequences take the dtype NumPy infers with ``be``'s defaults."""
+    import numpy as np
+    if isinstance(obj, (list, tuple)):
+        from .numpy_api.creation import asarray
+        try:
+            return asarray(obj, like=like) if like is not None else _seq(obj, be)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"{_opname(name)}: a list/tuple argument must be a (rectangular) "
+                          f"sequence of numbers: {e}") from None
+    a = np.asarray(obj)
+    d = backend_of(a).dtype_of(a)  # type: ignore[union-attr]
+    if be.name == "jax" and d.bits == 64 and be.k.unsupported_dtype(d):
+        # jax without x64 mode takes 64-bit NumPy data as 32-bit (jnp.asarray's own rule, which
+        # jax users rely on: np.array([1.0]) is float64); docs/semantics.md says so.
+        return _mod("jax").numpy.asarray(a)
+    reason = be.k.unsupported_dtype(d) if d in be.native else f"it has no {d.name} dtype"
+    if reason:
+        raise TypeError(f"{_opname(name)}: a NumPy {d.name} constant cannot join {be.name} "
+                        f"arrays: {reason}; cast it first")
+    out = _from_host(a, be, d)
+    if be.name == "torch" and like is not None and out.device != like.device:
+        out = out.to(like.device)  # the constant's one upload, beside the call's arrays
+    return out
+
+
+def _seq(obj: Any, be: Backend) -> Any:
+    from .numpy_api.creation import asarray
+    with default_backend(be.name):
+        return asarray(obj)
+
+
+def _opname(name: str) -> str:
+    from ._dispatch import opname_of
+    return opname_of(name)

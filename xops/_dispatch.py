@@ -85,11 +85,53 @@ def array(name: str, x: Any, arg: str = "x") -> Backend:
     return be
 
 
+class HostConstants(Exception):
+    """Raised by :func:`resolve` when host data sits in array positions: NumPy arrays and NumPy
+    scalars beside one framework's arrays, or Python lists/tuples of numbers. The mixing rule
+    (docs/semantics.md): host data are constants that join the call's one framework, converted
+    once onto its backend and onto the device of its first array, keeping their dtype (NumPy's)
+    or, for sequences, the dtype NumPy would infer with that backend's defaults. Declared ops
+    catch it (``_registry.declare``), convert the objects named here and call again, so a call
+    without host data pays nothing for the rule."""
+
+    def __init__(self, name: str, be: Backend, like: Any, objs: list) -> None:
+        super().__init__(f"{opname_of(name)}: host constants to convert (internal signal)")
+        self.name, self.be, self.like, self.objs = name, be, like, objs
+
+    def convert(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """``args``/``kwargs`` with every object named by this signal converted (also inside a
+        list/tuple argument, as in ``concatenate([t, np_array])``)."""
+        from ._convert import host_constant
+        ids = {id(o): o for o in self.objs}
+        done: dict[int, Any] = {}
+
+        def conv(o: Any) -> Any:
+            if id(o) in ids:
+                if id(o) not in done:
+                    done[id(o)] = host_constant(self.name, o, self.be, self.like)
+                return done[id(o)]
+            if isinstance(o, (list, tuple)) and any(id(e) in ids for e in o):
+                return type(o)(conv(e) for e in o)
+            return o
+
+        new_args = tuple(conv(a) for a in args)
+        new_kwargs = {k: conv(v) for k, v in kwargs.items()}
+        if not done:  # the signal came from somewhere these arguments do not reach
+            raise TypeError(f"{opname_of(self.name)}: cannot use "
+                            f"{type(self.objs[0]).__name__} data here; pass an array of the "
+                            f"{self.be.name} backend") from self
+        return new_args, new_kwargs
+
+
+_SEQUENCES = (list, tuple)
+
+
 def resolve(name: str, *args: Any, like: Any = None) -> Backend:
     """The single backend of the array arguments (None entries and Python scalars ignored).
 
-    Mixing two backends is a TypeError naming the op and both backends; no array at all gives
-    ``like``'s backend or the default backend.
+    Mixing two frameworks is a TypeError naming the op and both backends; NumPy data beside one
+    framework's arrays, and Python sequences of numbers, raise :class:`HostConstants` (the op
+    converts them and calls again); no array at all gives ``like``'s backend or the default.
     """
     if IS_DYNAMO():
         return _LOADED[_resolve_types(name, tuple([type(a) for a in args]),
@@ -100,14 +142,52 @@ def resolve(name: str, *args: Any, like: Any = None) -> Backend:
             continue
         be = TYPE_CACHE.get(type(a)) or backend_of(a)
         if be is None:
+            if type(a) in _SEQUENCES:
+                return _resolve_host(name, args, like)
             raise _unsupported(name, type(a))
         if found is None:
             found = be
         elif be is not found:
-            raise _mixed(name, found, be)
+            return _resolve_host(name, args, like)
     if found is None:
         return _no_array(name, like, None if like is None else backend_of(like))
     return found
+
+
+def _resolve_host(name: str, args: Sequence[Any], like: Any) -> Backend:
+    """resolve() when the arguments hold host data or several backends (see HostConstants)."""
+    frameworks: list[Backend] = []
+    first = None
+    host = []
+    for a in args:
+        if a is None or type(a) in PY_SCALARS:
+            continue
+        if type(a) in _SEQUENCES:
+            host.append(a)
+            continue
+        be = TYPE_CACHE.get(type(a)) or backend_of(a)
+        if be is None:
+            raise _unsupported(name, type(a))
+        if be.name == "numpy":
+            host.append(a)
+        elif not frameworks:
+            frameworks.append(be)
+            first = a
+        elif be is not frameworks[0]:
+            raise _mixed(name, frameworks[0], be)
+    if frameworks:
+        target = frameworks[0]
+    else:
+        arrays = [a for a in host if type(a) not in _SEQUENCES]
+        if arrays:  # NumPy arrays and sequences: a NumPy call
+            target, first = get_backend("numpy"), arrays[0]
+        else:
+            target = _no_array(name, like, None if like is None else backend_of(like))
+            first = like
+        host = [a for a in host if type(a) in _SEQUENCES or target.name != "numpy"]
+    if not host:
+        return target
+    raise HostConstants(name, target, first, host)
 
 
 @trace_constant
@@ -130,6 +210,11 @@ def _resolve_backend(name: str, types: tuple, like: type | None) -> Backend:
         if found is None:
             found = be
         elif be is not found:
+            if "numpy" in (be.name, found.name):
+                fw = found if be.name == "numpy" else be
+                raise TypeError(f"{opname_of(name)}: NumPy constants join {fw.name} arrays "
+                                "eagerly, but not inside this compiled function (only elementwise "
+                                f"ops convert them there); make them {fw.name} arrays first")
             raise _mixed(name, found, be)
     if found is None:
         return _no_array(name, like, None if like is None else backend_of_type(like))
@@ -299,7 +384,10 @@ _ELEMENTWISE: dict[str, Elementwise] = {}
 
 
 def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
-    be = resolve(op.name, *args)
+    try:
+        be = resolve(op.name, *args)
+    except HostConstants as h:  # NumPy data or a list beside the arrays: convert, call again
+        return _elementwise_slow(op, h.convert(tuple(args), {})[0])
     dts = [None if type(a) in PY_SCALARS else be.dtype_of(a) for a in args]
     compute = op.compute_dtype(promote(be, dts, args), be)
     native = be.check_dtype(compute, op.name)
@@ -458,8 +546,25 @@ def _convert(name: str, conv: tuple, a: Any, args: tuple) -> Any:
     return deref(fn)(a, deref(native), None if like_pos < 0 else args[like_pos])
 
 
+def _is_ndarray(a: Any) -> bool:
+    t = type(a)
+    return t.__module__ == "numpy" and t.__name__ == "ndarray"
+
+
+def _traced_host(args: tuple) -> tuple:
+    """Under torch.compile: a NumPy constant beside a tensor becomes a tensor (dynamo traces
+    torch.as_tensor of a NumPy array as a constant), keeping its dtype."""
+    import torch
+    other = next((a for a in args if isinstance(a, torch.Tensor)), None)
+    if other is None:
+        return args
+    return tuple(torch.as_tensor(a, device=other.device) if _is_ndarray(a) else a for a in args)
+
+
 def traced_elementwise(name: str, args: tuple) -> Any:
     """The traced path of an elementwise op (see elementwise_plan)."""
+    if len(args) == 2 and (_is_ndarray(args[0]) or _is_ndarray(args[1])):
+        args = _traced_host(args)
     k, convs = elementwise_plan(name, tuple([(type(a), getattr(a, "dtype", None)) for a in args]))
     if len(args) == 1:
         c = convs[0]

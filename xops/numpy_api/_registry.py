@@ -10,7 +10,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-from .._dispatch import Elementwise, ElementwiseRule, make_binary, make_unary
+from .._dispatch import Elementwise, ElementwiseRule, HostConstants, make_binary, make_unary
 
 # What an op is, for the docs and the support table.
 Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linalg", "nn",
@@ -84,9 +84,18 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
     ``fallback=fn`` (kept in ``extra``): the op's generic composition, with its kernel's
     signature, run where a backend has no kernel."""
 
-    def deco(fn: Callable) -> Callable:
-        short = fn.__name__
+    def deco(body: Callable) -> Callable:
+        short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
+
+        @functools.wraps(body)
+        def fn(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return body(*args, **kwargs)
+            except HostConstants as h:  # NumPy data or lists in array positions: convert once
+                args, kwargs = h.convert(args, kwargs)
+                return body(*args, **kwargs)
+
         _register(OpInfo(name, fn, category, name if ref is None else ref, composite,
                          () if composite else (kernels if kernels is not None else (name,)),
                          aliases, None, extra, namespace))

@@ -113,8 +113,14 @@ def asarray(obj: Any, /, dtype: Any = None, *, device: Any = None, copy: bool | 
     ob = backend_of(obj)
     be = ob if (ob is not None and like is None) else resolve("asarray", like=like)
     if ob is not None and ob is not be:
-        raise TypeError(f"xops.numpy.asarray: got a {ob.name} array but the target backend is "
-                        f"{be.name}; use xops.convert(x, {be.name!r}) for explicit conversion")
+        if ob.name != "numpy":
+            raise TypeError(f"xops.numpy.asarray: got a {ob.name} array but the target backend "
+                            f"is {be.name}; use xops.convert(x, {be.name!r}) for explicit "
+                            "conversion")
+        # NumPy data are host constants: they join like='s framework and device (the mixing
+        # rule, docs/semantics.md)
+        from .._convert import host_constant
+        obj, ob = host_constant("asarray", obj, be, like), be
     d = dtype_arg("asarray", dtype)
     if ob is None:
         if d is None:
