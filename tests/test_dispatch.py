@@ -30,7 +30,7 @@ def test_native_in_native_out(backend):
 
 
 def test_mixing_backends_is_a_type_error_naming_both(backend):
-    # two frameworks; NumPy data beside a framework are host constants (tests/test_host_constants.py)
+    # two frameworks (NumPy data beside one are host constants: tests/test_host_constants.py)
     others = [n for n in INSTALLED if n not in (backend.name, "numpy")]
     if backend.name == "numpy":
         pytest.skip("NumPy data join any framework's arrays as constants")
