@@ -126,12 +126,13 @@ class HostConstants(Exception):
 _SEQUENCES = (list, tuple)
 
 
-def resolve(name: str, *args: Any, like: Any = None) -> Backend:
+def resolve(name: str, *args: Any, like: Any = None, dtype: Any = None) -> Backend:
     """The single backend of the array arguments (None entries and Python scalars ignored).
 
     Mixing two frameworks is a TypeError naming the op and both backends; NumPy data beside one
     framework's arrays, and Python sequences of numbers, raise :class:`HostConstants` (the op
-    converts them and calls again); no array at all gives ``like``'s backend or the default.
+    converts them and calls again); no array at all gives ``like``'s backend, else the
+    framework of a native ``dtype`` object (``torch.float32``), else the default backend.
     """
     if IS_DYNAMO():
         return _LOADED[_resolve_types(name, tuple([type(a) for a in args]),
@@ -150,8 +151,24 @@ def resolve(name: str, *args: Any, like: Any = None) -> Backend:
         elif be is not found:
             return _resolve_host(name, args, like)
     if found is None:
+        if like is None and dtype is not None:
+            return _dtype_backend(name, dtype)
         return _no_array(name, like, None if like is None else backend_of(like))
     return found
+
+
+def _dtype_backend(name: str, dtype: Any) -> Backend:
+    """A creation call without arrays or like=: a framework dtype object selects its framework
+    (``zeros(3, dtype=torch.float32)`` makes a torch tensor), unless a scope names another."""
+    fw = _backends.dtype_framework(dtype)
+    if fw is None:
+        return current_default_backend()
+    scoped = _backends.explicit_default_backend()
+    if scoped is not None and get_backend(scoped).name != fw:
+        raise TypeError(f"{opname_of(name)}: dtype {dtype!r} is a {fw} dtype but the default "
+                        f"backend is {get_backend(scoped).name} (default_backend scope or "
+                        "XOPS_BACKEND); pass like= or an xops dtype")
+    return get_backend(fw)
 
 
 def _resolve_host(name: str, args: Sequence[Any], like: Any) -> Backend:
@@ -675,9 +692,26 @@ def normalize_shape(name: str, shape: Any) -> tuple[int, ...]:
         try:
             out = (operator.index(shape),)
         except TypeError:
-            raise TypeError(f"{opname_of(name)}: shape must be an integer or a sequence of "
-                            f"integers, got {type(shape).__name__}") from None
+            dims = _shape_like(shape)
+            if dims is None:
+                raise TypeError(f"{opname_of(name)}: shape must be an integer or a sequence of "
+                                f"integers, got {type(shape).__name__}") from None
+            if any(s is None for s in dims):
+                raise ValueError(f"{opname_of(name)}: shape {shape} has unknown dimensions; "
+                                 "pass known sizes (tf.shape(x) inside tf.function)") from None
+            return normalize_shape(name, dims)
     return out
+
+
+def _shape_like(shape: Any) -> list | None:
+    """The dims of a framework shape object (tf.TensorShape: ints or None), else None."""
+    as_list = getattr(shape, "as_list", None)
+    if as_list is not None and type(shape).__module__.split(".")[0] == "tensorflow":
+        try:
+            return as_list()
+        except ValueError:  # unknown rank
+            return [None]
+    return None
 
 
 def dtype_arg(name: str, dtype: Any) -> DType | None:

@@ -120,8 +120,12 @@ def canonical(obj: Any) -> DType:
             d = _BY_NAME.get(name)
             if d is not None and type(obj).__module__.split(".")[0] in _DTYPE_MODULES:
                 return d
+    hint = ""
+    if str(obj).startswith("key<"):  # a typed jax PRNG key (jax.random.key)
+        hint = ("; this is a typed jax PRNG key: xops.random takes raw uint32 keys "
+                "(xops.random.key(seed) or jax.random.key_data(key))")
     raise TypeError(f"xops: {obj!r} is not a dtype xops knows; expected one of "
-                    f"{', '.join(d.name for d in ALL_DTYPES)}")
+                    f"{', '.join(d.name for d in ALL_DTYPES)}{hint}")
 
 
 def _promote_pair(a: DType, b: DType) -> DType:

@@ -21,7 +21,8 @@ from .. import _dtypes
 from .._dtypes import DType
 
 __all__ = ["Backend", "BACKEND_NAMES", "KERNEL_MODULES", "backend_of", "get_backend",
-           "default_backend", "current_default_backend", "installed_backends", "on_load",
+           "default_backend", "current_default_backend", "explicit_default_backend",
+           "dtype_framework", "installed_backends", "on_load",
            "trace_constant", "REFS", "ref", "deref"]
 
 BACKEND_NAMES = ("numpy", "jax", "torch", "tensorflow")
@@ -377,6 +378,24 @@ def current_default_backend() -> Backend:
     if name is None:
         name = os.environ.get("XOPS_BACKEND") or "numpy"
     return get_backend(name)
+
+
+def explicit_default_backend() -> str | None:
+    """The backend a ``default_backend`` scope or ``XOPS_BACKEND`` names, or None."""
+    return _DEFAULT.get() or os.environ.get("XOPS_BACKEND") or None
+
+
+def dtype_framework(dtype: Any) -> str | None:
+    """The backend whose native dtype object ``dtype`` is (``torch.float32``, a ``tf.DType``,
+    ``jnp.float32``/``jnp.bfloat16``), or None (xops dtypes, names, NumPy dtypes and types)."""
+    mod = type(dtype).__module__.split(".")[0]
+    if mod == "torch":
+        return "torch"
+    if mod == "tensorflow":
+        return "tensorflow"
+    if mod == "jax" and isinstance(dtype, type):  # jnp.float32 etc. are jax scalar types
+        return "jax"
+    return None
 
 
 @trace_constant

@@ -111,7 +111,7 @@ def asarray(obj: Any, /, dtype: Any = None, *, device: Any = None, copy: bool | 
     array([1.5, 2. ], dtype=float32)
     """
     ob = backend_of(obj)
-    be = ob if (ob is not None and like is None) else resolve("asarray", like=like)
+    be = ob if (ob is not None and like is None) else resolve("asarray", like=like, dtype=dtype)
     if ob is not None and ob is not be:
         if ob.name != "numpy":
             raise TypeError(f"xops.numpy.asarray: got a {ob.name} array but the target backend "
@@ -147,7 +147,7 @@ def _check_ints(name: str, obj: Any, d: DType) -> None:
 
 
 def _filled(name: str, shape: Any, dtype: Any, device: Any, like: Any, default_kind: str) -> Array:
-    be = resolve(name, like=like)
+    be = resolve(name, like=like, dtype=dtype)
     shape = normalize_shape(name, shape)
     d = dtype_arg(name, dtype) or be.default_float
     return call(be, name, shape, _native(be, name, d), _device(be, like, device))
@@ -233,7 +233,8 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
     Returns:
         A native array.
     """
-    be = resolve("full", fill_value if type(fill_value) not in PY_SCALARS else None, like=like)
+    be = resolve("full", fill_value if type(fill_value) not in PY_SCALARS else None, like=like,
+                 dtype=dtype)
     shape = normalize_shape("full", shape)
     d = dtype_arg("full", dtype) or _scalar_dtype(be, fill_value)
     if isinstance(fill_value, int) and not isinstance(fill_value, bool) and d.kind in "iu":
@@ -331,7 +332,7 @@ def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
     Returns:
         A 1-d native array.
     """
-    be = resolve("arange", like=like)
+    be = resolve("arange", like=like, dtype=dtype)
     if stop is None:
         start, stop = 0, start
     for v in (start, stop, step):
@@ -366,7 +367,7 @@ def linspace(start: Any, stop: Any, /, num: int = 50, *, endpoint: bool = True,
     Returns:
         A 1-d native array.
     """
-    be = resolve("linspace", like=like)
+    be = resolve("linspace", like=like, dtype=dtype)
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"xops.numpy.linspace: num must be non-negative, got {num}")
@@ -394,7 +395,7 @@ def eye(N: int, M: int | None = None, /, *, k: int = 0, dtype: Any = None, devic
     Returns:
         A native array of shape ``(N, M)``.
     """
-    be = resolve("eye", like=like)
+    be = resolve("eye", like=like, dtype=dtype)
     N = operator.index(N)
     M = N if M is None else operator.index(M)
     d = dtype_arg("eye", dtype) or be.default_float

@@ -40,7 +40,7 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *, device: 
     Returns:
         A native 2-d array.
     """
-    be = resolve("tri", like=like)
+    be = resolve("tri", like=like, dtype=dtype)
     N = operator.index(N)
     M = N if M is None else operator.index(M)
     k = builtins.max(-N - 1, builtins.min(operator.index(k), M + 1))  # fits any int dtype
@@ -103,7 +103,7 @@ def indices(dimensions: Sequence[int], dtype: Any = None, sparse: bool = False, 
     Returns:
         A native array, or a tuple of arrays when ``sparse``.
     """
-    be = resolve("indices", like=like)
+    be = resolve("indices", like=like, dtype=dtype)
     dims = normalize_shape("indices", tuple(dimensions))
     nd = len(dims)
     d = dtype_arg("indices", dtype) or be.default_int

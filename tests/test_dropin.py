@@ -1,0 +1,68 @@
+"""Drop-in rough edges a new user hits first (issue: drop-in without surprises): a framework
+dtype selects its framework, framework shape objects are shapes, typed jax keys get a hint."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import xops
+import xops.numpy as xnp
+
+from .conftest import needs_backend
+
+_CREATORS = {
+    "zeros": lambda dt: xnp.zeros(3, dtype=dt), "ones": lambda dt: xnp.ones((2, 2), dtype=dt),
+    "full": lambda dt: xnp.full(2, 1, dtype=dt), "empty": lambda dt: xnp.empty(2, dtype=dt),
+    "arange": lambda dt: xnp.arange(3, dtype=dt), "eye": lambda dt: xnp.eye(2, dtype=dt),
+    "linspace": lambda dt: xnp.linspace(0, 1, 3, dtype=dt),
+    "asarray": lambda dt: xnp.asarray([1, 2], dtype=dt), "tri": lambda dt: xnp.tri(2, dtype=dt),
+}
+
+
+def _native_float32(name):
+    if name == "torch":
+        return needs_backend("torch").float32
+    if name == "jax":
+        needs_backend("jax")
+        import jax.numpy as jnp
+        return jnp.float32
+    return needs_backend("tensorflow").float32
+
+
+@pytest.mark.parametrize("fw", ["torch", "jax", "tensorflow"])
+@pytest.mark.parametrize("op", sorted(_CREATORS))
+def test_a_framework_dtype_selects_its_framework(fw, op):
+    from .conftest import handle
+    out = _CREATORS[op](_native_float32(fw))
+    assert handle(fw).is_native(out), type(out)
+    assert xops.dtype(out) is xnp.float32
+
+
+def test_numpy_dtypes_keep_the_default_backend():
+    assert isinstance(xnp.zeros(2, dtype=np.float32), np.ndarray)
+    assert isinstance(xnp.zeros(2, dtype="float32"), np.ndarray)
+
+
+def test_a_scope_naming_another_backend_refuses_a_framework_dtype():
+    torch = needs_backend("torch")
+    with xops.default_backend("numpy"), pytest.raises(
+            TypeError, match=r"xops.numpy.zeros: dtype torch.float32 is a torch dtype but the "
+                             r"default backend is numpy"):
+        xnp.zeros(3, dtype=torch.float32)
+
+
+def test_tensorshape_is_a_shape():
+    tf = needs_backend("tensorflow")
+    s = tf.ones((2, 3)).shape
+    assert xnp.zeros(s).shape == (2, 3)
+    assert xnp.reshape(np.arange(6), s).shape == (2, 3)
+    assert xnp.broadcast_to(np.ones(3), s).shape == (2, 3)
+    assert xnp.ones(s, like=tf.ones(1)).shape == (2, 3)
+    with pytest.raises(ValueError, match="unknown dimensions"):
+        xnp.zeros(tf.TensorShape([None, 2]))
+
+
+def test_typed_jax_key_error_says_what_to_pass():
+    jax = needs_backend("jax")
+    with pytest.raises(TypeError, match=r"typed jax PRNG key.*key_data"):
+        xnp.add(jax.random.key(0), 1)
