@@ -66,3 +66,23 @@ def test_typed_jax_key_error_says_what_to_pass():
     jax = needs_backend("jax")
     with pytest.raises(TypeError, match=r"typed jax PRNG key.*key_data"):
         xnp.add(jax.random.key(0), 1)
+
+
+def test_torch_compile_whatever_the_import_order():
+    needs_backend("torch")
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+    code = ("import xops.numpy as xnp\n"  # xops first, torch after, first call compiled
+            "import torch\n"
+            "f = lambda x: xnp.sum(xnp.multiply(x, 2.0))\n"
+            "print(float(torch.compile(f, fullgraph=True)(torch.ones(3))))\n"
+            "e = torch._dynamo.explain(f)(torch.ones(4))\n"
+            "print(e.graph_count, e.graph_break_count)\n")
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=root, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["6.0", "1", "0"], out.stdout

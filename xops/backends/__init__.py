@@ -414,3 +414,43 @@ def default_backend(name: str) -> Iterator[Backend]:
         yield be
     finally:
         _DEFAULT.reset(token)
+
+
+# --- torch imported after xops ---------------------------------------------------------------
+# The dynamo probe (IS_DYNAMO) and the torch kernel table must exist before the first xops call
+# that dynamo traces: if that call is the first one after `import torch`, loading them then would
+# run importlib under the trace, which dynamo refuses ("function marked as skipped"). So when
+# xops is imported first, a one-shot import hook loads the torch backend as soon as torch has
+# finished importing (the import order then does not matter).
+class _AfterTorchImport:
+    """sys.meta_path entry that wraps torch's loader; removes itself once torch has loaded."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "torch" or "torch" in sys.modules:
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+
+        class _Loader:
+            def create_module(self, spec: Any) -> Any:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: Any) -> None:
+                loader.exec_module(module)
+                if hook in sys.meta_path:
+                    sys.meta_path.remove(hook)
+                try:
+                    get_backend("torch")
+                except Exception:  # noqa: BLE001 - never break the user's `import torch`
+                    pass
+
+        hook = self
+        spec.loader = _Loader()
+        return spec
+
+
+if "torch" not in sys.modules and os.environ.get("XOPS_NO_IMPORT_HOOK") is None:
+    sys.meta_path.insert(0, _AfterTorchImport())
