@@ -86,3 +86,21 @@ def test_torch_compile_whatever_the_import_order():
                          cwd=root, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["6.0", "1", "0"], out.stdout
+
+
+def test_no_autograph_warning_on_the_first_call_inside_tf_function():
+    needs_backend("tensorflow")
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+    code = ("import xops.numpy as xnp\n"  # xops first, tensorflow after
+            "import tensorflow as tf\n"
+            "print(float(tf.function(lambda x: xnp.sum(xnp.multiply(x, 2.0)))(tf.ones(3))))\n")
+    env = dict(os.environ, PYTHONPATH=str(root), TF_CPP_MIN_LOG_LEVEL="2")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=root, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["6.0"]
+    assert "AutoGraph" not in out.stderr, out.stderr[-2000:]

@@ -416,17 +416,23 @@ def default_backend(name: str) -> Iterator[Backend]:
         _DEFAULT.reset(token)
 
 
-# --- torch imported after xops ---------------------------------------------------------------
-# The dynamo probe (IS_DYNAMO) and the torch kernel table must exist before the first xops call
-# that dynamo traces: if that call is the first one after `import torch`, loading them then would
-# run importlib under the trace, which dynamo refuses ("function marked as skipped"). So when
-# xops is imported first, a one-shot import hook loads the torch backend as soon as torch has
-# finished importing (the import order then does not matter).
-class _AfterTorchImport:
-    """sys.meta_path entry that wraps torch's loader; removes itself once torch has loaded."""
+# --- torch or tensorflow imported after xops ---------------------------------------------------
+# A framework's xops backend must be loaded before the first xops call its compiler traces: if
+# that call is the first one after `import torch`, loading the table then would run importlib
+# under dynamo, which refuses it ("function marked as skipped"), and the dynamo probe would be
+# missing; under tf.function, autograph would convert xops' own code before the tensorflow
+# backend tells it not to (an AutoGraph warning about importlib's _gcd_import). So when xops is
+# imported first, a one-shot import hook loads the framework's backend as soon as the framework
+# has finished importing: the import order does not matter.
+_HOOKED = ("torch", "tensorflow")
+
+
+class _AfterFrameworkImport:
+    """sys.meta_path entry wrapping the loaders of torch and tensorflow; removes itself once
+    both are imported."""
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
-        if name != "torch" or "torch" in sys.modules:
+        if name not in _HOOKED or name in sys.modules:
             return None
         import importlib.machinery
         spec = importlib.machinery.PathFinder.find_spec(name, path)
@@ -440,10 +446,10 @@ class _AfterTorchImport:
 
             def exec_module(self, module: Any) -> None:
                 loader.exec_module(module)
-                if hook in sys.meta_path:
+                if all(n in sys.modules for n in _HOOKED) and hook in sys.meta_path:
                     sys.meta_path.remove(hook)
                 try:
-                    get_backend("torch")
+                    get_backend(name)
                 except Exception:  # noqa: BLE001 - never break the user's `import torch`
                     pass
 
@@ -452,5 +458,5 @@ class _AfterTorchImport:
         return spec
 
 
-if "torch" not in sys.modules and os.environ.get("XOPS_NO_IMPORT_HOOK") is None:
-    sys.meta_path.insert(0, _AfterTorchImport())
+if any(n not in sys.modules for n in _HOOKED) and os.environ.get("XOPS_NO_IMPORT_HOOK") is None:
+    sys.meta_path.insert(0, _AfterFrameworkImport())
