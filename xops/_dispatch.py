@@ -45,7 +45,8 @@ def opname_of(name: str) -> str:
     return f"xops.numpy.{name}"
 
 
-def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any] = ()) -> None:
+def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any] = (),
+             broadcast: bool = False) -> None:
     """Name the op and backend on an error raised by a native kernel (keeps its type). When the
     kernel failed because its arrays sit on different devices (``args``: the arrays it got),
     raise the one error for that mistake instead: a ValueError naming the op and the devices.
@@ -57,10 +58,24 @@ def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any
             raise ValueError(f"{opname_of(name)}: arrays on different devices "
                              f"({', '.join(str(d) for d in devs)}) on the {be.name} backend; xops "
                              "never moves data between devices: move them first") from e
+    if broadcast and len(args) > 1:
+        shapes = [tuple(a.shape) for a in args if hasattr(a, "shape")]
+        if len(shapes) > 1 and not _broadcastable(shapes):
+            raise ValueError(f"{opname_of(name)}: shapes "
+                             f"{' and '.join(str(s) for s in shapes)} do not broadcast together"
+                             + ("" if be is None else f" (on the {be.name} backend)")) from e
     where = f" on the {be.name} backend" if be is not None else ""
     note = f"(raised in {opname_of(name)}{where})"
     if note not in getattr(e, "__notes__", ()):
         e.add_note(note)
+
+
+def _broadcastable(shapes: list) -> bool:
+    for dims in zip(*(reversed(s) for s in shapes)):
+        sizes = {d for d in dims if d != 1}
+        if len(sizes) > 1:
+            return False
+    return True
 
 
 def _unsupported(name: str, t: type) -> TypeError:
@@ -401,6 +416,8 @@ _ELEMENTWISE: dict[str, Elementwise] = {}
 
 
 def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
+    if any(a is None for a in args):
+        raise TypeError(f"{opname_of(op.name)}: got None where an array is expected")
     try:
         be = resolve(op.name, *args)
     except HostConstants as h:  # NumPy data or a list beside the arrays: convert, call again
@@ -426,7 +443,7 @@ def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
     try:
         out = k(*call_args)
     except Exception as e:
-        annotate(e, op.name, be, call_args)
+        annotate(e, op.name, be, call_args, broadcast=True)
         raise
     # Cache the fast path for this array type (all dtypes at once), outside compilation.
     if like is not None and not _compiling():
@@ -457,7 +474,7 @@ def _scalar_call(op: Elementwise, be: Backend, k: Callable, d: DType, native: An
         try:
             return k(a, s) if pos == 1 else k(s, a)
         except Exception as e:
-            annotate(e, name, be, (a, s))
+            annotate(e, name, be, (a, s), broadcast=True)
             raise
 
     return call
@@ -634,7 +651,7 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
                         try:
                             return k(x1, x2)
                         except Exception as e:
-                            annotate(e, name, TYPE_CACHE.get(t), (x1, x2))
+                            annotate(e, name, TYPE_CACHE.get(t), (x1, x2), broadcast=True)
                             raise
         elif t2 is float or t2 is int:
             st = sget(t)
@@ -724,7 +741,8 @@ def dtype_arg(name: str, dtype: Any) -> DType | None:
                         "a dtype name or a framework dtype") from None
 
 
-def call(be: Backend, name: str, *args: Any, op: str | None = None) -> Any:
+def call(be: Backend, name: str, *args: Any, op: str | None = None,
+         broadcast: bool = False) -> Any:
     """Call backend kernel ``name`` (or raise a clear error), naming the op (``op``, default
     ``name``) and the backend on failure. The one way op code reaches a kernel: under dynamo it
     goes through backends.REFS, never reading the kernel table (whose keys hold dots)."""
@@ -736,8 +754,8 @@ def call(be: Backend, name: str, *args: Any, op: str | None = None) -> Any:
                                   "backend")
     try:
         return k(*args)
-    except Exception as e:
-        annotate(e, op or name, be, args)
+    except Exception as e:  # broadcast: a failure from unbroadcastable shapes is a ValueError
+        annotate(e, op or name, be, args, broadcast=broadcast)
         raise
 
 

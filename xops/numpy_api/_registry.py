@@ -10,7 +10,14 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-from .._dispatch import Elementwise, ElementwiseRule, HostConstants, make_binary, make_unary
+from .._dispatch import (
+    Elementwise,
+    ElementwiseRule,
+    HostConstants,
+    make_binary,
+    make_unary,
+    opname_of,
+)
 
 # What an op is, for the docs and the support table.
 Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linalg", "nn",
@@ -88,8 +95,27 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
         short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
 
+        # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
+        # array (or a scalar) and answer something; every backend raises one TypeError instead.
+        params = list(inspect.signature(body).parameters.values())
+        array_pos = tuple(i for i, p in enumerate(params)
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                          and p.annotation in ("Array", "Array | None") and p.default is p.empty)
+        array_kw = tuple(params[i].name for i in array_pos
+                         if params[i].kind is params[i].POSITIONAL_OR_KEYWORD)
+
+        def _none_given() -> TypeError:
+            return TypeError(f"{opname_of(name)}: got None where an array is expected")
+
         @functools.wraps(body)
         def fn(*args: Any, **kwargs: Any) -> Any:
+            for i in array_pos:
+                if i < len(args) and args[i] is None:
+                    raise _none_given()
+            if kwargs and array_kw:
+                for k in array_kw:
+                    if k in kwargs and kwargs[k] is None:
+                        raise _none_given()
             try:
                 return body(*args, **kwargs)
             except HostConstants as h:  # NumPy data or lists in array positions: convert once

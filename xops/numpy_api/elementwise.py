@@ -600,7 +600,7 @@ def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
         raise TypeError(f"xops.numpy.where: condition must be bool, got "
                         f"{be.dtype_of(condition).name}; compare explicitly (x != 0)")
     (a, b), _ = promote_args("where", be, (x1, x2), like=condition)
-    out = call(be, "where", condition, a, b)
+    out = call(be, "where", condition, a, b, broadcast=True)
     if t not in _WHERE_FAST and not _compiling() and type(condition) is t and type(x2) is t:
         _WHERE_FAST[t] = (be.native[bool_], be.k.where)
     return out

@@ -211,6 +211,8 @@ def _seq(name: str, arrays: Any) -> list[Any]:
                         f"{type(arrays).__name__}")
     if not arrays:
         raise ValueError(f"{opname_of(name)}: need at least one array")
+    if any(a is None for a in arrays):
+        raise TypeError(f"{opname_of(name)}: got None where an array is expected")
     return list(arrays)
 
 

@@ -1,0 +1,65 @@
+"""Bad input gets one exception type per kind of mistake on every backend, naming the op:
+None where an array belongs is a TypeError; shapes that do not broadcast are a ValueError that
+names the shapes (each framework raises its own type and wording natively)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xops.numpy as xnp
+
+from .conftest import INSTALLED, handle
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+@pytest.mark.parametrize("op", ["add", "multiply", "maximum", "less", "arctan2"])
+@pytest.mark.parametrize("pos", [0, 1])
+def test_none_in_a_binary_op_is_a_type_error(name, op, pos):
+    x = handle(name).arr(np.ones(3, np.float32))
+    args = (None, x) if pos == 0 else (x, None)
+    with pytest.raises(TypeError, match=rf"xops\.numpy\.{op}"):
+        getattr(xnp, op)(*args)
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+@pytest.mark.parametrize("op", ["sum", "exp", "reshape", "transpose", "matmul", "concatenate"])
+def test_none_as_the_array_is_a_type_error(name, op):
+    handle(name)
+    call = {"sum": lambda: xnp.sum(None), "exp": lambda: xnp.exp(None),
+            "reshape": lambda: xnp.reshape(None, (3,)), "transpose": lambda: xnp.transpose(None),
+            "matmul": lambda: xnp.matmul(None, None),
+            "concatenate": lambda: xnp.concatenate([None, None])}[op]
+    with pytest.raises(TypeError, match=rf"xops\.numpy\.{op}"):
+        call()
+
+
+@st.composite
+def _clashing_shapes(draw):
+    """Two shapes with at least one aligned pair of sizes that are unequal and neither 1."""
+    nd = draw(st.integers(1, 3))
+    a = draw(st.lists(st.integers(1, 4), min_size=nd, max_size=nd))
+    b = list(a)
+    i = draw(st.integers(0, nd - 1))
+    a[i] = draw(st.integers(2, 4))
+    b[i] = draw(st.integers(2, 5).filter(lambda v: v != a[i]))
+    extra = draw(st.lists(st.integers(1, 3), max_size=1))
+    return tuple(extra + a), tuple(b)
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+@pytest.mark.parametrize("op", ["add", "multiply", "subtract", "maximum", "equal", "where"])
+@settings(deadline=None, max_examples=10)
+@given(shapes=_clashing_shapes(), swap=st.booleans())
+def test_shapes_that_do_not_broadcast_are_a_value_error(name, op, shapes, swap):
+    h = handle(name)
+    sa, sb = shapes[::-1] if swap else shapes
+    a, b = h.arr(np.ones(sa, np.float32)), h.arr(np.ones(sb, np.float32))
+    with pytest.raises(ValueError, match=rf"xops\.numpy\.{op}") as info:
+        if op == "where":
+            xnp.where(a > 0, a, b)
+        else:
+            getattr(xnp, op)(a, b)
+    if op != "where":
+        assert str(sa) in str(info.value) and str(sb) in str(info.value)
