@@ -3,16 +3,36 @@ transformer block: xops.nn + xops.nn.optim against hand-written native code, bot
 measured alternately in one run.
 
     python benchmarks/train_step.py [--backends jax,torch] [--repeats 15] [--steps 10]
+        [--device cpu|cuda|cuda:1|...] [--tiny | --large] [--donate] [--cuda-graphs]
 
 - jax: hand-written jnp model + optax.adam under jax.jit, against xops.nn (MLP /
-  TransformerBlock) + xops.nn.optim.adam under jax.jit.
+  TransformerBlock) + xops.nn.optim.adam under xops.jit (jax.jit).
 - torch: torch.nn (Linear/ReLU stack, TransformerEncoderLayer(norm_first=True)) +
   torch.optim.Adam, model and optimizer step torch.compile'd, against xops.nn +
   xops.nn.optim.adam with the whole step under xops.jit (torch.compile).
 
-Each repeat runs ``--steps`` native steps then ``--steps`` xops steps (synchronised); the table
-reports median milliseconds per step and throughput relative to native (native time / xops
-time; the target is >= 0.95).
+Shapes: the default preset is MLP 256-512-512-10 at batch 256 and a block of width 128, 4
+heads, sequence 64, batch 8. ``--tiny``: MLP 16-16-16-4 at batch 8, block width 16, 2 heads,
+sequence 8, batch 8 (launch overhead dominates). ``--large``: MLP 1024-4096-4096-1000 at batch
+4096, block width 1024, 16 heads, MLP 4096, sequence 512, batch 16 (for a GPU).
+
+Variants: ``xops.jit`` always; ``--donate`` adds ``xops.jit(donate_argnums=(0, 1))`` (params and
+optimizer state updated in place on torch, jax's donation on jax, where the native step then
+donates too); ``--cuda-graphs`` adds ``xops.jit(cuda_graphs=True)`` (torch: CUDA graphs through
+torch.compile's triton.cudagraphs, a no-op on the CPU; jax: the same as plain, XLA records CUDA
+graphs on its own); both flags add the combination. Every variant of a model is timed in the
+same alternating rounds as its native baseline (the torch baseline is the default
+torch.compile for every variant; torch.optim already updates in place).
+
+``--device`` is a torch device string (cpu by default, cuda, cuda:1, ...). jax runs on its
+default device, or on the device the flag names when jax has that platform (``cuda`` -> jax's
+gpu platform). Each timed batch of steps ends with a device synchronisation
+(``torch.cuda.synchronize`` / ``jax.block_until_ready`` of the whole state), so GPU times are
+not just launch times.
+
+Each repeat runs ``--steps`` steps of each entry (synchronised); the table reports median
+milliseconds per step and throughput relative to native (native time / xops time; the target
+is >= 0.95).
 """
 from __future__ import annotations
 
@@ -24,18 +44,37 @@ from typing import Any, Callable
 
 import numpy as np
 
-MLP_SHAPE = dict(batch=256, d_in=256, hidden=(512, 512), classes=10)
-TF_SHAPE = dict(batch=8, seq=64, d=128, heads=4, mlp=256)
+PRESETS = {
+    "default": (dict(batch=256, d_in=256, hidden=(512, 512), classes=10),
+                dict(batch=8, seq=64, d=128, heads=4, mlp=256)),
+    "tiny": (dict(batch=8, d_in=16, hidden=(16, 16), classes=4),
+             dict(batch=8, seq=8, d=16, heads=2, mlp=32)),
+    "large": (dict(batch=4096, d_in=1024, hidden=(4096, 4096), classes=1000),
+              dict(batch=16, seq=512, d=1024, heads=16, mlp=4096)),
+}
+
+
+def _variants(donate: bool, cuda_graphs: bool) -> list[tuple[str, dict]]:
+    out = [("xops.jit", {})]
+    if donate:
+        out.append(("xops.jit donate", {"donate_argnums": (0, 1)}))
+    if cuda_graphs:
+        out.append(("xops.jit cuda_graphs", {"cuda_graphs": True}))
+    if donate and cuda_graphs:
+        out.append(("xops.jit donate+cuda_graphs", {"donate_argnums": (0, 1),
+                                                     "cuda_graphs": True}))
+    return out
 
 
 def _time(pairs: dict[str, Callable[[], Any]], repeats: int, steps: int,
           sync: Callable[[Any], Any]) -> dict[str, float]:
-    for f in pairs.values():  # compile + warm up
-        for _ in range(2):
+    for f in pairs.values():  # compile + warm up (CUDA graphs record on the second call)
+        for _ in range(3):
             sync(f())
     out: dict[str, list[float]] = {k: [] for k in pairs}
     for _ in range(repeats):
         for k, f in pairs.items():
+            sync(None)
             t = time.perf_counter()
             r = None
             for _ in range(steps):
@@ -45,28 +84,27 @@ def _time(pairs: dict[str, Callable[[], Any]], repeats: int, steps: int,
     return {k: statistics.median(v) * 1e3 for k, v in out.items()}
 
 
-def _data(seed: int = 0):
+def _data(shapes: tuple[dict, dict], seed: int = 0):
     rng = np.random.default_rng(seed)
-    m = MLP_SHAPE
+    m, t = shapes
     x = rng.standard_normal((m["batch"], m["d_in"])).astype(np.float32)
     y = rng.integers(0, m["classes"], m["batch"]).astype(np.int32)
-    t = TF_SHAPE
     xs = rng.standard_normal((t["batch"], t["seq"], t["d"])).astype(np.float32)
     return x, y, xs
 
 
-def _xops_steps(backend: str, x, y, xs):
-    """xops.nn models and their (uncompiled) train steps on ``backend`` arrays."""
+def _xops_steps(shapes: tuple[dict, dict], x, y, xs):
+    """xops.nn models and their (uncompiled) train steps, on the backend and device of ``x``."""
     import xops
     from xops import nn
     from xops import numpy as xnp
     from xops import random as xr
     from xops.nn import functional as F
     from xops.nn import optim
-    m, t = MLP_SHAPE, TF_SHAPE
+    m, t = shapes
     mlp = nn.MLP((*m["hidden"], m["classes"]))
     block = nn.TransformerBlock(num_heads=t["heads"], mlp_dim=t["mlp"])
-    k1, k2 = xr.split(xr.key(0, backend=backend))
+    k1, k2 = xr.split(xr.key(0, like=x))  # the key, and so every parameter, on x's device
     p_mlp = mlp.init(k1, x)
     p_blk = block.init(k2, xs)
     tx = optim.adam(1e-3)
@@ -88,14 +126,40 @@ def _xops_steps(backend: str, x, y, xs):
     return (mlp_step, p_mlp, tx.init(p_mlp)), (blk_step, p_blk, tx.init(p_blk))
 
 
-def bench_jax(repeats: int, steps: int) -> list[tuple]:
+def _jax_device(spec: str) -> Any:
+    """The jax device ``spec`` names (``cuda:1`` -> the second gpu), or None: jax's default."""
+    import jax
+    plat, _, idx = spec.partition(":")
+    plat = {"cuda": "gpu", "rocm": "gpu"}.get(plat, plat)
+    try:
+        devs = jax.devices(plat)
+    except RuntimeError:
+        print(f"train_step.py: jax has no {plat!r} platform; jax runs on its default device "
+              f"{jax.devices()[0]}", file=sys.stderr)
+        return None
+    return devs[int(idx) if idx else 0]
+
+
+def bench_jax(shapes: tuple[dict, dict], device: str, variants: list[tuple[str, dict]],
+              repeats: int, steps: int) -> list[tuple]:
+    import contextlib
+
+    import jax
+    dev = _jax_device(device)
+    with jax.default_device(dev) if dev is not None else contextlib.nullcontext():
+        return _bench_jax(shapes, variants, repeats, steps, dev)
+
+
+def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
     import jax
     import jax.numpy as jnp
     import optax
-    x_np, y_np, xs_np = _data()
+
+    import xops
+    x_np, y_np, xs_np = _data(shapes)
     x, y, xs = jnp.asarray(x_np), jnp.asarray(y_np), jnp.asarray(xs_np)
-    t = TF_SHAPE
-    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps("jax", x, y, xs)
+    t = shapes[1]
+    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps(shapes, x, y, xs)
 
     # hand-written jax, same shapes and initial values
     def mlp_fwd(p, x):
@@ -130,7 +194,6 @@ def bench_jax(repeats: int, steps: int) -> list[tuple]:
 
     opt = optax.adam(1e-3)
 
-    @jax.jit
     def nat_mlp(p, s, x, y):
         def loss(p):
             return optax.softmax_cross_entropy_with_integer_labels(mlp_fwd(p, x), y).mean()
@@ -138,7 +201,6 @@ def bench_jax(repeats: int, steps: int) -> list[tuple]:
         u, s = opt.update(g, s, p)
         return optax.apply_updates(p, u), s, val
 
-    @jax.jit
     def nat_blk(p, s, x):
         val, g = jax.value_and_grad(lambda p: jnp.mean(jnp.square(blk_fwd(p, x))))(p)
         u, s = opt.update(g, s, p)
@@ -146,30 +208,44 @@ def bench_jax(repeats: int, steps: int) -> list[tuple]:
 
     _check_same_structure(p_blk, ("ln1", "attn", "ln2", "mlp"))
     # same computation: the hand-written models give xops' losses on the same parameters
+    # (TF32 matmuls on a GPU round differently in the two programs: a looser tolerance there)
+    rtol = 1e-4 if dev is None or dev.platform == "cpu" else 2e-2
     for nat, ours, p, s, data in ((nat_mlp, mlp_step, p_mlp, s_mlp, (x, y)),
                                   (nat_blk, blk_step, p_blk, s_blk, (xs,))):
-        np.testing.assert_allclose(float(nat(p, opt.init(p), *data)[2]),
-                                   float(ours(p, s, *data)[2]), rtol=1e-4)
-    xm, xb = jax.jit(mlp_step), jax.jit(blk_step)
-    st = {"nm": (p_mlp, opt.init(p_mlp)), "xm": (p_mlp, s_mlp),
-          "nb": (p_blk, opt.init(p_blk)), "xb": (p_blk, s_blk)}
+        np.testing.assert_allclose(float(jax.jit(nat)(p, opt.init(p), *data)[2]),
+                                   float(jax.jit(ours)(p, s, *data)[2]), rtol=rtol)
 
-    def run(key, f, *data):
+    def sync(r: Any) -> Any:
+        return jax.block_until_ready(r)
+
+    def copy(tree):  # donation consumes buffers: every entry starts from its own copy
+        return jax.tree_util.tree_map(jnp.copy, tree)
+
+    def entry(f, state, *data):
+        st = [copy(state)]
+
         def go():
-            p, s, v = f(*st[key], *data)
-            st[key] = (p, s)
-            return v
+            p, s, v = f(*st[0], *data)
+            st[0] = (p, s)
+            return p, s, v
         return go
 
-    def sync(v: Any) -> Any:
-        return v.block_until_ready()
-
-    tm = _time({"native": run("nm", nat_mlp, x, y), "xops": run("xm", xm, x, y)}, repeats,
-               steps, sync)
-    tb = _time({"native": run("nb", nat_blk, xs), "xops": run("xb", xb, xs)}, repeats, steps,
-               sync)
-    return [("jax", "MLP", "jax.jit + optax", tm["native"], tm["xops"]),
-            ("jax", "transformer block", "jax.jit + optax", tb["native"], tb["xops"])]
+    rows = []
+    for model, nat, ours, p, s, data in (("MLP", nat_mlp, mlp_step, p_mlp, s_mlp, (x, y)),
+                                         ("transformer block", nat_blk, blk_step, p_blk, s_blk,
+                                          (xs,))):
+        pairs = {"native": entry(jax.jit(nat), (p, opt.init(p)), *data)}
+        if any("donate_argnums" in kw for _, kw in variants):
+            pairs["native donate"] = entry(jax.jit(nat, donate_argnums=(0, 1)),
+                                           (p, opt.init(p)), *data)
+        for label, kw in variants:
+            pairs[label] = entry(xops.jit(ours, **kw), (p, s), *data)
+        tm = _time(pairs, repeats, steps, sync)
+        for label, kw in variants:
+            nat_key = "native donate" if "donate_argnums" in kw else "native"
+            how = "jax.jit(donate) + optax" if "donate_argnums" in kw else "jax.jit + optax"
+            rows.append(("jax", model, label, how, tm[nat_key], tm[label]))
+    return rows
 
 
 def _check_same_structure(p, keys):
@@ -179,15 +255,19 @@ def _check_same_structure(p, keys):
                          "hand-written reference")
 
 
-def bench_torch(repeats: int, steps: int) -> list[tuple]:
+def bench_torch(shapes: tuple[dict, dict], device: str, variants: list[tuple[str, dict]],
+                repeats: int, steps: int) -> list[tuple]:
     import torch
 
     import xops
+    dev = torch.device(device)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    x_np, y_np, xs_np = _data()
-    x, y, xs = torch.from_numpy(x_np), torch.from_numpy(y_np).long(), torch.from_numpy(xs_np)
-    m, t = MLP_SHAPE, TF_SHAPE
-    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps("torch", x, y.int(), xs)
+    x_np, y_np, xs_np = _data(shapes)
+    x = torch.from_numpy(x_np).to(dev)
+    y = torch.from_numpy(y_np).long().to(dev)
+    xs = torch.from_numpy(xs_np).to(dev)
+    m, t = shapes
+    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps(shapes, x, y.int(), xs)
 
     dims = [m["d_in"], *m["hidden"], m["classes"]]
     layers: list[torch.nn.Module] = []
@@ -195,10 +275,10 @@ def bench_torch(repeats: int, steps: int) -> list[tuple]:
         layers.append(torch.nn.Linear(dims[i], dims[i + 1]))
         if i < len(dims) - 2:
             layers.append(torch.nn.ReLU())
-    mlp = torch.nn.Sequential(*layers)
+    mlp = torch.nn.Sequential(*layers).to(dev)
     block = torch.nn.TransformerEncoderLayer(t["d"], t["heads"], t["mlp"], dropout=0.0,
                                              activation="gelu", batch_first=True,
-                                             norm_first=True)
+                                             norm_first=True).to(dev)
     opt_m = torch.optim.Adam(mlp.parameters(), lr=1e-3)
     opt_b = torch.optim.Adam(block.parameters(), lr=1e-3)
     cm, cb = torch.compile(mlp), torch.compile(block)
@@ -219,28 +299,41 @@ def bench_torch(repeats: int, steps: int) -> list[tuple]:
         step_b()
         return loss
 
-    xm, xb = xops.jit(mlp_step), xops.jit(blk_step)
-    st = {"m": (p_mlp, s_mlp), "b": (p_blk, s_blk)}
+    if dev.type == "cuda":
+        def sync(r: Any) -> Any:
+            torch.cuda.synchronize(dev)
+    elif dev.type != "cpu" and hasattr(torch, "accelerator"):
+        def sync(r: Any) -> Any:
+            torch.accelerator.synchronize(dev)
+    else:
+        def sync(r: Any) -> Any:  # CPU kernels have returned when the call returns
+            return r
+
+    def copy(tree):  # donation writes into the state: every entry starts from its own copy
+        return torch.utils._pytree.tree_map(torch.clone, tree)
+
+    def entry(f, state, *data):
+        st = [copy(state)]
+
+        def go():
+            p, s, v = f(*st[0], *data)
+            st[0] = (p, s)
+            return v
+        return go
+
     yi = y.int()
-
-    def x_mlp():
-        p, s, v = xm(*st["m"], x, yi)
-        st["m"] = (p, s)
-        return v
-
-    def x_blk():
-        p, s, v = xb(*st["b"], xs)
-        st["b"] = (p, s)
-        return v
-
-    def sync(v: Any) -> Any:
-        return float(v.detach())
-
-    tm = _time({"native": nat_mlp, "xops": x_mlp}, repeats, steps, sync)
-    tb = _time({"native": nat_blk, "xops": x_blk}, repeats, steps, sync)
-    return [("torch", "MLP", "torch.compile + torch.optim.Adam", tm["native"], tm["xops"]),
-            ("torch", "transformer block", "torch.compile + torch.optim.Adam", tb["native"],
-             tb["xops"])]
+    rows = []
+    for model, nat, ours, p, s, data in (("MLP", nat_mlp, mlp_step, p_mlp, s_mlp, (x, yi)),
+                                         ("transformer block", nat_blk, blk_step, p_blk, s_blk,
+                                          (xs,))):
+        pairs = {"native": nat}
+        for label, kw in variants:
+            pairs[label] = entry(xops.jit(ours, **kw), (p, s), *data)
+        tm = _time(pairs, repeats, steps, sync)
+        for label, _ in variants:
+            rows.append(("torch", model, label, "torch.compile + torch.optim.Adam",
+                         tm["native"], tm[label]))
+    return rows
 
 
 BENCHES = {"jax": bench_jax, "torch": bench_torch}
@@ -251,17 +344,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backends", default="jax,torch")
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--device", default="cpu",
+                    help="torch device (cpu, cuda, cuda:1, ...); jax uses that platform when it "
+                         "has it, else its default device")
+    size = ap.add_mutually_exclusive_group()
+    size.add_argument("--tiny", action="store_true",
+                      help="batch 8, MLP 16-16-16-4; block d=16, seq 8, 2 heads")
+    size.add_argument("--large", action="store_true",
+                      help="batch 4096, MLP 1024-4096-4096-1000; block d=1024, seq 512, batch 16")
+    ap.add_argument("--donate", action="store_true",
+                    help="also time xops.jit(donate_argnums=(0, 1)) (params, optimizer state)")
+    ap.add_argument("--cuda-graphs", action="store_true",
+                    help="also time xops.jit(cuda_graphs=True) (torch on CUDA)")
     args = ap.parse_args(argv)
+    shapes = PRESETS["tiny" if args.tiny else "large" if args.large else "default"]
+    variants = _variants(args.donate, args.cuda_graphs)
     rows = []
     for name in args.backends.split(","):
-        rows += BENCHES[name.strip()](args.repeats, args.steps)
-    print("| backend | model | native | native ms/step | xops ms/step | throughput vs native "
-          "| target |")
-    print("|---|---|---|---:|---:|---:|---|")
-    for be, model, how, nat, xo in rows:
+        rows += BENCHES[name.strip()](shapes, args.device, variants, args.repeats, args.steps)
+    print(f"device {args.device}; shapes MLP {shapes[0]}, block {shapes[1]}")
+    print("| backend | model | xops variant | native | native ms/step | xops ms/step "
+          "| throughput vs native | target |")
+    print("|---|---|---|---|---:|---:|---:|---|")
+    for be, model, label, how, nat, xo in rows:
         r = nat / xo
-        print(f"| {be} | {model} | {how} | {nat:.3f} | {xo:.3f} | {r:.2f}x | >= 0.95x "
-              f"{'ok' if r >= 0.95 else 'MISS'} |")
+        print(f"| {be} | {model} | {label} | {how} | {nat:.3f} | {xo:.3f} | {r:.2f}x "
+              f"| >= 0.95x {'ok' if r >= 0.95 else 'MISS'} |")
     return 0
 
 

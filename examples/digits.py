@@ -3,16 +3,23 @@ installed backend, and print the test accuracy per backend.
 
     python examples/digits.py                    # every installed backend
     python examples/digits.py --backend torch --epochs 20
+    python examples/digits.py --backend torch --device cuda
 
 The model, loss, optimizer and training step are written once with xops (``xops.nn``,
 ``xops.nn.optim``, ``xops.value_and_grad``, ``xops.jit``); only the arrays change: numpy
 arrays, jax arrays, torch tensors or tensorflow tensors. The same key gives the same initial
 weights everywhere and the batches are the same, so the accuracies agree closely.
+``--device`` (a torch device string: cpu by default, cuda, cuda:1, ...) puts the data, the key
+and so every parameter and optimizer state on that device: torch tensors on it, jax arrays on
+jax's device of that platform (its default device when it has none), tensorflow tensors under
+``tf.device``; numpy runs on the CPU only and is skipped. xops never moves data: the arrays are
+made on the device once, and every op and update stays there.
 Needs scikit-learn (``pip install 'xops[examples]'``) for the dataset.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 
@@ -60,17 +67,39 @@ class Progress:
               flush=True)
 
 
-def to_native(backend: str, a: np.ndarray):
-    """The dataset (NumPy) as arrays of ``backend``: the one conversion in the script."""
-    return xops.convert(a, backend)
+def to_native(backend: str, a: np.ndarray, device: str = "cpu"):
+    """The dataset (NumPy) as arrays of ``backend`` on ``device``: the one conversion and the
+    one transfer in the script."""
+    x = xops.convert(a, backend)
+    plat, _, idx = device.partition(":")
+    if backend == "torch":
+        return x.to(device)
+    if plat == "cpu" or backend == "numpy":
+        return x
+    if backend == "jax":
+        import jax
+        try:
+            dev = jax.devices({"cuda": "gpu", "rocm": "gpu"}.get(plat, plat))[int(idx or 0)]
+        except RuntimeError:  # jax has no such platform: its default device
+            return x
+        return jax.device_put(x, dev)
+    if backend == "tensorflow":
+        import tensorflow as tf
+        name = "GPU" if plat in ("cuda", "gpu", "rocm") else plat.upper()
+        with tf.device(f"/{name}:{idx or 0}"):
+            return tf.identity(x)
+    return x
 
 
 def train(backend: str, epochs: int, batch_size: int = 64, seed: int = 0,
-          jit: bool = True) -> dict:
+          jit: bool = True, device: str = "cpu") -> dict:
     xtr, ytr, xte, yte = load_digits_split(seed)
     model = nn.MLP((128, 64, 10), activation="relu")
     tx = optim.adam(optim.cosine_decay_schedule(3e-3, epochs * (len(xtr) // batch_size)))
-    params = model.init(xr.key(seed, backend=backend), (batch_size, xtr.shape[1]))
+    # the key takes the backend and device of an array on the device; every parameter and
+    # optimizer state drawn or made from it follows
+    key = xr.key(seed, like=to_native(backend, np.zeros(1, np.float32), device))
+    params = model.init(key, (batch_size, xtr.shape[1]))
     opt_state = tx.init(params)
 
     def loss_fn(p, x, y):
@@ -78,7 +107,9 @@ def train(backend: str, epochs: int, batch_size: int = 64, seed: int = 0,
 
     compile_ = xops.jit if jit else (lambda f: f)
 
-    @compile_
+    # params and optimizer state are donated: the caller never reuses them, so the compiled
+    # step may write the new values into their buffers (torch: in place; jax: donation)
+    @(functools.partial(xops.jit, donate_argnums=(0, 1)) if jit else compile_)
     def step(p, s, x, y):
         loss, g = xops.value_and_grad(loss_fn)(p, x, y)
         updates, s = tx.update(g, s, p)
@@ -89,7 +120,7 @@ def train(backend: str, epochs: int, batch_size: int = 64, seed: int = 0,
         pred = xnp.argmax(model.apply(p, x), axis=-1)
         return xnp.mean(xnp.astype(pred == xnp.astype(y, pred.dtype), xnp.float32))
 
-    xte_n, yte_n = to_native(backend, xte), to_native(backend, yte)
+    xte_n, yte_n = to_native(backend, xte, device), to_native(backend, yte, device)
     rng = np.random.default_rng(seed)
     nb = len(xtr) // batch_size
     bar = Progress(epochs, backend)
@@ -100,8 +131,9 @@ def train(backend: str, epochs: int, batch_size: int = 64, seed: int = 0,
         total = 0.0
         for b in range(nb):
             idx = order[b * batch_size:(b + 1) * batch_size]
-            params, opt_state, loss = step(params, opt_state, to_native(backend, xtr[idx]),
-                                           to_native(backend, ytr[idx]))
+            params, opt_state, loss = step(params, opt_state,
+                                           to_native(backend, xtr[idx], device),
+                                           to_native(backend, ytr[idx], device))
             total += float(xops.convert(loss, "numpy"))
         acc = float(xops.convert(accuracy(params, xte_n, yte_n), "numpy"))
         bar.update(epoch + 1, f"loss {total / nb:.4f} test acc {acc:.3f}",
@@ -118,9 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-jit", action="store_true",
                     help="run eagerly (skips compile time: torch.compile takes about a minute "
                          "on a small CPU)")
+    ap.add_argument("--device", default="cpu",
+                    help="cpu (default), cuda, cuda:1, ...: where the data and parameters live")
     args = ap.parse_args(argv)
     names = installed_backends() if args.backend == "all" else [args.backend]
-    results = [train(name, args.epochs, jit=not args.no_jit) for name in names]
+    if args.device.split(":")[0] != "cpu" and "numpy" in names:
+        if args.backend == "numpy":
+            sys.exit(f"examples/digits.py: numpy runs on the CPU only, not {args.device}")
+        print(f"skipping numpy: it runs on the CPU only, not {args.device}", file=sys.stderr)
+        names = [n for n in names if n != "numpy"]
+    results = [train(name, args.epochs, jit=not args.no_jit, device=args.device)
+               for name in names]
     print("\n| backend | final train loss | test accuracy | seconds |")
     print("|---|---:|---:|---:|")
     for r in results:

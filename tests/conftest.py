@@ -1,6 +1,7 @@
 """Shared fixtures: one ``backend`` fixture over the installed backends (``XOPS_TEST_BACKENDS``
 narrows it, e.g. ``XOPS_TEST_BACKENDS=numpy,torch``), the ``needs_backend`` marker and function
-(the same selection, for tests of one framework), hypothesis profiles ``ci`` and ``deep``."""
+(the same selection, for tests of one framework), hypothesis profiles ``ci`` and ``deep``, and the
+torch test device (``XOPS_TEST_DEVICE``, e.g. ``XOPS_TEST_DEVICE=cuda``; cpu when unset)."""
 from __future__ import annotations
 
 import importlib.util
@@ -35,6 +36,32 @@ def _installed() -> list[str]:
 
 
 INSTALLED = _installed()
+
+
+# --- the test device ----------------------------------------------------------------------------
+# Every torch tensor a test makes lives on TORCH_DEVICE: ``Handle.arr`` puts it there, and a test
+# that calls a torch factory itself passes ``device=TORCH_DEVICE``. ``Handle.np`` copies a tensor
+# to the host only to read it: no test moves a result to the device it expects, so a result xops
+# leaves on another device fails where it meets a test-device tensor or a device check.
+# jax runs on its default device, as is.
+TORCH_DEVICE = os.environ.get("XOPS_TEST_DEVICE") or "cpu"
+
+if TORCH_DEVICE != "cpu":
+    # A GPU run compares with the same float32 tolerances as the CPU: full float32 matmuls and
+    # convolutions, not TF32 (jax's default on GPUs; cuDNN's for torch convolutions). Set before
+    # either framework loads; an explicit setting in the environment wins.
+    os.environ.setdefault("NVIDIA_TF32_OVERRIDE", "0")
+    os.environ.setdefault("JAX_DEFAULT_MATMUL_PRECISION", "highest")
+
+
+def torch_device():
+    """The torch device tests make tensors on, as ``torch.device`` (``cuda`` -> ``cuda:0``)."""
+    import torch
+    return torch.empty(0, device=TORCH_DEVICE).device
+
+
+def pytest_report_header(config):
+    return f"xops torch test device: {TORCH_DEVICE} (XOPS_TEST_DEVICE); jax: its default device"
 
 
 # --- needs_backend: the one way a test says which backends it needs -----------------------------
@@ -102,6 +129,8 @@ class Handle:
         self.name = name
         self.x64 = x64
         self.id = name + ("_x64" if x64 else "")
+        # what a ``device=`` argument (``xops.nn.load``) takes for this backend's test arrays
+        self.device = TORCH_DEVICE if name == "torch" else None
         if name == "jax":
             import jax
             jax.config.update("jax_enable_x64", x64)
@@ -126,11 +155,13 @@ class Handle:
         if n == "torch":
             import torch
             if a.dtype.name == "bfloat16":
-                return torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16)
-            if a.dtype in (np.uint16, np.uint32, np.uint64):
-                return torch.from_numpy(a.view(a.dtype.str.replace("u", "i"))).view(
+                t = torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16)
+            elif a.dtype in (np.uint16, np.uint32, np.uint64):
+                t = torch.from_numpy(a.view(a.dtype.str.replace("u", "i"))).view(
                     getattr(torch, a.dtype.name)).clone()
-            return torch.from_numpy(a.copy())
+            else:
+                t = torch.from_numpy(a.copy())
+            return t.to(TORCH_DEVICE)
         if n == "tensorflow":
             import tensorflow as tf
             if a.dtype.name == "bfloat16":
@@ -139,23 +170,30 @@ class Handle:
         raise AssertionError(n)
 
     def np(self, x):
-        """A NumPy copy of a native array (or list of arrays)."""
+        """A NumPy copy of a native array (or list of arrays); a torch tensor is read on the
+        host (``.detach().cpu()``) wherever it lives."""
         if isinstance(x, (list, tuple)):
             return [self.np(e) for e in x]
         n = self.name
         if n == "torch":
             import torch
+            x = x.detach().cpu()
             if x.dtype == torch.bfloat16:
                 import ml_dtypes
-                return x.detach().float().numpy().astype(ml_dtypes.bfloat16)
+                return x.float().numpy().astype(ml_dtypes.bfloat16)
             if x.dtype in (torch.uint16, torch.uint32, torch.uint64):
                 signed = {torch.uint16: torch.int16, torch.uint32: torch.int32,
                           torch.uint64: torch.int64}[x.dtype]
                 return x.view(signed).numpy().view(str(x.dtype).replace("torch.", ""))
-            return x.detach().resolve_conj().numpy()
+            return x.resolve_conj().numpy()
         if n == "tensorflow":
             return np.asarray(x.numpy())
         return np.asarray(x)
+
+    def key(self, seed: int):
+        """An ``xops.random`` key of this backend, on the test device."""
+        import xops.random as xr
+        return xr.key(seed, like=self.arr(np.zeros(0, np.float32)))
 
     def is_native(self, x) -> bool:
         import xops

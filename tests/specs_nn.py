@@ -8,6 +8,10 @@ softmax formula, an enumeration of CTC alignments), independent of the NumPy ker
 result is rounded to the op's dtype and compared with the per-dtype tolerances of
 tests/test_agreement.py. Bias arrays of conv are keyword-only and the harness converts only
 positional arrays, so conv's bias stays with tests/test_nn_conv.py.
+
+Those two test modules import xops.nn, which needs optree: each spec imports them when it is
+called, so without optree a test that asks for an nn op's cases skips (their module-level
+importorskip), rather than every module importing tests/specs.py failing to collect.
 """
 from __future__ import annotations
 
@@ -17,8 +21,6 @@ from hypothesis import strategies as st
 from xops import _dtypes
 
 from .specs import Case, np_dtype
-from .test_nn_attention import attention_ref, ctc_brute, ctc_cases
-from .test_nn_conv import conv_cases, pool_cases, ref_conv, ref_conv_transpose, ref_pool
 
 _FORMATS = st.sampled_from(["channels_last", "channels_first", "NHWC", "NCHW"])
 
@@ -51,6 +53,8 @@ def _layout(a, first):
 
 
 def _conv(h):
+    from .test_nn_conv import conv_cases, ref_conv
+
     @st.composite
     def case(draw):
         d = _dtype(h, draw)
@@ -71,6 +75,8 @@ def _conv(h):
 
 
 def _conv_transpose(h):
+    from .test_nn_conv import conv_cases, ref_conv_transpose
+
     @st.composite
     def case(draw):
         d = _dtype(h, draw)
@@ -93,6 +99,8 @@ def _conv_transpose(h):
 
 def _pool(kind):
     def spec(h):
+        from .test_nn_conv import pool_cases, ref_pool
+
         @st.composite
         def case(draw):
             d = _dtype(h, draw, low=True)
@@ -113,6 +121,7 @@ def _pool(kind):
 
 
 def _attention(h):
+    from .test_nn_attention import attention_ref
     few = h.name == "jax"  # jax compiles every eager op once per shape: two shapes only
 
     @st.composite
@@ -155,6 +164,8 @@ def _attention(h):
 
 
 def _ctc(h):
+    from .test_nn_attention import ctc_brute, ctc_cases
+
     @st.composite
     def case(draw):
         d = draw(st.sampled_from(_floats(h)))

@@ -163,7 +163,7 @@ def test_from_dlpack_shares_memory_across_frameworks():
     import xops
     src = np.arange(4.0)
     with xops.default_backend("torch"):
-        t = xnp.from_dlpack(src)
+        t = xnp.from_dlpack(src)  # CPU by nature: it shares the NumPy array's host memory
     assert isinstance(t, torch.Tensor) and t.dtype == torch.float64
     src[0] = 42.0
     assert t[0].item() == 42.0

@@ -135,7 +135,7 @@ def test_asarray_refuses_another_backends_array(backend):
 def test_from_dlpack_imports_another_frameworks_array(backend):
     xp = xnp.bind(backend.name)
     src = np.arange(6.0, dtype=np.float32).reshape(2, 3)
-    out = xp.from_dlpack(src)
+    out = xp.from_dlpack(src)  # NumPy's host memory: a CPU tensor for torch, by nature
     assert backend.is_native(out)
     np.testing.assert_array_equal(backend.np(out), src)
 

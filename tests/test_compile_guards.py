@@ -10,9 +10,10 @@ import sys
 import numpy as np
 import pytest
 
-from .conftest import needs_backend
+from .conftest import TORCH_DEVICE, handle, needs_backend
 
 torch = needs_backend("torch")
+T = handle("torch")
 
 # benchmarks/guards.py is the module under test, importable only once its folder is on the path
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks"))
@@ -31,7 +32,7 @@ def _torch_backend():
 
 def _args(*shapes, seed=0):
     rng = np.random.default_rng(seed)
-    return tuple(torch.from_numpy(rng.standard_normal(s).astype(np.float32)) for s in shapes)
+    return tuple(T.arr(rng.standard_normal(s).astype(np.float32)) for s in shapes)
 
 
 def test_elementwise_guards_close_to_hand_written_torch():
@@ -43,7 +44,7 @@ def test_elementwise_guards_close_to_hand_written_torch():
     # a per-op table guard nor the dict-key aliasing checks of the eager caches.
     assert rx["entries"] == 1
     assert rx["guards"] <= 2 * rt["guards"] + 50, rx["leaves"] + rx["aliasing"]
-    np.testing.assert_allclose(cx(*args).numpy(), ct(*args).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(T.np(cx(*args)), T.np(ct(*args)), rtol=1e-6, atol=1e-7)
 
 
 def test_traced_elementwise_paths_add_no_aliasing_guards():
@@ -98,8 +99,8 @@ def test_eager_calls_after_compiling_do_not_recompile():
 @pytest.mark.parametrize("dtype", [torch.int32, torch.float16, torch.bool, torch.float64])
 def test_traced_promotion_and_scalars_match_eager(dtype):
     """The traced plans apply the same promotion, weak-scalar and range rules as eager."""
-    x = (torch.arange(6) - 2).reshape(2, 3).to(dtype)
-    y = torch.ones(2, 3, dtype=torch.float32)
+    x = (torch.arange(6, device=TORCH_DEVICE) - 2).reshape(2, 3).to(dtype)
+    y = torch.ones(2, 3, dtype=torch.float32, device=TORCH_DEVICE)
 
     def f(x, y):
         return (xnp.add(x, y), xnp.multiply(x, 2), xnp.add(x, 1.5), xnp.exp(x),
@@ -114,7 +115,7 @@ def test_traced_promotion_and_scalars_match_eager(dtype):
 
 
 def test_traced_int_scalar_out_of_range_is_an_error():
-    x = torch.ones(3, dtype=torch.int8)
+    x = torch.ones(3, dtype=torch.int8, device=TORCH_DEVICE)
     with pytest.raises(OverflowError, match="xops.numpy.add"):
         xnp.add(x, 1000)
     torch._dynamo.reset()

@@ -13,7 +13,7 @@ import pytest
 import xops
 from xops import numpy as xnp
 
-from .conftest import INSTALLED, handle, needs_backend
+from .conftest import INSTALLED, TORCH_DEVICE, handle, needs_backend
 
 
 def swish(x, beta=1.0):
@@ -91,7 +91,7 @@ def test_creation_default_backend_like_and_scope(backend):
     assert xops.backend(xnp.zeros(3)) == os.environ.get("XOPS_BACKEND", "numpy")
     assert backend.is_native(xnp.ones(3, like=x))
     assert backend.is_native(xnp.arange(4, like=x))
-    with xops.default_backend(backend.name):
+    with xops.default_backend(backend.name):  # no array input: torch's default device, the CPU
         assert backend.is_native(xnp.zeros(3))
         assert backend.is_native(xnp.full((2,), 1.5))
         assert backend.is_native(xnp.asarray([1, 2]))
@@ -132,6 +132,7 @@ def test_asarray_never_converts_between_backends(backend):
 
 def test_convert_is_explicit_and_keeps_dtype(backend):
     src = np.arange(6, dtype=np.float32).reshape(2, 3)
+    # NumPy interop: convert has no device, torch gets its default placement (the CPU) here
     x = xops.convert(src, backend.name)
     assert backend.is_native(x) and xops.dtype(x) is xnp.float32
     np.testing.assert_array_equal(backend.np(x), src)
@@ -152,19 +153,20 @@ def test_device_is_kept_for_like(backend):
 
 def test_torch_subclasses_and_functorch_wrappers():
     torch = needs_backend("torch")
-    p = torch.nn.Parameter(torch.ones(3))
+    dev = TORCH_DEVICE
+    p = torch.nn.Parameter(torch.ones(3, device=dev))
     out = xnp.multiply(p, 2.0)
     assert type(out) is torch.Tensor and out.requires_grad
     out.sum().backward()
-    assert torch.equal(p.grad, torch.full((3,), 2.0))
-    g = torch.func.grad(lambda x: xnp.sum(swish(x)))(torch.ones(4))
-    v = torch.func.vmap(lambda x: xnp.sum(xnp.exp(x)))(torch.ones(3, 2))
+    assert torch.equal(p.grad, torch.full((3,), 2.0, device=dev))
+    g = torch.func.grad(lambda x: xnp.sum(swish(x)))(torch.ones(4, device=dev))
+    v = torch.func.vmap(lambda x: xnp.sum(xnp.exp(x)))(torch.ones(3, 2, device=dev))
     assert g.shape == (4,) and v.shape == (3,)
-    pe = torch.func.vmap(torch.func.grad(lambda x: xnp.sum(swish(x))))(torch.ones(3, 4))
+    pe = torch.func.vmap(torch.func.grad(lambda x: xnp.sum(swish(x))))(torch.ones(3, 4, device=dev))
     assert pe.shape == (3, 4)
     from torch._subclasses.fake_tensor import FakeTensorMode
     with FakeTensorMode():
-        f = torch.empty(2, 3)
+        f = torch.empty(2, 3, device=dev)
         assert xnp.sum(f, axis=0).shape == (3,)
 
 

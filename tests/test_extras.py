@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import xops
 from xops import numpy as xnp
 
-from .conftest import INSTALLED, handle, needs_backend
+from .conftest import INSTALLED, TORCH_DEVICE, handle, needs_backend
 
 
 # --- shape queries return Python values -----------------------------------------------------------
@@ -91,9 +91,9 @@ def test_out_of_bounds_indices_raise_eagerly_naming_the_backend(backend):
 def test_mixed_backends_are_refused():
     torch = needs_backend("torch")
     with pytest.raises(TypeError, match=r"xops.numpy.\w+: arguments mix the numpy and torch"):
-        xnp.append(np.ones(2), torch.ones(2))
+        xnp.append(np.ones(2), torch.ones(2, device=TORCH_DEVICE))
     with pytest.raises(TypeError, match="xops.numpy.delete: obj must be static.*torch"):
-        xnp.delete(torch.ones(3), torch.tensor([1]))
+        xnp.delete(torch.ones(3, device=TORCH_DEVICE), torch.tensor([1], device=TORCH_DEVICE))
 
 
 def test_python_data_takes_the_array_backend(backend):
@@ -131,7 +131,7 @@ def test_copy_does_not_share_memory():
     assert x[0] == 0
     if "torch" in INSTALLED:
         import torch
-        t = torch.arange(4.0)
+        t = torch.arange(4.0, device=TORCH_DEVICE)
         u = xnp.copy(t)
         u[0] = 9
         assert t[0] == 0
@@ -207,34 +207,38 @@ def test_tf_kernels_under_tf_function():
 @pytest.mark.needs_backend("torch")
 def test_torch_autograd_through_trace_and_put_along_axis():
     import torch
-    x = torch.arange(9.0).reshape(3, 3).requires_grad_()
+    t, dev = handle("torch"), TORCH_DEVICE
+    x = torch.arange(9.0, device=dev).reshape(3, 3).requires_grad_()
     xnp.trace(x).backward()
-    np.testing.assert_array_equal(x.grad.numpy(), np.eye(3))
-    y = torch.zeros(2, 3, requires_grad=True)
-    v = torch.ones(2, 1, requires_grad=True)
-    out = xnp.put_along_axis(y, torch.tensor([[1], [2]]), v, 1)
-    (out * torch.arange(6.0).reshape(2, 3)).sum().backward()
-    np.testing.assert_array_equal(v.grad.numpy(), [[1.0], [5.0]])
-    np.testing.assert_array_equal(y.grad.numpy(), [[0, 0, 2], [3, 4, 0]])
+    np.testing.assert_array_equal(t.np(x.grad), np.eye(3))
+    y = torch.zeros(2, 3, requires_grad=True, device=dev)
+    v = torch.ones(2, 1, requires_grad=True, device=dev)
+    out = xnp.put_along_axis(y, torch.tensor([[1], [2]], device=dev), v, 1)
+    (out * torch.arange(6.0, device=dev).reshape(2, 3)).sum().backward()
+    np.testing.assert_array_equal(t.np(v.grad), [[1.0], [5.0]])
+    np.testing.assert_array_equal(t.np(y.grad), [[0, 0, 2], [3, 4, 0]])
 
 
 @pytest.mark.needs_backend("torch")
 def test_eager_bounds_check_is_skipped_under_vmap():
     import torch
     f = torch.func.vmap(lambda i: xnp.unravel_index(i, (2, 3))[1])
-    np.testing.assert_array_equal(f(torch.tensor([1, 4])).numpy(), [1, 1])
+    i = torch.tensor([1, 4], device=TORCH_DEVICE)
+    np.testing.assert_array_equal(handle("torch").np(f(i)), [1, 1])
 
 
 @pytest.mark.needs_backend("torch")
 def test_composites_under_torch_compile_fullgraph():
     import torch
-    a = torch.arange(12.0).reshape(3, 4)
-    b = torch.tensor([1.0, -2.0, 3.0])
+    dev = TORCH_DEVICE
+    a = torch.arange(12.0, device=dev).reshape(3, 4)
+    b = torch.tensor([1.0, -2.0, 3.0], device=dev)
 
     def f(a, b):
         return (xnp.diag(b, 1), xnp.kron(a, b), xnp.cross(a[:, :3], b), xnp.insert(a, [1, 3], 0.5,
                                                                                    axis=1),
-                xnp.delete(a, [0, 2], axis=1), xnp.unravel_index(torch.tensor([5, 7]), (3, 4)))
+                xnp.delete(a, [0, 2], axis=1),
+                xnp.unravel_index(torch.tensor([5, 7], device=dev), (3, 4)))
 
     want = f(a, b)  # eager first: fills the type cache outside compilation
     got = torch.compile(f, fullgraph=True)(a, b)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import xops
 from xops import numpy as xnp
 
-from .conftest import needs_backend
+from .conftest import TORCH_DEVICE, handle, needs_backend
 from .specs import array, held
 from .tolerances import tol
 
@@ -142,18 +142,18 @@ def test_jax_jit_and_grad_through_fft():
 def test_torch_autograd_compile_and_func_through_rfft():
     torch = needs_backend("torch")
     import torch._dynamo as dynamo
-    xops.get_backend("torch")
-    x = torch.from_numpy(X.copy()).requires_grad_()
+    t = handle("torch")
+    x = t.arr(X).requires_grad_()
     loss = _spectrum_loss(x)
     loss.backward()
-    np.testing.assert_allclose(x.grad.numpy(), GRAD, rtol=1e-3, atol=1e-3)
-    g = torch.func.grad(_spectrum_loss)(torch.from_numpy(X.copy()))
-    np.testing.assert_allclose(g.numpy(), GRAD, rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(t.np(x.grad), GRAD, rtol=1e-3, atol=1e-3)
+    g = torch.func.grad(_spectrum_loss)(t.arr(X))
+    np.testing.assert_allclose(t.np(g), GRAD, rtol=1e-3, atol=1e-3)
     dynamo.reset()
-    explanation = dynamo.explain(_spectrum_loss)(torch.from_numpy(X.copy()))
+    explanation = dynamo.explain(_spectrum_loss)(t.arr(X))
     assert explanation.graph_break_count == 0, explanation.break_reasons
     compiled = torch.compile(_spectrum_loss, fullgraph=True, backend="eager")
-    assert abs(float(compiled(torch.from_numpy(X.copy()))) - _spectrum_loss_np(X)) < 1e-4
+    assert abs(float(compiled(t.arr(X))) - _spectrum_loss_np(X)) < 1e-4
 
 
 def test_tf_function_and_gradient_tape_through_fft():
@@ -193,9 +193,9 @@ def test_signal_ops_under_jit_and_compile():
     assert abs(float(jax.jit(f)(jnp.asarray(a), jnp.asarray(v))) - want) < 1e-4
     g = jax.grad(lambda a: xnp.sum(xnp.sinc(a)))(jnp.zeros(3))
     assert np.all(np.asarray(g) == 0)  # finite gradient at 0
-    xops.get_backend("torch")
+    t = handle("torch")
     compiled = torch.compile(f, fullgraph=True, backend="eager")
-    assert abs(float(compiled(torch.from_numpy(a), torch.from_numpy(v))) - want) < 1e-4
+    assert abs(float(compiled(t.arr(a), t.arr(v))) - want) < 1e-4
 
 
 # --- creation functions and errors ------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_creation_functions_use_like_or_the_default_backend(backend):
         out = fn(like=like)
         assert backend.is_native(out) and xops.dtype(out) is backend.be.default_float
         assert xops.dtype(fn(like=like, dtype="float32")) is xnp.float32
-        with xops.default_backend(backend.name):
+        with xops.default_backend(backend.name):  # no array input: torch's default device, the CPU
             assert backend.is_native(fn())
     assert isinstance(xnp.blackman(3), np.ndarray)
 
@@ -245,9 +245,10 @@ def test_errors_name_the_op(backend):
 def test_mixed_backends_are_refused():
     torch = needs_backend("torch")
     with pytest.raises(TypeError, match=r"xops\.numpy\.convolve.*mix"):
-        xnp.convolve(np.ones(3), torch.ones(2))
+        xnp.convolve(np.ones(3), torch.ones(2, device=TORCH_DEVICE))
     with pytest.raises(TypeError, match=r"xops\.numpy\.interp.*mix"):
-        xnp.interp(np.ones(3), torch.arange(2.0), torch.ones(2))
+        xnp.interp(np.ones(3), torch.arange(2.0, device=TORCH_DEVICE),
+                   torch.ones(2, device=TORCH_DEVICE))
 
 
 def test_jax_without_x64_refuses_float64_results():

@@ -15,7 +15,7 @@ import xops
 from xops import _dtypes
 from xops import numpy as xnp
 
-from .conftest import needs_backend
+from .conftest import handle, needs_backend
 from .specs import np_dtype
 from .specs_linalg import batches, general, lin_dtypes, raw, rect, sizes, to_dtype
 from .tolerances import tol
@@ -392,18 +392,20 @@ def test_jax_jit_grad_vmap():
 
 def test_torch_autograd_and_func():
     torch = needs_backend("torch")
-    a = torch.tensor(_spd(), requires_grad=True)
+    t = handle("torch")
+    a = t.arr(_spd()).requires_grad_()
     L.det(a).backward()
-    np.testing.assert_allclose(a.grad.numpy(), np.linalg.det(_spd()) * np.linalg.inv(_spd()).T,
+    np.testing.assert_allclose(t.np(a.grad), np.linalg.det(_spd()) * np.linalg.inv(_spd()).T,
                                rtol=1e-4)
     ai = np.linalg.inv(_spd().astype(np.float64))
-    g = torch.func.grad(lambda m: L.slogdet(m).logabsdet)(torch.tensor(_spd()))
-    np.testing.assert_allclose(g.numpy(), ai.T, rtol=1e-4, atol=1e-6)
-    g = torch.func.grad(lambda m: xnp.sum(L.solve(m, torch.ones(3))))(torch.tensor(_spd()))
+    g = torch.func.grad(lambda m: L.slogdet(m).logabsdet)(t.arr(_spd()))
+    np.testing.assert_allclose(t.np(g), ai.T, rtol=1e-4, atol=1e-6)
+    g = torch.func.grad(lambda m: xnp.sum(L.solve(m, t.arr(np.ones(3, np.float32)))))(
+        t.arr(_spd()))
     x = ai @ np.ones(3)
-    np.testing.assert_allclose(g.numpy(), -np.outer(ai.T @ np.ones(3), x), rtol=1e-4, atol=1e-6)
-    v = torch.func.vmap(L.inv)(torch.tensor(np.stack([_spd(), _spd(seed=1)])))
-    np.testing.assert_allclose(v.numpy(), np.linalg.inv(np.stack([_spd(), _spd(seed=1)])),
+    np.testing.assert_allclose(t.np(g), -np.outer(ai.T @ np.ones(3), x), rtol=1e-4, atol=1e-6)
+    v = torch.func.vmap(L.inv)(t.arr(np.stack([_spd(), _spd(seed=1)])))
+    np.testing.assert_allclose(t.np(v), np.linalg.inv(np.stack([_spd(), _spd(seed=1)])),
                                rtol=1e-4, atol=1e-6)
 
 
@@ -439,8 +441,9 @@ def test_namespace_reuses_the_top_level_products():
 
 def test_torch_compile_fullgraph():
     torch = needs_backend("torch")
-    a = torch.tensor(_spd())
-    b = torch.ones(3)
+    t = handle("torch")
+    a = t.arr(_spd())
+    b = t.arr(np.ones(3, np.float32))
     L.inv(a), L.solve(a, b)  # first sight of the type happens eagerly (as in real use)
 
     def f(m, v):
@@ -450,4 +453,4 @@ def test_torch_compile_fullgraph():
     got = torch.compile(f, fullgraph=True, backend="eager")(a, b)
     want = f(a, b)
     for g, w in zip(got, want):
-        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(t.np(g), t.np(w), rtol=1e-5, atol=1e-6)

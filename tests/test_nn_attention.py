@@ -13,11 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+pytest.importorskip("optree", reason="xops.nn needs optree")
+
 import xops
 from xops import numpy as xnp
 from xops.nn import functional as F
 
-from .conftest import needs_backend
+from .conftest import TORCH_DEVICE, handle, needs_backend
 from .tolerances import tol
 
 NATIVE = {"torch", "jax"}
@@ -117,7 +119,6 @@ def test_attention_native_fully_masked_row(name):
     """A fully masked row averages the values on the native kernel too (torch's own bool
     masks would give NaN)."""
     needs_backend(name)
-    from .conftest import handle
     h = handle(name)
     q = h.arr(np.ones((1, 2, 1, 2), np.float32))
     k = h.arr(np.ones((1, 3, 1, 2), np.float32))
@@ -159,27 +160,27 @@ def _attn(q, k, v, mask, bias):
 @pytest.mark.parametrize("name", sorted(NATIVE))
 def test_attention_native_under_jit(name):
     needs_backend(name)
+    h = handle(name)
     args = _inputs()
     if name == "jax":
         import jax
         import jax.numpy as jnp
-        ja = [jnp.asarray(a) for a in args]
-        eager = np.asarray(_attn(*ja))
+        ja = [h.arr(a) for a in args]
+        eager = h.np(_attn(*ja))
         out = jax.jit(_attn)(*ja)
         g = jax.grad(lambda q, *r: jnp.sum(_attn(q, *r)))(*ja)
     else:
         import torch
-        xops.get_backend("torch")
         torch._dynamo.reset()
-        ta = [torch.from_numpy(a) for a in args]
-        eager = _attn(*ta).numpy()
+        ta = [h.arr(a) for a in args]
+        eager = h.np(_attn(*ta))
         out = torch.compile(_attn, fullgraph=True, backend="eager")(*ta)
         qg = ta[0].clone().requires_grad_(True)
         _attn(qg, *ta[1:]).sum().backward()
         g = qg.grad
     assert xops.backend(out) == name
-    np.testing.assert_allclose(np.asarray(out), eager, rtol=1e-5, atol=1e-6)
-    assert np.isfinite(np.asarray(g)).all()
+    np.testing.assert_allclose(h.np(out), eager, rtol=1e-5, atol=1e-6)
+    assert np.isfinite(h.np(g)).all()
     ref = attention_ref(*(a.astype(np.float64) for a in args[:3]), args[3],
                         args[4].astype(np.float64), True, None)
     ref = ref + attention_ref(*(a.astype(np.float64) for a in args[:3]), None, None, True, 0.3)
@@ -267,7 +268,7 @@ def test_ctc_loss_errors(backend):
 
 def _ctc_grad(name, impl, x, labels, in_len, lab_len):
     def f(v):
-        lab, il, ll = (xops.convert(a, xops.backend(v)) for a in (labels, in_len, lab_len))
+        lab, il, ll = (handle(xops.backend(v)).arr(a) for a in (labels, in_len, lab_len))
         return F.ctc_loss(v, lab, il, ll, reduction="sum", implementation=impl)
 
     from .test_nn_conv import grad_of
@@ -316,7 +317,7 @@ def test_first_nn_call_inside_torch_compile_in_a_fresh_process():
         "xops.get_backend('torch')\n"
         "f = torch.compile(lambda q: F.scaled_dot_product_attention(q, q, q, is_causal=True),"
         " backend='eager', fullgraph=True)\n"
-        "print(tuple(f(torch.ones(1, 3, 2, 4)).shape))\n")
+        f"print(tuple(f(torch.ones(1, 3, 2, 4, device={TORCH_DEVICE!r})).shape))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]

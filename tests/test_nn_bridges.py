@@ -6,13 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+pytest.importorskip("optree", reason="xops.nn needs optree")
+
 import xops
 from xops import nn
 from xops import numpy as xnp
 from xops import random as xr
 from xops.nn import functional as F
 
-from .conftest import handle
+from .conftest import TORCH_DEVICE, handle
 from .tolerances import tol
 
 MODEL = nn.Sequential(nn.Dense(8), F.relu, nn.LayerNorm(), nn.Dense(3))
@@ -26,9 +28,13 @@ def _x(shape=(5, 4), seed=0):
 MODEL_TOL = tol("float32", "model")  # the bridged models compute in float32
 
 
+def _np(a):
+    return handle(xops.backend(a)).np(a)  # read on the host, wherever a lives
+
+
 def _close(a, b, tol=None):
     t = MODEL_TOL if tol is None else {"rtol": tol, "atol": tol}
-    np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), **t)
+    np.testing.assert_allclose(_np(a).astype(np.float64), _np(b).astype(np.float64), **t)
 
 
 # --- torch -----------------------------------------------------------------------------------
@@ -36,7 +42,8 @@ def _close(a, b, tol=None):
 @pytest.mark.needs_backend("torch")
 def test_to_torch_forward_names_and_round_trip():
     import torch
-    params = MODEL.init(xr.key(0, backend="torch"), (5, 4))
+    t = handle("torch")
+    params = MODEL.init(t.key(0), (5, 4))
     mod = nn.to_torch(MODEL, params)
     assert isinstance(mod, torch.nn.Module)
     names = dict(mod.named_parameters())
@@ -44,23 +51,25 @@ def test_to_torch_forward_names_and_round_trip():
     assert all(isinstance(p, torch.nn.Parameter) for p in names.values())
     # shares memory with the torch params it was given
     assert names["0.w"].data_ptr() == params["0"]["w"].data_ptr()
-    x = torch.from_numpy(_x())
+    x = t.arr(_x())
     _close(mod(x).detach(), MODEL.apply(params, x).detach())
     back = nn.from_torch(mod)
     assert back["1"] == {} and back["0"]["w"] is names["0.w"]
     y = MODEL.apply(back, x)
     assert y.requires_grad
-    # numpy params are converted explicitly; the result equals the torch-initialised one
-    mod2 = nn.to_torch(MODEL, MODEL.init(xr.key(0), (5, 4)))
+    # numpy params are converted explicitly (onto the CPU, torch's default: the module is then
+    # moved to the test device, as a user would); the result equals the torch-initialised one
+    mod2 = nn.to_torch(MODEL, MODEL.init(xr.key(0), (5, 4))).to(TORCH_DEVICE)
     _close(mod2(x).detach(), mod(x).detach())
 
 
 @pytest.mark.needs_backend("torch")
 def test_to_torch_optimizer_step_and_state_dict():
     import torch
-    params = MODEL.init(xr.key(1, backend="torch"), (5, 4))
+    t = handle("torch")
+    params = MODEL.init(t.key(1), (5, 4))
     mod = nn.to_torch(MODEL, nn.tree_map(lambda p: p.clone(), params))
-    x = torch.from_numpy(_x())
+    x = t.arr(_x())
     opt = torch.optim.SGD(mod.parameters(), lr=0.1)
     loss = mod(x).square().mean()
     loss.backward()
@@ -73,7 +82,7 @@ def test_to_torch_optimizer_step_and_state_dict():
     _close(dict(mod.named_parameters())["3.b"].detach(), params["3"]["b"] - 0.1 * g["3"]["b"])
     sd = mod.state_dict()
     assert set(sd) == {"0.w", "0.b", "2.scale", "2.bias", "3.w", "3.b"}
-    fresh = nn.to_torch(MODEL, MODEL.init(xr.key(9, backend="torch"), (5, 4)))
+    fresh = nn.to_torch(MODEL, MODEL.init(t.key(9), (5, 4)))
     assert not torch.allclose(fresh(x), mod(x))
     fresh.load_state_dict(sd)
     _close(fresh(x).detach(), mod(x).detach())
@@ -82,9 +91,10 @@ def test_to_torch_optimizer_step_and_state_dict():
 @pytest.mark.needs_backend("torch")
 def test_to_torch_compile():
     import torch
-    params = MODEL.init(xr.key(2, backend="torch"), (5, 4))
+    t = handle("torch")
+    params = MODEL.init(t.key(2), (5, 4))
     mod = nn.to_torch(MODEL, params)
-    x = torch.from_numpy(_x())
+    x = t.arr(_x())
     compiled = torch.compile(mod, backend="aot_eager", fullgraph=True)
     _close(compiled(x).detach(), mod(x).detach())
 
@@ -92,13 +102,14 @@ def test_to_torch_compile():
 @pytest.mark.needs_backend("torch")
 def test_to_torch_batchnorm_buffers():
     import torch
-    params, state = BN_MODEL.init_with_state(xr.key(3, backend="torch"), (6, 4))
+    t = handle("torch")
+    params, state = BN_MODEL.init_with_state(t.key(3), (6, 4))
     with pytest.raises(ValueError, match="state"):
         nn.to_torch(BN_MODEL, params)
     mod = nn.to_torch(BN_MODEL, params, state)
     assert {n for n, _ in mod.named_buffers()} == {"1.mean", "1.var"}
     assert set(mod.state_dict()) == {"0.w", "0.b", "1.scale", "1.bias", "1.mean", "1.var"}
-    x = torch.from_numpy(_x((6, 4)))
+    x = t.arr(_x((6, 4)))
     mod.eval()
     y_eval = mod(x)
     _close(mod.get_buffer("1.var"), np.ones(4))           # eval leaves the buffers alone
@@ -117,7 +128,8 @@ def test_to_torch_batchnorm_buffers():
 @pytest.mark.needs_backend("torch")
 def test_from_torch_any_module():
     import torch
-    lin = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    lin = torch.nn.Sequential(torch.nn.Linear(3, 2, device=TORCH_DEVICE),
+                              torch.nn.BatchNorm1d(2, device=TORCH_DEVICE))
     params, state = nn.from_torch(lin, with_state=True)
     assert set(params) == {"0", "1"} and set(params["0"]) == {"weight", "bias"}
     assert params["0"]["weight"] is lin[0].weight
@@ -126,16 +138,16 @@ def test_from_torch_any_module():
 
 @pytest.mark.needs_backend("torch")
 def test_to_torch_dropout_follows_module_mode():
-    import torch
+    t = handle("torch")
     model = nn.Sequential(nn.Dense(16), nn.Dropout(0.5))
-    mod = nn.to_torch(model, model.init(xr.key(0, backend="torch"), (4, 8)))
-    x = torch.from_numpy(_x((4, 8)))
+    mod = nn.to_torch(model, model.init(t.key(0), (4, 8)))
+    x = t.arr(_x((4, 8)))
     mod.eval()
     a = mod(x)
     mod.train()
     with pytest.raises(ValueError, match="key"):
         mod(x)
-    b = mod(x, key=xr.key(1, backend="torch"))
+    b = mod(x, key=t.key(1))
     assert (b == 0).any() and not (a == 0).any()
 
 

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+pytest.importorskip("optree", reason="xops.nn needs optree")
+
 import xops
 from xops import numpy as xnp
 from xops.nn import functional as F
 
-from .conftest import needs_backend
+from .conftest import handle, needs_backend
 from .tolerances import tol
 
 
@@ -300,12 +302,12 @@ def grad_of(name, fn, *args, argnums=(0,)):
         g = jax.grad(fn, argnums=argnums)(*[jnp.asarray(a) for a in args])
         return [np.asarray(v) for v in g] if len(argnums) > 1 else np.asarray(g[0])
     if name == "torch":
-        import torch
-        t = [torch.from_numpy(np.array(a)) for a in args]
+        h = handle("torch")
+        t = [h.arr(a) for a in args]
         for i in argnums:
             t[i].requires_grad_(True)
         fn(*t).backward()
-        g = [t[i].grad.numpy() for i in argnums]
+        g = [h.np(t[i].grad) for i in argnums]
         return g if len(argnums) > 1 else g[0]
     import tensorflow as tf
     t = [tf.constant(a) for a in args]
@@ -411,7 +413,7 @@ def test_transpose_and_pool_gradients(name):
 
 
 def w_n(like, a):
-    return xops.convert(a, xops.backend(like))
+    return handle(xops.backend(like)).arr(a)  # a test array of like's backend
 
 
 def _net(x, w, wt):
@@ -436,10 +438,9 @@ def test_conv_under_jit(name):
         out = jax.jit(_net)(*[jnp.asarray(a) for a in args])
     elif name == "torch":
         import torch
-        xops.get_backend("torch")
+        t = handle("torch")
         torch._dynamo.reset()
-        out = torch.compile(_net, fullgraph=True, backend="eager")(
-            *[torch.from_numpy(a) for a in args])
+        out = torch.compile(_net, fullgraph=True, backend="eager")(*[t.arr(a) for a in args])
     else:
         import tensorflow as tf
         out = tf.function(_net, jit_compile=True)(*[tf.constant(a) for a in args])

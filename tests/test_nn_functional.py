@@ -15,12 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+pytest.importorskip("optree", reason="xops.nn needs optree")
+
 import xops
 from xops import numpy as xnp
 from xops import random as xr
 from xops.nn import functional as F
 
-from .conftest import needs_backend
+from .conftest import handle, needs_backend
 from .tolerances import tol
 
 SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0]
@@ -406,7 +408,7 @@ def test_attention_fully_masked_row_is_uniform(backend):
 
 def test_dropout(backend):
     x = backend.arr(np.arange(1, 201, dtype=np.float32))
-    key = xr.key(3, backend=backend.name)
+    key = backend.key(3)
     got = backend.np(F.dropout(x, 0.25, key))
     np.testing.assert_array_equal(got, backend.np(xr.dropout(key, 0.25, x)))
     kept = got != 0
@@ -499,11 +501,11 @@ def _grads(name, fn, *args):
         import jax.numpy as jnp
         return np.asarray(jax.grad(fn)(*[jnp.asarray(a) for a in args]))
     if name == "torch":
-        import torch
-        t = [torch.from_numpy(np.array(a)) for a in args]
+        h = handle("torch")
+        t = [h.arr(a) for a in args]
         t[0].requires_grad_(True)
         fn(*t).backward()
-        return t[0].grad.numpy()
+        return h.np(t[0].grad)
     import tensorflow as tf
     t = [tf.constant(a) for a in args]
     with tf.GradientTape() as tape:
@@ -561,7 +563,7 @@ def test_gradients_exact_points(name):
 
 def lab_n(like, a):
     """``a`` as an array of ``like``'s backend (a constant inside a differentiated function)."""
-    return xops.convert(a, xops.backend(like))
+    return handle(xops.backend(like)).arr(a)
 
 
 # --- jit --------------------------------------------------------------------------------------
@@ -594,10 +596,9 @@ def test_jit_smoke(name):
         out = jax.jit(_model)(*[jnp.asarray(a) for a in args])
     elif name == "torch":
         import torch
-        xops.get_backend("torch")  # the kernel table's import is a graph break
+        t = handle("torch")  # loads the kernel table (its import is a graph break)
         torch._dynamo.reset()
-        out = torch.compile(_model, fullgraph=True, backend="eager")(
-            *[torch.from_numpy(a) for a in args])
+        out = torch.compile(_model, fullgraph=True, backend="eager")(*[t.arr(a) for a in args])
     else:
         import tensorflow as tf
         out = tf.function(_model, jit_compile=True)(*[tf.constant(a) for a in args])

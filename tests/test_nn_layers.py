@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+pytest.importorskip("optree", reason="xops.nn needs optree")
+
 import xops
 from xops import nn
 from xops import numpy as xnp
@@ -21,7 +23,7 @@ from xops import random as xr
 from xops.nn import functional as F
 from xops.nn import initializers as I
 
-from .conftest import INSTALLED, handle, needs_backend
+from .conftest import INSTALLED, TORCH_DEVICE, handle, needs_backend
 from .tolerances import tol
 
 RTOL, ATOL = tol("float32", "model").values()  # the layers compute in float32
@@ -159,7 +161,7 @@ def test_layer_forward_matches_reference_and_numpy(backend, name, seed):
     layer, shape, kind, ref = LAYERS[name]
     if name.startswith("conv") and not _has_conv():
         pytest.skip("xops.nn.functional.conv is not available")
-    key = xr.key(seed, backend=h.name)
+    key = h.key(seed)
     params = layer.init(key, shape)
     # params: native arrays of the key's backend, float32, equal to numpy's from the same key
     for leaf in nn.tree_leaves(params):
@@ -182,7 +184,7 @@ def test_layer_forward_matches_reference_and_numpy(backend, name, seed):
 def test_init_accepts_example_and_checks_backend(backend):
     h = backend
     layer = nn.Dense(3)
-    key = xr.key(1, backend=h.name)
+    key = h.key(1)
     x = _input(h, 0, (2, 4))
     a = layer.init(key, x)
     b = layer.init(key, (2, 4))
@@ -191,7 +193,7 @@ def test_init_accepts_example_and_checks_backend(backend):
     other = "numpy" if h.name != "numpy" else INSTALLED[-1]
     if other != h.name:
         with pytest.raises(TypeError, match="Dense.init.*backend"):
-            layer.init(xr.key(1, backend=other), x)
+            layer.init(handle(other).key(1), x)
     with pytest.raises(TypeError, match="key"):
         layer.init(_input(h, 0, (2,)), (2, 4))
 
@@ -216,9 +218,9 @@ def test_layers_are_frozen_and_hashable():
 def test_dropout_training_uses_key(backend, seed):
     h = backend
     layer = nn.Sequential(nn.Dense(16), nn.Dropout(0.5))
-    params = layer.init(xr.key(seed, backend=h.name), (4, 8))
+    params = layer.init(h.key(seed), (4, 8))
     x = _input(h, seed, (4, 8))
-    k1, k2 = xr.split(xr.key(seed + 1, backend=h.name))
+    k1, k2 = xr.split(h.key(seed + 1))
     ev = h.np(layer.apply(params, x))
     a = h.np(layer.apply(params, x, key=k1, training=True))
     a2 = h.np(layer.apply(params, x, key=k1, training=True))
@@ -240,7 +242,7 @@ def test_dropout_training_uses_key(backend, seed):
 def test_batchnorm_state_update(backend, seed):
     h = backend
     layer = nn.BatchNorm(momentum=0.2)
-    key = xr.key(seed, backend=h.name)
+    key = h.key(seed)
     with pytest.raises(TypeError, match="init_with_state"):
         layer.init(key, (5, 3))
     params, state = layer.init_with_state(key, (5, 3))
@@ -268,7 +270,7 @@ def test_sequential_threads_state(backend):
     h = backend
     model = nn.Sequential(nn.Dense(4), nn.BatchNorm(), F.relu, nn.Dense(2), nn.BatchNorm())
     assert model.has_state
-    params, state = model.init_with_state(xr.key(0, backend=h.name), (6, 3))
+    params, state = model.init_with_state(h.key(0), (6, 3))
     assert set(state) == {"0", "1", "2", "3", "4"} and state["0"] == {}
     x = _input(h, 3, (6, 3))
     y, new = model.apply_with_state(params, state, x, training=True)
@@ -289,7 +291,7 @@ GRAD_LAYERS = ["dense", "layer_norm", "mha_causal", "transformer", "mlp", "seque
 def _grads(name, hname, seed):
     layer, shape, kind, _ = LAYERS[name]
     h = handle(hname)
-    params = layer.init(xr.key(seed, backend=hname), shape)
+    params = layer.init(h.key(seed), shape)
     x = _input(h, seed, shape, kind)
 
     def loss(p, x):
@@ -333,7 +335,7 @@ def test_dense_gradient_matches_closed_form():
 def test_transformer_causal_ignores_future(backend, seed):
     h = backend
     block = nn.TransformerBlock(2, 8, causal=True)
-    params = block.init(xr.key(seed, backend=h.name), (1, 5, 4))
+    params = block.init(h.key(seed), (1, 5, 4))
     x = np.random.default_rng(seed).standard_normal((1, 5, 4)).astype(np.float32)
     x2 = x.copy()
     x2[:, 3:] = np.random.default_rng(seed + 1).standard_normal((1, 2, 4)) * 3
@@ -351,7 +353,7 @@ def test_transformer_causal_ignores_future(backend, seed):
 def test_mha_cross_attention_and_mask(backend):
     h = backend
     mha = nn.MultiHeadAttention(2)
-    params = mha.init(xr.key(0, backend=h.name), (2, 3, 4))
+    params = mha.init(h.key(0), (2, 3, 4))
     x, ctx = _input(h, 1, (2, 3, 4)), _input(h, 2, (2, 5, 4))
     y = mha.apply(params, x, context=ctx)
     p64 = nn.tree_map(lambda a: h.np(a).astype(np.float64), params)
@@ -375,7 +377,7 @@ def test_jit_compiles_apply():
     want = seq.apply(p_np, x)
     for name in INSTALLED:
         h = handle(name)
-        params = seq.init(xr.key(0, backend=name), (4, 5))
+        params = seq.init(h.key(0), (4, 5))
         f = xops.jit(lambda p, x: seq.apply(p, x))
         _close(h.np(f(params, h.arr(x))), want, 1e-5, 1e-5)
 
@@ -431,7 +433,7 @@ def test_initializer_same_weights_on_every_backend(backend, name, seed, shape):
         with pytest.raises(ValueError, match="2 axes"):
             INITS[name]()(xr.key(seed), shape)
         return
-    w = INITS[name]()(xr.key(seed, backend=h.name), shape)
+    w = INITS[name]()(h.key(seed), shape)
     assert h.is_native(w) and xops.dtype(w) is xnp.float32 and tuple(w.shape) == shape
     _close(h.np(w), INITS[name]()(xr.key(seed), shape), 1e-6, 1e-6)
 
@@ -489,7 +491,7 @@ def test_initializer_statistics_and_options():
 @pytest.mark.parametrize("src", INSTALLED)
 def test_checkpoint_round_trip_across_backends(tmp_path, src):
     model = nn.Sequential(nn.Dense(4), nn.Dropout(0.1), nn.LayerNorm(), nn.Dense(2))
-    params = model.init(xr.key(5, backend=src), (3, 6))
+    params = model.init(handle(src).key(5), (3, 6))
     path = tmp_path / "ckpt.npz"
     nn.save(path, params)
     with np.load(path, allow_pickle=False) as z:   # a plain npz, no pickles
@@ -497,7 +499,7 @@ def test_checkpoint_round_trip_across_backends(tmp_path, src):
     want = _np_tree(handle(src), params)
     for dst in INSTALLED:
         h = handle(dst)
-        got = nn.load(path, backend=dst)
+        got = nn.load(path, backend=dst, device=h.device)
         assert got["1"] == {}                        # empty subtrees survive
         assert nn.tree_structure(_np_tree(h, got)) == nn.tree_structure(want)
         for a, b in zip(nn.tree_leaves(got), nn.tree_leaves(want)):
@@ -523,7 +525,8 @@ def test_checkpoint_dtypes_structure_and_errors(tmp_path):
         h = handle(name)
         if not h.holds(xnp.bfloat16):
             continue
-        b = nn.load(tmp_path / "t.npz", backend=name)["b"] if name != "jax" else None
+        b = (nn.load(tmp_path / "t.npz", backend=name, device=h.device)["b"]
+             if name != "jax" else None)
         if b is not None:
             assert xops.dtype(b) is xnp.bfloat16
             np.testing.assert_array_equal(h.np(b), tree["b"])
@@ -540,15 +543,16 @@ def test_checkpoint_dtypes_structure_and_errors(tmp_path):
 
 def test_checkpoint_bfloat16_from_torch(tmp_path):
     torch = needs_backend("torch")
-    tree = {"w": torch.tensor([1.0, 0.1, -3.0], dtype=torch.bfloat16)}
+    tree = {"w": torch.tensor([1.0, 0.1, -3.0], dtype=torch.bfloat16, device=TORCH_DEVICE)}
     nn.save(tmp_path / "bf.npz", tree)
+    want = handle("torch").np(tree["w"]).astype(np.float32)
     for name in INSTALLED:
         if name == "numpy":
             continue
-        got = nn.load(tmp_path / "bf.npz", backend=name)["w"]
+        h = handle(name)
+        got = nn.load(tmp_path / "bf.npz", backend=name, device=h.device)["w"]
         assert xops.dtype(got) is xnp.bfloat16
-        np.testing.assert_array_equal(handle(name).np(got).astype(np.float32),
-                                      tree["w"].float().numpy())
+        np.testing.assert_array_equal(h.np(got).astype(np.float32), want)
 
 
 def test_pytree_helpers():

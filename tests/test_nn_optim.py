@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+pytest.importorskip("optree", reason="xops.nn needs optree")
+
 from xops.nn import optim
 
-from .conftest import INSTALLED
+from .conftest import INSTALLED, TORCH_DEVICE
 
 optax = pytest.importorskip("optax") if "jax" in INSTALLED else None
 
@@ -64,6 +66,7 @@ def _run(h, tx, params, grads_seq):
     return params
 
 
+@pytest.mark.needs_backend("jax")  # the reference is optax's, on jax
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 @given(w=arrays, b=arrays, g1=arrays, g2=arrays)
 def test_matches_optax_and_backends_agree(backend, name, w, b, g1, g2):
@@ -87,6 +90,7 @@ def test_matches_optax_and_backends_agree(backend, name, w, b, g1, g2):
                                    err_msg=f"{name} {k}")
 
 
+@pytest.mark.needs_backend("jax")  # optax's schedules
 @pytest.mark.parametrize("name,args", [
     ("constant_schedule", (0.3,)),
     ("linear_schedule", (1.0, 0.1, 5, 2)),
@@ -204,7 +208,7 @@ def test_update_under_tf_function_xla():
 def test_update_under_torch_compile():
     import torch
     tx = optim.sgd(0.1, momentum=0.9, nesterov=True)
-    p = {"w": torch.tensor([1.0, -2.0, 3.0])}
+    p = {"w": torch.tensor([1.0, -2.0, 3.0], device=TORCH_DEVICE)}
     import xops
     xops.get_backend("torch")
 

@@ -24,8 +24,7 @@ OTHERS = [n for n in INSTALLED if n != "numpy"]
 
 
 def _u32(backend, values):
-    with xops.default_backend(backend.name):
-        return xnp.asarray(list(values), dtype=xnp.uint32)
+    return backend.arr(np.asarray(values, np.uint32))
 
 
 def _all(backend, out):
@@ -53,13 +52,13 @@ def test_known_answers_match_jax_threefry():
 
 # --- keys ---------------------------------------------------------------------------------------
 def test_key_layout_and_backend(backend):
-    k = xr.key(2 ** 40 + 7, backend=backend.name)
+    k = xr.key(2 ** 40 + 7, backend=backend.name)  # backend=: its default device (torch: CPU)
     assert backend.is_native(k)
     assert backend.np(k).tolist() == [2 ** 8, 7]
-    like = xr.key(1, backend=backend.name)
+    like = backend.key(1)
     k2 = xr.key(-1, like=like)
     assert backend.is_native(k2) and backend.np(k2).tolist() == [0xFFFFFFFF, 0xFFFFFFFF]
-    with xops.default_backend(backend.name):
+    with xops.default_backend(backend.name):  # no array input: torch's default device, the CPU
         assert backend.is_native(xr.key(3))
     assert isinstance(xr.key(3), np.ndarray)  # numpy by default
 
@@ -74,7 +73,7 @@ def test_key_errors():
 
 
 def test_split_and_fold_in_independence(backend):
-    k = xr.key(0, backend=backend.name)
+    k = backend.key(0)
     ks = xr.split(k, 4)
     assert tuple(ks.shape) == (4, 2) and backend.is_native(ks)
     assert tuple(xr.split(k, (2, 3)).shape) == (2, 3, 2)
@@ -137,7 +136,7 @@ def test_bits_uniform_normal_identical_across_backends(seed, shape):
            xr.gumbel(ref_key, shape)]
     for name in OTHERS:
         h = handle(name)
-        k = xr.key(seed, backend=name)
+        k = h.key(seed)
         got = [xr.bits(k, shape), xr.uniform(k, shape), xr.normal(k, shape), xr.gumbel(k, shape)]
         for r, g in zip(ref, got):
             assert h.is_native(g)
@@ -163,7 +162,7 @@ SAMPLERS = {
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 def test_samplers_identical_across_backends(backend, name):
     ref = SAMPLERS[name](xr.key(99))
-    got = SAMPLERS[name](xr.key(99, backend=backend.name))
+    got = SAMPLERS[name](backend.key(99))
     assert backend.is_native(got)
     np.testing.assert_array_equal(backend.np(got), ref)
 
@@ -183,7 +182,7 @@ def test_float_dtypes_across_backends(dtype_backend):
     for dt in ("float16", "bfloat16", "float64"):
         if not h.holds(xops.dtype(dt)):
             continue
-        k = xr.key(5, backend=h.name)
+        k = h.key(5)
         u = h.np(xr.uniform(k, (2000,), dt))
         assert u.dtype.name == dt and u.min() >= 0 and u.max() < 1
         np.testing.assert_array_equal(u, xr.uniform(xr.key(5), (2000,), dt))
@@ -196,7 +195,7 @@ def test_float_dtypes_across_backends(dtype_backend):
 
 def test_bits_dtypes(dtype_backend):
     h = dtype_backend
-    k = xr.key(3, backend=h.name)
+    k = h.key(3)
     for dt in ("uint8", "uint16", "uint32", "uint64"):
         if not h.holds(xops.dtype(dt)):
             with pytest.raises(TypeError):
@@ -268,11 +267,10 @@ def test_categorical_and_choice_frequencies():
 
 
 def test_permutation_shuffle(backend):
-    k = xr.key(14, backend=backend.name)
+    k = backend.key(14)
     p = backend.np(xr.permutation(k, 2000))  # two sort rounds above ~1600 elements
     assert sorted(p.tolist()) == list(range(2000)) and (p != np.arange(2000)).mean() > 0.99
-    with xops.default_backend(backend.name):
-        x = xnp.reshape(xnp.arange(12, dtype=xnp.float32), (4, 3))
+    x = backend.arr(np.arange(12, dtype=np.float32).reshape(4, 3))
     s = backend.np(xr.shuffle(k, x))
     assert sorted(s[:, 0].tolist()) == [0, 3, 6, 9] and (s[:, 1] == s[:, 0] + 1).all()
     s1 = backend.np(xr.permutation(k, x, axis=1))
@@ -280,9 +278,8 @@ def test_permutation_shuffle(backend):
 
 
 def test_dropout(backend):
-    k = xr.key(15, backend=backend.name)
-    with xops.default_backend(backend.name):
-        x = xnp.ones((100, 100), dtype=xnp.float32)
+    k = backend.key(15)
+    x = backend.arr(np.ones((100, 100), np.float32))
     y = backend.np(xr.dropout(k, 0.25, x))
     kept = y != 0
     assert abs(kept.mean() - 0.75) < 0.02 and np.allclose(y[kept], 1 / 0.75)
@@ -336,7 +333,7 @@ def test_torch_compile_fullgraph():
     def f(k):
         return xr.bits(k, (64,)), xr.normal(k, (64,))
 
-    _check(h, f, torch.compile(f, fullgraph=True, backend="eager")(xr.key(7, backend="torch")))
+    _check(h, f, torch.compile(f, fullgraph=True, backend="eager")(h.key(7)))
 
 
 def test_tf_function_jit_compile():

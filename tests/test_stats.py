@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from xops import _dtypes
 from xops import numpy as xnp
 
+from .conftest import handle
 from .specs import array, held
 
 
@@ -132,20 +133,18 @@ def test_quantile_and_nanmean_under_tf_function():
 # --- gradients --------------------------------------------------------------------------------
 @pytest.mark.needs_backend("torch")
 def test_torch_autograd_through_average_and_nanmean():
-    import torch
-
-    a = torch.tensor([[1.0, 2.0, 3.0], [4.0, float("nan"), 6.0]], dtype=torch.float64,
-                     requires_grad=True)
-    w = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    t = handle("torch")
+    a = t.arr(np.array([[1.0, 2.0, 3.0], [4.0, np.nan, 6.0]])).requires_grad_()
+    w = t.arr(np.array([1.0, 2.0, 3.0])).requires_grad_()
     xnp.nansum(xnp.average(xops_nan_free(a), axis=1, weights=w)).backward()
     # d/da_ij of sum_i (sum_j a_ij w_j / sum w) = w_j / sum w; the NaN entry was replaced
-    np.testing.assert_allclose(a.grad.numpy(), [[1 / 6, 2 / 6, 3 / 6], [1 / 6, 0, 3 / 6]])
+    np.testing.assert_allclose(t.np(a.grad), [[1 / 6, 2 / 6, 3 / 6], [1 / 6, 0, 3 / 6]])
     a.grad = None
     xnp.sum(xnp.nanmean(a, axis=1)).backward()
-    np.testing.assert_allclose(a.grad.numpy(), [[1 / 3, 1 / 3, 1 / 3], [0.5, 0.0, 0.5]])
+    np.testing.assert_allclose(t.np(a.grad), [[1 / 3, 1 / 3, 1 / 3], [0.5, 0.0, 0.5]])
     a.grad = None
     xnp.nanmedian(a, axis=1)[1].backward()  # median of [4, 6]: the mean of both
-    np.testing.assert_allclose(a.grad.numpy(), [[0, 0, 0], [0.5, 0, 0.5]])
+    np.testing.assert_allclose(t.np(a.grad), [[0, 0, 0], [0.5, 0, 0.5]])
 
 
 def xops_nan_free(a):

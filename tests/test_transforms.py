@@ -7,7 +7,7 @@ import numpy as np
 
 from xops import numpy as xnp
 
-from .conftest import needs_backend
+from .conftest import handle, needs_backend
 
 
 def block(x, w, b):
@@ -51,7 +51,8 @@ def test_torch_compile_fullgraph_no_graph_breaks():
     # is a graph break, so load it eagerly (documented in the README).
     xops.get_backend("torch")
     dynamo.reset()
-    args = (torch.from_numpy(X), torch.from_numpy(W).requires_grad_(), torch.from_numpy(B))
+    t = handle("torch")
+    args = (t.arr(X), t.arr(W).requires_grad_(), t.arr(B))
     explanation = dynamo.explain(block)(*args)
     assert explanation.graph_break_count == 0, explanation.break_reasons
     compiled = torch.compile(block, fullgraph=True, backend="eager")
@@ -65,14 +66,16 @@ def test_torch_compile_inductor_matches_eager():
     torch = needs_backend("torch")
     import xops
     xops.get_backend("torch")  # documented: load the table before compiling (first torch use)
-    args = (torch.from_numpy(X), torch.from_numpy(W), torch.from_numpy(B))
+    t = handle("torch")
+    args = (t.arr(X), t.arr(W), t.arr(B))
     compiled = torch.compile(block, fullgraph=True)
     assert abs(float(compiled(*args)) - REF) < 1e-4
 
 
 def test_torch_func_grad_and_vmap():
     torch = needs_backend("torch")
-    args = (torch.from_numpy(X), torch.from_numpy(W), torch.from_numpy(B))
+    t = handle("torch")
+    args = (t.arr(X), t.arr(W), t.arr(B))
     g = torch.func.grad(block, argnums=1)(*args)
     assert g.shape == W.shape
     per_ex = torch.func.vmap(lambda x: block(x[None], args[1], args[2]))(args[0])

@@ -7,7 +7,7 @@ import numpy as np
 from xops import numpy as xnp
 from xops import xla
 
-from .conftest import needs_backend
+from .conftest import handle, needs_backend
 
 X = np.array([0.5, -1.0, 2.0, 0.25], np.float32)
 
@@ -42,8 +42,8 @@ def reference():
 
 
 def to_np(x):
-    if hasattr(x, "detach"):
-        x = x.detach()
+    if hasattr(x, "detach"):  # torch: read on the host
+        return handle("torch").np(x)
     return np.asarray(x.numpy() if hasattr(x, "numpy") and not isinstance(x, np.ndarray) else x)
 
 
@@ -69,9 +69,10 @@ def test_torch_compile_no_graph_breaks():
     import xops
     xops.get_backend("torch")  # documented: load the table before compiling (first torch use)
     dynamo.reset()
-    e = dynamo.explain(prog)(torch.from_numpy(X))
+    t = handle("torch")
+    e = dynamo.explain(prog)(t.arr(X))
     assert e.graph_break_count == 0, e.break_reasons
-    check(torch.compile(prog, fullgraph=True, backend="eager")(torch.from_numpy(X)))
+    check(torch.compile(prog, fullgraph=True, backend="eager")(t.arr(X)))
 
 
 def test_tf_function_jit_compile():

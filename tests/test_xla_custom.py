@@ -7,7 +7,7 @@ import pytest
 from xops import numpy as xnp
 from xops import xla
 
-from .conftest import needs_backend
+from .conftest import TORCH_DEVICE, handle, needs_backend
 
 X = np.linspace(-2, 2, 5).astype(np.float32)
 SIG = 1 / (1 + np.exp(-X))
@@ -37,8 +37,8 @@ def loss(x, scale=3.0):
 
 
 def close(got, ref=REF):
-    if hasattr(got, "detach"):
-        got = got.detach()
+    if hasattr(got, "detach"):  # torch: read on the host
+        got = handle("torch").np(got)
     got = np.asarray(got.numpy() if hasattr(got, "numpy") and not isinstance(got, np.ndarray)
                      else got)
     np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-5)
@@ -72,16 +72,17 @@ def test_jax_compositions():
 
 def test_torch_eager_func_vmap_parameter():
     torch = needs_backend("torch")
-    t = torch.from_numpy(X.copy()).requires_grad_()
+    h = handle("torch")
+    t = h.arr(X).requires_grad_()
     loss(t).backward()
     close(t.grad)
-    close(torch.func.grad(loss)(torch.from_numpy(X)))
-    close(torch.func.vmap(torch.func.grad(lambda v: loss(v[None])))(torch.from_numpy(X)))
-    p = torch.nn.Parameter(torch.from_numpy(X.copy()))
+    close(torch.func.grad(loss)(h.arr(X)))
+    close(torch.func.vmap(torch.func.grad(lambda v: loss(v[None])))(h.arr(X)))
+    p = torch.nn.Parameter(h.arr(X))
     loss(p).backward()
     close(p.grad)
     # the residual x is an input: saved as the input, so grad-of-grad is exact
-    close(torch.func.grad(lambda v: torch.func.grad(loss)(v).sum())(torch.from_numpy(X)), REF2)
+    close(torch.func.grad(lambda v: torch.func.grad(loss)(v).sum())(h.arr(X)), REF2)
 
 
 def test_torch_higher_order_with_computed_residuals():
@@ -92,7 +93,7 @@ def test_torch_higher_order_with_computed_residuals():
         return y, (y,)
 
     exp_r = xla.custom_vjp(f2, lambda res, g: (g * res[0],), recompute_residuals=True)
-    t = torch.from_numpy(X)
+    t = handle("torch").arr(X)
     gg = torch.func.grad(lambda v: torch.func.grad(lambda u: xnp.sum(exp_r(u)))(v).sum())(t)
     close(gg, np.exp(X))
 
@@ -107,10 +108,11 @@ def test_torch_compile_fullgraph_forward_backward():
     # of `softplus`, created at import before torch was loaded
     xops.get_backend("torch")
     dynamo.reset()
-    t = torch.from_numpy(X.copy()).requires_grad_()
+    h = handle("torch")
+    t = h.arr(X).requires_grad_()
     e = dynamo.explain(loss)(t)
     assert e.graph_break_count == 0, e.break_reasons
-    t = torch.from_numpy(X.copy()).requires_grad_()
+    t = h.arr(X).requires_grad_()
     torch.compile(loss, fullgraph=True, backend="eager")(t).backward()
     close(t.grad)
 
@@ -167,7 +169,7 @@ def test_custom_vjp_made_before_torch_gets_its_class_when_torch_loads():
     import subprocess
     import sys
     import textwrap
-    code = textwrap.dedent("""
+    code = f"DEVICE = {TORCH_DEVICE!r}\n" + textwrap.dedent("""
         import sys, xops
         from xops import numpy as xnp, xla
         def ident_fwd(x):
@@ -186,7 +188,8 @@ def test_custom_vjp_made_before_torch_gets_its_class_when_torch_loads():
         mine = [m for m in made if m[0].startswith("XopsCustomVJP")]
         assert mine == [("XopsCustomVJP", False)], made  # renamed after its creation
         import torch._dynamo as dynamo
-        e = dynamo.explain(lambda t: xnp.sum(cv(t)))(torch.ones(3, requires_grad=True))
+        x = torch.ones(3, requires_grad=True, device=DEVICE)
+        e = dynamo.explain(lambda t: xnp.sum(cv(t)))(x)
         assert e.graph_break_count == 0, e.break_reasons
         assert [m for m in made if m[0].startswith("XopsCustomVJP")] == mine, made
         print("ok")

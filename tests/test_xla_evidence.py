@@ -10,7 +10,7 @@ import pytest
 from xops import numpy as xnp
 from xops import xla
 
-from .conftest import needs_backend
+from .conftest import handle, needs_backend
 
 
 def suite(ns):
@@ -67,13 +67,11 @@ def test_jaxpr_equals_hand_written_jnp(name):
 
 
 def test_torch_compile_zero_graph_breaks():
-    torch = needs_backend("torch")
+    needs_backend("torch")
     import torch._dynamo as dynamo
-
-    import xops
-    xops.get_backend("torch")
+    t = handle("torch")
     for name in NAMES:
-        args = tuple(torch.from_numpy(a.astype(np.int64) if a.dtype.kind == "i" else a)
+        args = tuple(t.arr(a.astype(np.int64) if a.dtype.kind == "i" else a)
                      for a in ARGS[name])
         dynamo.reset()
         e = dynamo.explain(suite(xnp)[name])(*args)

@@ -9,7 +9,7 @@ import xops
 from xops import numpy as xnp
 from xops import xla
 
-from .conftest import needs_backend
+from .conftest import TORCH_DEVICE, handle, needs_backend
 
 RNG = np.random.default_rng(0)
 X3 = RNG.standard_normal((3, 4)).astype(np.float32)
@@ -39,12 +39,12 @@ def with_custom(x):
 
 
 def native(fmt, a):
-    return xops.convert(a, FRAMEWORK[fmt])
+    return handle(FRAMEWORK[fmt]).arr(a)
 
 
 def as_np(x):
-    if hasattr(x, "detach"):
-        x = x.detach()
+    if hasattr(x, "detach"):  # torch: read on the host
+        return handle("torch").np(x)
     return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
 
 
@@ -134,15 +134,15 @@ def test_stablehlo_keeps_custom_gradient_with_vjp_order(tmp_path):
 
 
 def test_torch_export_runs_custom_vjp_forward(tmp_path):
-    torch = needs_backend("torch")
-    xla.export(with_custom, torch.from_numpy(X3), format="pt2", path=tmp_path / "c.pt2")
-    x = torch.from_numpy(X5.copy()).requires_grad_(True)
+    needs_backend("torch")
+    t = handle("torch")
+    xla.export(with_custom, t.arr(X3), format="pt2", path=tmp_path / "c.pt2")
+    x = t.arr(X5).requires_grad_(True)
     got = xla.load(tmp_path / "c.pt2")(x)
-    np.testing.assert_allclose(got.detach().numpy(), (np.sin(X5) * 3).sum(1), rtol=1e-5,
-                               atol=1e-5)
+    np.testing.assert_allclose(t.np(got), (np.sin(X5) * 3).sum(1), rtol=1e-5, atol=1e-5)
     # documented limitation: torch.export inlines the forward, the custom rule is not kept
     got.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), 3 * np.cos(X5), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(t.np(x.grad), 3 * np.cos(X5), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("fmt", list(FRAMEWORK))
@@ -168,30 +168,31 @@ def test_numpy_needs_a_format():
 
 
 def test_mixing_backends():
-    torch = needs_backend("torch")
+    needs_backend("torch")
+    t = handle("torch")
     with pytest.raises(TypeError, match="mix the torch and numpy|mix the numpy and torch"):
-        xla.export(mlp, torch.from_numpy(X3), W, B, format="torch_export")
+        xla.export(mlp, t.arr(X3), W, B, format="torch_export")
     with pytest.raises(TypeError, match="exports jax programs, but the example arguments are "
                                         "torch arrays"):
-        xla.export(mlp, torch.from_numpy(X3), torch.from_numpy(W), torch.from_numpy(B),
-                   format="stablehlo")
+        xla.export(mlp, t.arr(X3), t.arr(W), t.arr(B), format="stablehlo")
 
 
 def test_torch_needs_batch_of_two():
     torch = needs_backend("torch")
     with pytest.raises(ValueError, match="at least 2"):
-        xla.export(lambda v: v * 2.0, torch.ones(1, 3), format="torch_export")
+        xla.export(lambda v: v * 2.0, torch.ones(1, 3, device=TORCH_DEVICE),
+                   format="torch_export")
 
 
 def test_python_scalar_argument_is_refused():
     torch = needs_backend("torch")
     with pytest.raises(TypeError, match="functools.partial"):
-        xla.export(lambda v, s: v * s, torch.ones(2, 3), 2.0)
+        xla.export(lambda v, s: v * s, torch.ones(2, 3, device=TORCH_DEVICE), 2.0)
 
 
 def test_call_with_another_backend_is_refused():
     torch = needs_backend("torch")
     tf = needs_backend("tensorflow")
-    ex = xla.export(lambda v: v * 2.0, torch.ones(2, 3))
+    ex = xla.export(lambda v: v * 2.0, torch.ones(2, 3, device=TORCH_DEVICE))
     with pytest.raises(TypeError, match="runs on torch arrays"):
         ex(tf.ones((2, 3)))

@@ -51,8 +51,8 @@ def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any
     kernel failed because its arrays sit on different devices (``args``: the arrays it got),
     raise the one error for that mistake instead: a ValueError naming the op and the devices.
     Checked only here, after a failure, so a call on one device pays nothing for it."""
-    if args and isinstance(e, RuntimeError):
-        clash = getattr(be.k, "device_clash", None) if be is not None else None
+    if args and be is not None and isinstance(e, RuntimeError):
+        clash = getattr(be.k, "device_clash", None)
         devs = clash(args) if clash is not None else None
         if devs:
             raise ValueError(f"{opname_of(name)}: arrays on different devices "

@@ -1,4 +1,4 @@
-"""Checkpoints of parameter trees: ``save(path, tree)`` / ``load(path, backend=...)``.
+"""Checkpoints of parameter trees: ``save(path, tree)`` / ``load(path, backend=..., device=...)``.
 
 Format (``.npz``, read with ``allow_pickle=False``): one array per leaf named by its key path
 (``"block/0/w"``), plus ``__xops__``, a JSON string holding the tree's structure (dicts, lists,
@@ -99,7 +99,60 @@ def _safetensors(where: str) -> Any:
     return stn
 
 
-def _from_host(name: str, a: np.ndarray, dtype: str, backend: str) -> Any:
+def _split_device(device: str) -> tuple[str, int]:
+    """``"cuda:1"`` -> ``("cuda", 1)``; ``"cpu"`` -> ``("cpu", 0)``."""
+    kind, _, idx = device.strip().lstrip("/").partition(":")
+    try:
+        return kind.lower(), int(idx) if idx else 0
+    except ValueError:
+        raise ValueError(f"xops.nn.load: cannot read device {device!r}; expected 'kind' or "
+                         "'kind:index' such as 'cpu' or 'cuda:0'") from None
+
+
+def _placer(backend: str, device: Any) -> Any:
+    """A function ``host array -> native array`` of ``backend`` on ``device`` (one host-to-device
+    copy per array; ``None``: the backend's default placement, as ``xops.convert``)."""
+    if device is None:
+        return lambda a: convert(a, backend)
+    if backend in ("numpy", "np"):
+        if not (isinstance(device, str) and _split_device(device)[0] == "cpu"):
+            raise ValueError(f"xops.nn.load: numpy arrays live on the CPU; got device={device!r}")
+        return lambda a: convert(a, backend)
+    if backend == "torch":
+        import torch
+        dev = torch.device(device)
+        # convert shares the host buffer (no copy); .to makes the one copy onto the device and
+        # returns the same tensor when it is already there
+        return lambda a: convert(a, "torch").to(dev)
+    if backend == "jax":
+        import jax
+        dev = device
+        if isinstance(device, str):
+            kind, idx = _split_device(device)
+            try:
+                dev = jax.devices(kind)[idx]
+            except (RuntimeError, IndexError) as e:
+                raise ValueError(f"xops.nn.load: jax has no device {device!r}: {e}") from None
+
+        def put(a: np.ndarray) -> Any:
+            with jax.default_device(dev):  # made on the device, not on the default one first
+                return jax.device_put(convert(a, "jax"), dev)
+        return put
+    if backend in ("tensorflow", "tf"):
+        import tensorflow as tf
+        dev = device
+        if isinstance(device, str) and not device.startswith("/"):
+            kind, idx = _split_device(device)
+            dev = f"/{'GPU' if kind in ('cuda', 'gpu') else kind.upper()}:{idx}"
+
+        def place(a: np.ndarray) -> Any:
+            with tf.device(dev):
+                return tf.identity(convert(a, "tensorflow"))
+        return place
+    return lambda a: convert(a, backend)  # unknown backend: convert raises its usual error
+
+
+def _from_host(name: str, a: np.ndarray, dtype: str, backend: str, place: Any) -> Any:
     if dtype == "bfloat16":
         import ml_dtypes
         a = a.view(ml_dtypes.bfloat16)
@@ -107,35 +160,47 @@ def _from_host(name: str, a: np.ndarray, dtype: str, backend: str) -> Any:
         raise ValueError(f"xops.nn.load: entry {name!r} holds {a.dtype.name}, the checkpoint "
                          f"says {dtype}")
     try:
-        return convert(a, backend)
+        return place(a)
     except TypeError as e:
         raise TypeError(f"xops.nn.load: entry {name!r} ({dtype}) cannot be loaded on "
                         f"{backend}: {e}") from None
 
 
-def _rebuild(skel: Any, arrays: Any, dtypes: dict, backend: str) -> Any:
+def _rebuild(skel: Any, arrays: Any, dtypes: dict, backend: str, place: Any) -> Any:
     (kind, v), = skel.items()
     if kind == "dict":
-        return {k: _rebuild(s, arrays, dtypes, backend) for k, s in v.items()}
+        return {k: _rebuild(s, arrays, dtypes, backend, place) for k, s in v.items()}
     if kind in ("list", "tuple"):
-        out = [_rebuild(s, arrays, dtypes, backend) for s in v]
+        out = [_rebuild(s, arrays, dtypes, backend, place) for s in v]
         return out if kind == "list" else tuple(out)
     if kind == "none":
         return None
-    return _from_host(v, arrays[v], dtypes[v], backend)
+    return _from_host(v, arrays[v], dtypes[v], backend, place)
 
 
-def load(path: str | os.PathLike, backend: str = "numpy") -> Any:
+def load(path: str | os.PathLike, backend: str = "numpy", *, device: Any = None) -> Any:
     """Read a tree written by :func:`save` onto ``backend`` ('numpy', 'jax', 'torch',
     'tensorflow'), with the saved dtypes (jax without x64 refuses 64-bit entries with a
     TypeError naming the entry rather than narrowing them).
+
+    Args:
+        path: a ``.npz`` (or ``.safetensors``) file written by :func:`save`.
+        backend: the backend of the returned arrays.
+        device: where to put them (each array is copied from host memory once, straight to
+            it). torch: anything ``torch.device`` takes (``"cuda:0"``, ``torch.device("cpu")``);
+            jax: a ``jax.Device`` or ``"kind[:index]"`` (``"cpu"``, ``"gpu:1"``, ``"cuda:0"``:
+            ``jax.devices(kind)[index]``); tensorflow: a device name (``"/GPU:0"``) or
+            ``"cuda:0"``/``"cpu"``; numpy: only ``"cpu"``. ``None``: the backend's default
+            placement (torch: CPU; jax: its default device).
 
     Returns:
         The tree, with native arrays of ``backend`` as leaves.
 
     Raises:
-        ValueError: the file is not an xops checkpoint.
+        ValueError: the file is not an xops checkpoint, or the device is not one of the
+            backend's.
     """
+    place = _placer(backend, device)  # an unusable device fails before the file is read
     p = os.fspath(path)
     if p.endswith(".safetensors"):
         st = _safetensors("load")
@@ -154,4 +219,4 @@ def load(path: str | os.PathLike, backend: str = "numpy") -> Any:
     if info.get("format") != "xops.nn" or info.get("version", 0) > _VERSION:
         raise ValueError(f"xops.nn.load: {p}: unsupported checkpoint format {info.get('format')}"
                          f" version {info.get('version')}")
-    return _rebuild(info["tree"], arrays, info["dtypes"], backend)
+    return _rebuild(info["tree"], arrays, info["dtypes"], backend, place)

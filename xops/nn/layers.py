@@ -12,6 +12,12 @@ Convention (every layer):
   ``y, state = layer.apply_with_state(params, state, x, *, key=None, training=False)``;
   ``init``/``apply`` refuse them. Every layer has both pairs (a stateless layer's state is
   ``{}``), so containers thread state uniformly.
+
+``apply`` constructs no layer objects (nor any other object holding an xops ``DType``): it runs
+under ``torch.compile(fullgraph=True)``, whose tracer cannot build those, and a training step
+compiles to one graph. Containers call the module-level functions below (``_dense``, ``_mha``,
+``_mlp``) or sublayers stored on the container; dropout keys are derived (``fold_in``, about a
+hundred integer ops each) only for children that read them (``Layer._uses_key``).
 """
 from __future__ import annotations
 
@@ -47,11 +53,11 @@ def _activation(name: str, act: Any) -> Callable:
     return fn
 
 
-def _subkeys(key: Array | None, n: int) -> list[Array | None]:
-    """``n`` independent keys from ``key`` (``fold_in(key, i)``), or ``None``s."""
-    if key is None:
-        return [None] * n
-    return [xr.fold_in(key, i) for i in range(n)]
+def _subkey(key: Array | None, i: int) -> Array | None:
+    """The ``i``-th child key ``fold_in(key, i)``, or ``None`` without a key. Call it only
+    where the child uses the key: each ``fold_in`` is a Threefry hash (about a hundred integer
+    ops in a compiled graph)."""
+    return None if key is None else xr.fold_in(key, i)
 
 
 def _split(key: Array, n: int) -> list[Array]:
@@ -71,6 +77,11 @@ class Layer:
     def has_state(self) -> bool:
         """Whether the layer carries state (BatchNorm's running statistics)."""
         return False
+
+    def _uses_key(self, training: bool) -> bool:
+        """Whether ``apply(..., training=training)`` reads its ``key``. Containers derive a child
+        key only when this is True; a layer that does not override it always gets one."""
+        return True
 
     def _example(self, key: Array, x: Any) -> Array:
         name = type(self).__name__
@@ -164,6 +175,9 @@ class Lambda(Layer):
     def _init(self, key: Array, x: Array) -> tuple[Params, Params]:
         return {}, {}
 
+    def _uses_key(self, training: bool) -> bool:
+        return False
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("Lambda", kwargs)
         return self.fn(x), state
@@ -186,12 +200,21 @@ class Dense(Layer):
             p["b"] = self.bias_init(kb, (self.features,), self.param_dtype)
         return p, {}
 
+    def _uses_key(self, training: bool) -> bool:
+        return False
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("Dense", kwargs)
-        y = xnp.matmul(x, params["w"])
-        if "b" in params:
-            y = xnp.add(y, params["b"])
-        return y, state
+        return _dense(params, x), state
+
+
+def _dense(params: Params, x: Array) -> Array:
+    """``Dense``'s computation on its params ``{"w", "b"?}`` (containers call this rather than
+    building ``Dense`` objects while traced)."""
+    y = xnp.matmul(x, params["w"])
+    if "b" in params:
+        y = xnp.add(y, params["b"])
+    return y
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,6 +230,9 @@ class Embedding(Layer):
     def _init(self, key, x):
         return {"embedding": self.embedding_init(key, (self.num_embeddings, self.features),
                                                  self.param_dtype)}, {}
+
+    def _uses_key(self, training: bool) -> bool:
+        return False
 
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("Embedding", kwargs)
@@ -238,10 +264,17 @@ class LayerNorm(Layer):
         return _feature_params(key, int(x.shape[-1]), self.use_scale, self.use_bias,
                                self.param_dtype), {}
 
+    def _uses_key(self, training: bool) -> bool:
+        return False
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("LayerNorm", kwargs)
-        return F.layer_norm(x, params.get("scale"), params.get("bias"), axis=-1,
-                            eps=self.eps), state
+        return _layer_norm(params, x, self.eps), state
+
+
+def _layer_norm(params: Params, x: Array, eps: float) -> Array:
+    """``LayerNorm``'s computation on its params ``{"scale"?, "bias"?}``."""
+    return F.layer_norm(x, params.get("scale"), params.get("bias"), axis=-1, eps=eps)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -255,6 +288,9 @@ class RMSNorm(Layer):
     def _init(self, key, x):
         return _feature_params(key, int(x.shape[-1]), self.use_scale, False,
                                self.param_dtype), {}
+
+    def _uses_key(self, training: bool) -> bool:
+        return False
 
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("RMSNorm", kwargs)
@@ -277,6 +313,9 @@ class GroupNorm(Layer):
             raise ValueError(f"xops.nn.GroupNorm.init: num_groups={self.num_groups} must divide "
                              f"the {c} channels")
         return _feature_params(key, c, self.use_scale, self.use_bias, self.param_dtype), {}
+
+    def _uses_key(self, training: bool) -> bool:
+        return False
 
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("GroupNorm", kwargs)
@@ -304,6 +343,9 @@ class BatchNorm(Layer):
     def has_state(self) -> bool:
         return True
 
+    def _uses_key(self, training: bool) -> bool:
+        return False
+
     def _init(self, key, x):
         c = int(x.shape[self.axis])
         state = {"mean": xnp.zeros((c,), dtype=self.param_dtype, like=key),
@@ -330,6 +372,9 @@ class Dropout(Layer):
 
     def _init(self, key, x):
         return {}, {}
+
+    def _uses_key(self, training: bool) -> bool:
+        return training and self.rate > 0.0
 
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("Dropout", kwargs)
@@ -378,26 +423,30 @@ class MultiHeadAttention(Layer):
         p["out"] = self._dense(self.out_features or d).init(ks[3], (1, inner))
         return p, {}
 
+    def _uses_key(self, training: bool) -> bool:
+        return False
+
     def _apply(self, params, state, x, *, key, training, context=None, mask=None, **kwargs):
         _no_kwargs("MultiHeadAttention", kwargs)
-        if x.ndim != 3:
-            raise ValueError("xops.nn.MultiHeadAttention: input must be (batch, seq, features), "
-                             f"got shape {tuple(x.shape)}")
-        kv = x if context is None else context
-        inner = int(params["query"]["w"].shape[-1])
-        h = inner // self.num_heads
-        t, s = int(x.shape[1]), int(kv.shape[1])
+        return _mha(params, x, context, mask, self.num_heads, self.causal), state
 
-        def proj(name, a, n):
-            y = Dense(inner).apply(params[name], a)
-            return xnp.reshape(y, (-1, n, self.num_heads, h))
 
-        q = proj("query", x, t)
-        k = proj("key", kv, s)
-        v = proj("value", kv, s)
-        o = F.scaled_dot_product_attention(q, k, v, mask=mask, is_causal=self.causal)
-        o = xnp.reshape(o, (-1, t, inner))
-        return Dense(1).apply(params["out"], o), state
+def _mha(params: Params, x: Array, context: Array | None, mask: Array | None, num_heads: int,
+         causal: bool) -> Array:
+    """``MultiHeadAttention``'s computation on its params (``query``, ``key``, ``value``,
+    ``out``: Dense params each)."""
+    if x.ndim != 3:
+        raise ValueError("xops.nn.MultiHeadAttention: input must be (batch, seq, features), "
+                         f"got shape {tuple(x.shape)}")
+    kv = x if context is None else context
+    inner = int(params["query"]["w"].shape[-1])
+    h = inner // num_heads
+    t, s = int(x.shape[1]), int(kv.shape[1])
+    q = xnp.reshape(_dense(params["query"], x), (-1, t, num_heads, h))
+    k = xnp.reshape(_dense(params["key"], kv), (-1, s, num_heads, h))
+    v = xnp.reshape(_dense(params["value"], kv), (-1, s, num_heads, h))
+    o = F.scaled_dot_product_attention(q, k, v, mask=mask, is_causal=causal)
+    return _dense(params["out"], xnp.reshape(o, (-1, t, inner)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -425,17 +474,26 @@ class MLP(Layer):
             d = layer.features
         return p, {}
 
+    def _uses_key(self, training: bool) -> bool:
+        return training and self.dropout_rate > 0.0
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("MLP", kwargs)
-        act = _activation("MLP", self.activation)
-        layers = self._layers()
-        keys = _subkeys(key, len(layers))
-        for i, layer in enumerate(layers):
-            x = layer.apply(params[str(i)], x)
-            if i < len(layers) - 1 or self.activate_final:
-                x = act(x)
-                x = F.dropout(x, self.dropout_rate, key=keys[i], training=training)
-        return x, state
+        return _mlp(params, x, len(self.features), _activation("MLP", self.activation),
+                    self.activate_final, self.dropout_rate, key, training), state
+
+
+def _mlp(params: Params, x: Array, n: int, act: Callable, activate_final: bool, rate: float,
+         key: Array | None, training: bool) -> Array:
+    """``MLP``'s computation on its params ``"0"`` .. ``str(n - 1)`` (Dense params each);
+    dropout after activation ``i`` uses ``fold_in(key, i)``."""
+    drop = training and rate > 0.0
+    for i in range(n):
+        x = _dense(params[str(i)], x)
+        if i < n - 1 or activate_final:
+            x = act(x)
+            x = F.dropout(x, rate, key=_subkey(key, i) if drop else None, training=training)
+    return x
 
 
 @dataclasses.dataclass(frozen=True)
@@ -470,15 +528,24 @@ class TransformerBlock(Layer):
         return {"ln1": ln1.init(ks[0], (d,)), "attn": attn.init(ks[1], (1, 1, d)),
                 "ln2": ln2.init(ks[2], (d,)), "mlp": mlp.init(ks[3], (d,))}, {}
 
+    def _uses_key(self, training: bool) -> bool:
+        return training and self.dropout_rate > 0.0
+
     def _apply(self, params, state, x, *, key, training, mask=None, **kwargs):
         _no_kwargs("TransformerBlock", kwargs)
-        d = int(x.shape[-1])
-        ln1, attn, ln2, mlp = self._parts(d)
-        k1, k2, k3 = _subkeys(key, 3)
-        h = attn.apply(params["attn"], ln1.apply(params["ln1"], x), mask=mask)
-        x = xnp.add(x, F.dropout(h, self.dropout_rate, key=k1, training=training))
-        h = mlp.apply(params["mlp"], ln2.apply(params["ln2"], x), key=k3, training=training)
-        x = xnp.add(x, F.dropout(h, self.dropout_rate, key=k2, training=training))
+        # the computation of _parts' layers, without building them (see the module docstring);
+        # the residual dropouts use fold_in(key, 0) and fold_in(key, 1)
+        rate = self.dropout_rate
+        drop = training and rate > 0.0
+        act = _activation("MLP", self.activation)
+        h = _mha(params["attn"], _layer_norm(params["ln1"], x, self.eps), None, mask,
+                 self.num_heads, self.causal)
+        x = xnp.add(x, F.dropout(h, rate, key=_subkey(key, 0) if drop else None,
+                                 training=training))
+        h = _mlp(params["mlp"], _layer_norm(params["ln2"], x, self.eps), 2, act, False, 0.0,
+                 None, training)
+        x = xnp.add(x, F.dropout(h, rate, key=_subkey(key, 1) if drop else None,
+                                 training=training))
         return x, state
 
 
@@ -521,6 +588,9 @@ class Sequential(Layer):
     def has_state(self) -> bool:
         return any(m.has_state for m in self.layers)
 
+    def _uses_key(self, training: bool) -> bool:
+        return any(m._uses_key(training) for m in self.layers)
+
     def _init(self, key, x):
         params, state = {}, {}
         ks = _split(key, max(len(self.layers), 1))
@@ -534,10 +604,10 @@ class Sequential(Layer):
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("Sequential", kwargs)
         new = {}
-        keys = _subkeys(key, len(self.layers))
         for i, layer in enumerate(self.layers):
+            k = _subkey(key, i) if key is not None and layer._uses_key(training) else None
             x, new[str(i)] = layer.apply_with_state(params[str(i)], state.get(str(i), {}), x,
-                                                    key=keys[i], training=training)
+                                                    key=k, training=training)
         return x, new if state or self.has_state else state
 
 
@@ -604,6 +674,9 @@ class Conv(Layer):
         if self.use_bias:
             p["b"] = self.bias_init(kb, (self.features,), self.param_dtype)
         return p, {}
+
+    def _uses_key(self, training: bool) -> bool:
+        return False
 
     def _padding(self) -> Any:
         if isinstance(self.padding, (str, int)):

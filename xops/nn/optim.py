@@ -50,12 +50,22 @@ class GradientTransformation(NamedTuple):
 
 
 # --- pytree helpers ----------------------------------------------------------------------------
+# New state entries are written with the old state operand first (``b1 * m + (1 - b1) * g``, the
+# same number as optax's ``(1 - b1) * g + b1 * m``: IEEE addition commutes): torch gives an
+# elementwise result the memory layout of its first operand, so the state keeps the params'
+# strides even where a gradient is a permuted view (convolution kernels), and a compiled step
+# fed its own outputs meets the same stride guards every call instead of recompiling once.
 def _map(fn: Callable, tree: PyTree, *rest: PyTree) -> PyTree:
     return optree.tree_map(fn, tree, *rest, none_is_leaf=False)
 
 
 def _leaves(tree: PyTree) -> list:
-    return optree.tree_leaves(tree, none_is_leaf=False)
+    # tree_map rather than optree.tree_leaves: under torch.compile (torch 2.13) dynamo's
+    # polyfill of tree_leaves fails on an empty dict node (a parameter-free layer's ``{}``),
+    # while its tree_map does not; the order is the same (optree's leaf order).
+    out: list = []
+    optree.tree_map(out.append, tree, none_is_leaf=False)
+    return out
 
 
 def _first_leaf(tree: PyTree, who: str) -> Any:
@@ -165,7 +175,7 @@ def trace(decay: float, nesterov: bool = False) -> GradientTransformation:
         return TraceState(_map(xnp.zeros_like, params))
 
     def update(updates, state, params=None):
-        t = _map(lambda g, tr: g + decay * tr, updates, state.trace)
+        t = _map(lambda g, tr: decay * tr + g, updates, state.trace)
         out = _map(lambda g, tr: g + decay * tr, updates, t) if nesterov else t
         return out, TraceState(t)
 
@@ -191,17 +201,29 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
                                 _map(xnp.zeros_like, params))
 
     def update(updates, state, params=None):
-        mu = _map(lambda g, m: (1 - b1) * g + b1 * m, updates, state.mu)
-        nu = _map(lambda g, v: (1 - b2) * xnp.square(g) + b2 * v, updates, state.nu)
+        mu = _map(lambda g, m: b1 * m + (1 - b1) * g, updates, state.mu)
+        nu = _map(lambda g, v: b2 * v + (1 - b2) * xnp.square(g), updates, state.nu)
         count = _incr(state.count)
+        corrections: dict = {}
+
+        def corr(like):
+            # the bias corrections depend only on the count and the dtype: computed once per
+            # dtype, not per leaf (the same numbers; ~6 fewer ops per leaf, eager or traced)
+            name = xnp.result_type(like).name
+            c = corrections.get(name)
+            if c is None:
+                c = corrections[name] = (
+                    _bias_correction(b1, count, like), _bias_correction(b2, count, like),
+                    _bias_correction(b1, _incr(count), like) if nesterov else None)
+            return c
 
         def one(g, m, v):
+            bc1, bc2, bc1_next = corr(m)
             if nesterov:
-                m_hat = (b1 * m / _bias_correction(b1, _incr(count), m)
-                         + (1 - b1) * g / _bias_correction(b1, count, m))
+                m_hat = b1 * m / bc1_next + (1 - b1) * g / bc1
             else:
-                m_hat = m / _bias_correction(b1, count, m)
-            v_hat = v / _bias_correction(b2, count, v)
+                m_hat = m / bc1
+            v_hat = v / bc2
             return m_hat / (xnp.sqrt(v_hat + eps_root) + eps)
 
         return _map(one, updates, mu, nu), ScaleByAdamState(count, mu, nu)
@@ -221,7 +243,7 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8,
         return ScaleByRmsState(_map(lambda p: xnp.full_like(p, initial_scale), params))
 
     def update(updates, state, params=None):
-        nu = _map(lambda g, v: (1 - decay) * xnp.square(g) + decay * v, updates, state.nu)
+        nu = _map(lambda g, v: decay * v + (1 - decay) * xnp.square(g), updates, state.nu)
         out = _map(lambda g, v: g / xnp.sqrt(v + eps), updates, nu)
         return out, ScaleByRmsState(nu)
 
@@ -242,8 +264,8 @@ def scale_by_stddev(decay: float = 0.9, eps: float = 1e-8,
                                    _map(lambda p: xnp.full_like(p, initial_scale), params))
 
     def update(updates, state, params=None):
-        mu = _map(lambda g, m: (1 - decay) * g + decay * m, updates, state.mu)
-        nu = _map(lambda g, v: (1 - decay) * xnp.square(g) + decay * v, updates, state.nu)
+        mu = _map(lambda g, m: decay * m + (1 - decay) * g, updates, state.mu)
+        nu = _map(lambda g, v: decay * v + (1 - decay) * xnp.square(g), updates, state.nu)
         out = _map(lambda g, m, v: g / xnp.sqrt(v - xnp.square(m) + eps), updates, mu, nu)
         return out, ScaleByRStdDevState(mu, nu)
 
@@ -287,7 +309,7 @@ def scale_by_lion(b1: float = 0.9, b2: float = 0.99) -> GradientTransformation:
 
     def update(updates, state, params=None):
         out = _map(lambda g, m: xnp.sign((1 - b1) * g + b1 * m), updates, state.mu)
-        mu = _map(lambda g, m: (1 - b2) * g + b2 * m, updates, state.mu)
+        mu = _map(lambda g, m: b2 * m + (1 - b2) * g, updates, state.mu)
         return out, ScaleByLionState(_incr(state.count), mu)
 
     return GradientTransformation(init, update)
@@ -317,12 +339,11 @@ def masked(inner: GradientTransformation, mask: Any) -> GradientTransformation:
         sub_u = _split(updates, m)
         sub_p = None if params is None else _split(params, m)
         new_u, new_s = inner.update(sub_u, state.inner_state, sub_p)
-        treedef = optree.tree_structure(updates, none_is_leaf=False)
-        flat_m = treedef.flatten_up_to(m)
-        flat_u = _leaves(updates)
-        flat_new = iter(_leaves(new_u))
-        merged = [next(flat_new) if keep else u for u, keep in zip(flat_u, flat_m)]
-        return optree.tree_unflatten(treedef, merged), MaskedState(new_s)
+        # one tree_map over updates (new_u has None, an empty subtree, where the mask is
+        # False): no treespec is built, which dynamo's optree polyfill cannot do for a tree
+        # with an empty dict node (torch 2.13)
+        merged = _map(lambda u, keep, new: new if keep else u, updates, m, new_u)
+        return merged, MaskedState(new_s)
 
     return GradientTransformation(init, update)
 

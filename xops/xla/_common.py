@@ -56,7 +56,10 @@ def backend_name(where: str, args: Sequence[Any], kwargs: dict | None = None,
     if kwargs:
         nested.extend(kwargs.values())
     if nested:
-        leaves = _optree().tree_leaves(nested)
+        # tree_map, not tree_leaves: under torch.compile (2.13) dynamo cannot trace
+        # optree.tree_leaves through an empty dict node (a parameter-free layer's {} params).
+        leaves: list[Any] = []
+        _optree().tree_map(leaves.append, nested)
         for leaf in leaves:
             be = leaf_backend(leaf)
             if be is None:

@@ -22,6 +22,7 @@ backend from the arguments and calls it.
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable, Sequence
 
 from ..backends import BACKEND_NAMES
@@ -56,7 +57,7 @@ class _PerBackend:
 # jit
 # --------------------------------------------------------------------------------------------
 def jit(fun: Callable, *, static_argnums: int | Sequence[int] = (),
-        donate_argnums: int | Sequence[int] = (),
+        donate_argnums: int | Sequence[int] = (), cuda_graphs: bool = False,
         options: dict[str, dict[str, Any]] | None = None) -> Callable:
     """Compile ``fun`` with the compiler of the backend of its arguments at call time.
 
@@ -69,26 +70,104 @@ def jit(fun: Callable, *, static_argnums: int | Sequence[int] = (),
         static_argnums: positions of arguments that are compile-time constants (hashable).
             jax honours them exactly; torch.compile and tf.function already treat Python
             values as constants (they specialise and guard / retrace on them).
-        donate_argnums: positions whose buffers the compiled function may reuse (jax only;
-            torch and tensorflow have no donation, the hint is ignored there).
+        donate_argnums: positions of arguments whose buffers the compiled function may reuse
+            for its outputs; the caller must not use a donated argument after the call. jax:
+            ``jax.jit``'s donation. torch: each donated argument is matched with a part of the
+            output (the output itself, or an element of a tuple, list or dict in it) of the
+            same pytree structure whose tensors have the same shapes, dtypes and devices; those
+            output values are written into the argument's tensors in place (``copy_`` inside
+            the compiled graph, so inductor writes straight into the donated buffers) and the
+            returned leaves *are* the donated tensors. tensorflow and numpy: ignored. A
+            position may be passed by keyword too (its parameter name is looked up in
+            ``fun``'s signature). See docs/xla.md ("Donation").
+        cuda_graphs: torch only: capture CUDA graphs (torch.compile's ``triton.cudagraphs``,
+            what ``mode="reduce-overhead"`` turns on) to cut kernel-launch overhead. Outputs
+            are copied out of the CUDA-graph memory pool (except donated ones), so a later call
+            never overwrites them. Ignored on CPU tensors (torch skips CUDA graphs there), on
+            jax (XLA already records CUDA graphs on GPU), tensorflow and numpy. See
+            docs/gpus.md.
         options: extra keyword arguments per backend for the native compiler, e.g.
             ``{"torch": {"fullgraph": True, "backend": "eager"}, "tensorflow":
             {"reduce_retracing": True}}``.
 
     Returns:
         A function with ``fun``'s signature returning native arrays of the input backend.
+
+    Raises:
+        ValueError: an argnum is out of range for ``fun``'s positional parameters, an
+            argument is both static and donated, an options key is not a backend, or (torch,
+            at call time) a donated argument holds tensors that require grad while grad mode
+            is on.
     """
     opts = options or {}
     unknown = set(opts) - set(BACKEND_NAMES)
     if unknown:
-        raise ValueError(f"xops.xla.jit: unknown backend(s) in options: {sorted(unknown)}")
+        raise ValueError(f"xops.jit: unknown backend(s) in options: {sorted(unknown)}")
+    params = _positional_params(fun)
+    static = _argnums(static_argnums, "static_argnums", params)
+    donate = _argnums(donate_argnums, "donate_argnums", params)
+    both = sorted(set(static) & set(donate))
+    if both:
+        raise ValueError(f"xops.jit: argument(s) {both} are both static (static_argnums) and "
+                         "donated (donate_argnums); a static argument is a compile-time "
+                         "constant with no buffer to donate - drop it from one of them")
+    names = tuple(params[0][i] if params is not None and i < len(params[0]) else None
+                  for i in donate)
+    graphs = bool(cuda_graphs)
 
     def build(name: str) -> Callable:
-        return transforms(name).jit(fun, static_argnums=static_argnums,
-                                    donate_argnums=donate_argnums,
-                                    options=dict(opts.get(name, {})))
+        return transforms(name).jit(fun, static_argnums=static, donate_argnums=donate,
+                                    options=dict(opts.get(name, {})), donate_argnames=names,
+                                    cuda_graphs=graphs)
 
     return _PerBackend("jit", fun, build)
+
+
+def _positional_params(fun: Callable) -> tuple[list[str | None], bool] | None:
+    """The names of ``fun``'s positional parameters (None for positional-only ones) and
+    whether it takes ``*args``; None when the signature cannot be read."""
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        return None
+    names: list[str | None] = []
+    var = False
+    for p in sig.parameters.values():
+        if p.kind is p.POSITIONAL_ONLY:
+            names.append(None)
+        elif p.kind is p.POSITIONAL_OR_KEYWORD:
+            names.append(p.name)
+        elif p.kind is p.VAR_POSITIONAL:
+            var = True
+    return names, var
+
+
+def _argnums(value: int | Sequence[int] | None, what: str,
+             params: tuple[list[str | None], bool] | None) -> tuple[int, ...]:
+    """``value`` as a tuple of distinct non-negative positions, checked against ``fun``'s
+    positional parameters when its signature is known (negative positions count from the
+    last one, as in jax)."""
+    if value is None:
+        return ()
+    seq = (value,) if isinstance(value, int) else tuple(value)
+    out: list[int] = []
+    for i in seq:
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise ValueError(f"xops.jit: {what} must be ints (argument positions), got "
+                             f"{i!r} in {value!r}")
+        n = None if params is None or params[1] else len(params[0])
+        if n is not None and not -n <= i < n:
+            raise ValueError(f"xops.jit: {what}={value!r} but the function takes {n} "
+                             f"positional argument{'s' if n != 1 else ''}")
+        if i < 0:
+            if n is None:
+                raise ValueError(f"xops.jit: {what}={value!r}: a negative position needs a "
+                                 "function with a fixed number of positional parameters "
+                                 "(this one takes *args or has no readable signature)")
+            i += n
+        if i not in out:
+            out.append(i)
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------------------------

@@ -44,8 +44,11 @@ def tree_leaves(tree: Any) -> list[Any]:
 # --------------------------------------------------------------------------------------------
 # jit, autodiff, vmap
 # --------------------------------------------------------------------------------------------
-def jit(fun: Callable, static_argnums: int | Sequence[int], donate_argnums: int | Sequence[int],
-        options: dict[str, Any]) -> Callable:
+def jit(fun: Callable, static_argnums: tuple[int, ...], donate_argnums: tuple[int, ...],
+        options: dict[str, Any], donate_argnames: tuple[str | None, ...] = (),
+        cuda_graphs: bool = False) -> Callable:
+    # jax.jit resolves donated parameter names from the signature itself. cuda_graphs: XLA
+    # already records CUDA graphs ("command buffers") on GPU by itself; nothing to switch on.
     return jax.jit(fun, static_argnums=static_argnums, donate_argnums=donate_argnums, **options)
 
 

@@ -90,9 +90,10 @@ def via_jax(where: str, make: Callable[[Any], Callable]) -> Callable:
     return run
 
 
-def jit(fun: Callable, static_argnums: int | Sequence[int], donate_argnums: int | Sequence[int],
-        options: dict[str, Any]) -> Callable:
-    return fun  # no compiler
+def jit(fun: Callable, static_argnums: tuple[int, ...], donate_argnums: tuple[int, ...],
+        options: dict[str, Any], donate_argnames: tuple[str | None, ...] = (),
+        cuda_graphs: bool = False) -> Callable:
+    return fun  # no compiler: nothing to donate, no CUDA graphs
 
 
 def grad(fun: Callable, argnums: int | Sequence[int], has_aux: bool) -> Callable:

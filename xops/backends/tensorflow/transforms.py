@@ -31,9 +31,12 @@ tree_leaves = C.optree_leaves
 # --------------------------------------------------------------------------------------------
 # jit: tf.function(jit_compile=True)
 # --------------------------------------------------------------------------------------------
-def jit(fun: Callable, static_argnums: int | Sequence[int], donate_argnums: int | Sequence[int],
-        options: dict[str, Any]) -> Callable:
-    # tf.function already retraces on Python values (static_argnums) and has no donation.
+def jit(fun: Callable, static_argnums: tuple[int, ...], donate_argnums: tuple[int, ...],
+        options: dict[str, Any], donate_argnames: tuple[str | None, ...] = (),
+        cuda_graphs: bool = False) -> Callable:
+    # tf.function already retraces on Python values (static_argnums). Donation is ignored:
+    # tf.function has no buffer donation for tensor arguments (state that is updated in place
+    # is a tf.Variable, assigned by the function itself), and CUDA graphs are not exposed.
     o = dict(options)
     o.setdefault("jit_compile", True)
     # autograph would rewrite xops' own dispatch code (its Python ifs and loops run on dtypes

@@ -28,11 +28,12 @@ def _index(idx):
 
 
 def in_range(name, idx, n, negative=True):
-    """``idx`` checked against ``[-n, n)`` (``[0, n)`` when not ``negative``) before any kernel reads with it. On CUDA an
-    out-of-range gather is a device-side assert that poisons the whole process, so no kernel
-    may see one: eagerly, an IndexError naming the op (one host sync, on every device alike);
-    where values cannot be read (torch.compile, torch.func transforms), the indices are clamped
-    into range (docs/semantics.md: unspecified under jit)."""
+    """``idx`` checked against ``[-n, n)`` (``[0, n)`` when not ``negative``) before any
+    kernel reads with it. On CUDA an out-of-range gather is a device-side assert that
+    poisons the whole process, so no kernel may see one: eagerly, an IndexError naming the
+    op (one host sync, on every device alike); where values cannot be read (torch.compile,
+    torch.func transforms), the indices are clamped into range (docs/semantics.md:
+    unspecified under jit)."""
     if idx.numel() == 0:
         return idx
     if not torch.compiler.is_compiling():

@@ -116,6 +116,10 @@ def _donating(fun: Callable, donate: tuple[int, ...], names: tuple[str | None, .
         out = fun(*args, **kwargs)
         return _write_donated(out, args, kwargs, donate, names)
 
+    # dynamo caches compiled code per code object, with a recompile limit (8): a code object
+    # of its own for each jitted function, or every donating jit would share one cache
+    donating.__code__ = donating.__code__.replace()
+    donating.__name__ = donating.__qualname__ = getattr(fun, "__name__", "donating")
     return donating
 
 
@@ -134,6 +138,8 @@ def _write_donated(out: Any, args: tuple, kwargs: dict, donate: tuple[int, ...],
             values.append((i, name, leaves, spec))
     if not values:
         return out, None
+    # memory the outputs may share with the inputs: the root (base) of every input tensor
+    roots = [_root(t) for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
     o_leaves, o_spec = tree_flatten(out)
     result = list(o_leaves)
     parts: list[tuple[tuple, int, int, Any]] = []
@@ -146,10 +152,10 @@ def _write_donated(out: Any, args: tuple, kwargs: dict, donate: tuple[int, ...],
     for i, name, leaves, spec in values:
         for path, off, n, pspec in parts:
             if any(path[:len(t)] == t or t[:len(path)] == path for t in taken):
-                continue  # overlaps a part already written
+                continue  # overlaps a part already matched
             if n != len(leaves) or pspec != spec:
                 continue
-            if not all(_fits(a, result[off + j], grad) for j, a in enumerate(leaves)):
+            if not all(_fits(a, result[off + j], grad, roots) for j, a in enumerate(leaves)):
                 continue
             taken.append(path)
             for j, a in enumerate(leaves):
@@ -158,7 +164,7 @@ def _write_donated(out: Any, args: tuple, kwargs: dict, donate: tuple[int, ...],
                     continue  # not a tensor, or returned unchanged: nothing to write
                 if any(a is d for d in dsts):
                     continue  # the same tensor donated twice (tied leaves): written once
-                # read every value before any write: a source may alias a donated tensor
+                # every source is read before any write (clone: fused away by inductor)
                 srcs.append(o.clone())
                 dsts.append(a)
                 result[off + j] = a
@@ -167,16 +173,30 @@ def _write_donated(out: Any, args: tuple, kwargs: dict, donate: tuple[int, ...],
         else:
             unused.append((i, name))
     if dsts:
+        dst_roots = [_root(d) for d in dsts]
         for k, o in enumerate(result):
-            # an output that is (or views) an input would show the values written below:
-            # return a copy taken before the writes
-            if (k not in replaced and isinstance(o, torch.Tensor)
-                    and (o._base is not None or any(o is d for d in dsts))):
+            # an output kept as it is that shares memory with a tensor written below (it is
+            # one, or a view of one): return a copy taken before the writes
+            if k not in replaced and isinstance(o, torch.Tensor) and _aliases(o, dst_roots):
                 result[k] = o.clone()
         for d, src in zip(dsts, srcs):
             d.copy_(src)
     report = ("unused", tuple(unused)) if unused else None
     return tree_unflatten(o_spec, result), report
+
+
+def _root(t: Any) -> Any:
+    """The tensor whose memory ``t`` views (``t`` itself when it is not a view)."""
+    return t if t._base is None else t._base
+
+
+def _aliases(t: Any, roots: Sequence[Any]) -> bool:
+    """Whether ``t`` is one of the tensors with these ``roots`` or a view of one (views through
+    ``detach()`` / ``.data`` are not seen: they have no ``_base``)."""
+    if not isinstance(t, torch.Tensor):
+        return False
+    r = _root(t)
+    return any(r is q for q in roots)
 
 
 def _parts(tree: Any, path: tuple, off: int, acc: list) -> int:
@@ -195,14 +215,20 @@ def _parts(tree: Any, path: tuple, off: int, acc: list) -> int:
     return len(leaves)
 
 
-def _fits(a: Any, o: Any, grad: bool) -> bool:
-    """Whether output leaf ``o`` can be written into donated leaf ``a``."""
+def _fits(a: Any, o: Any, grad: bool, roots: Sequence[Any]) -> bool:
+    """Whether output leaf ``o`` can be written into donated leaf ``a`` (or is ``a``)."""
     if not isinstance(a, torch.Tensor):
         return not isinstance(o, torch.Tensor)
+    if o is a:
+        return True  # returned unchanged
     return (isinstance(o, torch.Tensor) and o.shape == a.shape and o.dtype == a.dtype
             and o.device == a.device
             # a value autograd tracks would lose its history once copied: keep it as is
-            and not (grad and o.requires_grad))
+            and not (grad and o.requires_grad)
+            # a value already in an input's memory (another input, or a view of one): no
+            # buffer to save, and inductor may drop the copy that snapshots it before the
+            # writes (pytorch/pytorch#198131)
+            and not _aliases(o, roots))
 
 
 def _report(report: tuple) -> None:
@@ -219,7 +245,7 @@ def _report(report: tuple) -> None:
     warnings.warn(f"xops.jit: donated argument(s) {args} were not reused: no part of the output "
                   "(the output itself, or an element of a tuple, list or dict in it) has the "
                   "same pytree structure with tensors of the same shapes, dtypes and devices "
-                  "(see docs/xla.md, Donation)", UserWarning, stacklevel=3)
+                  "(see docs/xla.md, Donation)", UserWarning, stacklevel=4)
 
 
 def _arg(i: int, name: str | None) -> str:
