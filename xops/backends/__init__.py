@@ -436,8 +436,8 @@ class _AfterFrameworkImport:
             return None
         import importlib.machinery
         spec = importlib.machinery.PathFinder.find_spec(name, path)
-        loader = getattr(spec, "loader", None)
-        if loader is None or not hasattr(loader, "exec_module"):
+        loader: Any = getattr(spec, "loader", None)
+        if spec is None or loader is None or not hasattr(loader, "exec_module"):
             return spec
 
         class _Loader:
@@ -454,7 +454,7 @@ class _AfterFrameworkImport:
                     pass
 
         hook = self
-        spec.loader = _Loader()
+        spec.loader = _Loader()  # type: ignore[assignment]
         return spec
 
 
