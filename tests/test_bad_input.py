@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import xops
 import xops.numpy as xnp
 
 from .conftest import INSTALLED, handle
@@ -63,3 +64,33 @@ def test_shapes_that_do_not_broadcast_are_a_value_error(name, op, shapes, swap):
             getattr(xnp, op)(a, b)
     if op != "where":
         assert str(sa) in str(info.value) and str(sb) in str(info.value)
+
+
+_AXIS_CALLS = {
+    "sum": lambda x, ax: xnp.sum(x, axis=ax),
+    "max": lambda x, ax: xnp.max(x, axis=ax),
+    "argmax": lambda x, ax: xnp.argmax(x, axis=ax),
+    "cumsum": lambda x, ax: xnp.cumsum(x, axis=ax),
+    "sort": lambda x, ax: xnp.sort(x, axis=ax),
+    "concatenate": lambda x, ax: xnp.concatenate([x, x], axis=ax),
+    "expand_dims": lambda x, ax: xnp.expand_dims(x, axis=ax + 1 if ax > 0 else ax - 1),
+    "squeeze": lambda x, ax: xnp.squeeze(x, axis=ax),
+    "flip": lambda x, ax: xnp.flip(x, axis=ax),
+    "moveaxis": lambda x, ax: xnp.moveaxis(x, ax, 0),
+    "take": lambda x, ax: xnp.take(x, xnp.asarray([0], like=x), axis=ax),
+    "mean": lambda x, ax: xnp.mean(x, axis=ax),
+}
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+@pytest.mark.parametrize("op", sorted(_AXIS_CALLS))
+@settings(deadline=None, max_examples=5)
+@given(ndim=st.integers(1, 3), over=st.integers(0, 3), negative=st.booleans())
+def test_axis_out_of_range_is_an_axis_error(name, op, ndim, over, negative):
+    """One type on every backend: xops.AxisError, both a ValueError and an IndexError (as
+    NumPy's AxisError), naming the op."""
+    x = handle(name).arr(np.ones((2,) * ndim, np.float32))
+    ax = -(ndim + 1 + over) if negative else ndim + over
+    with pytest.raises(xops.AxisError, match=rf"xops\.numpy\.{op}") as info:
+        _AXIS_CALLS[op](x, ax)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, IndexError)

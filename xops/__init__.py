@@ -8,6 +8,7 @@ from typing import Any
 
 from . import _dtypes
 from ._convert import convert
+from ._dispatch import AxisError
 from ._dtypes import DType, finfo, iinfo
 from .backends import current_default_backend, default_backend, get_backend, installed_backends
 from .xla import (
@@ -31,7 +32,8 @@ from .xla import (
 
 __version__ = "0.1.0"
 
-__all__ = ["DType", "dtype", "finfo", "iinfo", "default_backend", "backend", "get_backend",
+__all__ = ["AxisError", "DType",
+           "dtype", "finfo", "iinfo", "default_backend", "backend", "get_backend",
            "installed_backends", "current_default_backend", "convert", "__version__",
            # transforms (xops.xla); `map` stays at xops.xla.map so the builtin is not shadowed
            "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",

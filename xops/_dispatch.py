@@ -673,6 +673,12 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
 # --------------------------------------------------------------------------------------------
 # axes and shapes
 # --------------------------------------------------------------------------------------------
+class AxisError(ValueError, IndexError):
+    """An axis out of range for the array's rank, on every backend (``xops.AxisError``). Both a
+    ValueError and an IndexError, as ``numpy.exceptions.AxisError`` is, so code written for
+    NumPy, jax or torch catches it either way."""
+
+
 def normalize_axis(name: str, axis: Any, ndim: int) -> int:
     try:
         a = operator.index(axis)
@@ -680,8 +686,8 @@ def normalize_axis(name: str, axis: Any, ndim: int) -> int:
         raise TypeError(f"{opname_of(name)}: axis must be an integer, got "
                         f"{type(axis).__name__}") from None
     if not -ndim <= a < ndim:
-        raise ValueError(f"{opname_of(name)}: axis {a} is out of bounds for an array of "
-                         f"dimension {ndim}")
+        raise AxisError(f"{opname_of(name)}: axis {a} is out of bounds for an array of "
+                        f"dimension {ndim}")
     return a + ndim if a < 0 else a
 
 
