@@ -1,0 +1,57 @@
+"""The docs stay true to the tree: every repository path (``xops/...``, ``tests/...``,
+``docs/...``, ``benchmarks/...``, ``examples/...``, ``.ci/...``) and every ``xops.*`` module a
+doc or the README names exists, and no doc points outside the repository."""
+from __future__ import annotations
+
+import importlib
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DOCS = sorted([ROOT / "README.md", ROOT / "CHANGELOG.md", *(ROOT / "docs").glob("*.md")])
+_PATH = re.compile(r"(?<![\w./-])((?:xops|tests|docs|benchmarks|examples|\.ci)/[\w./-]*[\w])")
+_MODULE = re.compile(r"`(xops(?:\.[a-z_][a-z_0-9]*)+)")
+
+
+def _ids(p: pathlib.Path) -> str:
+    return str(p.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=_ids)
+def test_paths_a_doc_names_exist(doc):
+    text = doc.read_text()
+    missing = []
+    for m in _PATH.finditer(text):
+        p = m.group(1).rstrip(".")
+        if text[m.end():m.end() + 1] in "<{*":  # a pattern (specs_<concern>.py), not a path
+            continue
+        if not (ROOT / p).exists():
+            missing.append(p)
+    assert not missing, f"{_ids(doc)} names paths that do not exist: {sorted(set(missing))}"
+    assert "/shared/" not in text and "DESIGN.md" not in text, \
+        f"{_ids(doc)} points outside the repository"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=_ids)
+def test_modules_a_doc_names_import(doc):
+    bad = []
+    for m in _MODULE.finditer(doc.read_text()):
+        dotted = m.group(1)
+        parts = dotted.split(".")
+        # the longest importable prefix, then attributes on it
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[i:]:
+                    obj = getattr(obj, attr)
+            except AttributeError:
+                bad.append(dotted)
+            break
+        else:
+            bad.append(dotted)
+    assert not bad, f"{_ids(doc)} names xops names that do not exist: {sorted(set(bad))}"
