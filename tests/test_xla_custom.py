@@ -1,6 +1,8 @@
 """xops.xla.custom_vjp: one custom gradient (JAX semantics) under every framework's transforms."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -194,7 +196,10 @@ def test_custom_vjp_made_before_torch_gets_its_class_when_torch_loads():
         assert [m for m in made if m[0].startswith("XopsCustomVJP")] == mine, made
         print("ok")
     """)
+    # without the import hook, which would load the backend (and make the class) at
+    # `import torch`, before the spy below is in place
+    env = {**os.environ, "XOPS_NO_IMPORT_HOOK": "1"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=600)
+                         timeout=600, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("ok")

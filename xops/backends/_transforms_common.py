@@ -235,6 +235,38 @@ def primal_of(fwd: Callable, fun: Callable | None) -> Callable:
     return primal
 
 
+def _dims(x: Any) -> tuple | None:
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        return None
+    try:
+        return tuple(shape.as_list()) if hasattr(shape, "as_list") else tuple(shape)
+    except ValueError:  # a tf shape of unknown rank
+        return None
+
+
+def _check_cotangent(x: Any, g: Any, i: int) -> None:
+    """bwd's cotangent ``g`` for the differentiable array leaf ``x`` (leaf ``i``): same shape
+    (unknown tf dimensions match anything) and, for a floating ``x``, the same dtype; a silently
+    broadcast or cast gradient is the bug this catches."""
+    if g is None:
+        return
+    xs, gs = _dims(x), _dims(g)
+    if xs is not None and gs is not None and (
+            len(xs) != len(gs) or any(a is not None and b is not None and a != b
+                                      for a, b in zip(xs, gs))):
+        raise ValueError(f"xops.xla.custom_vjp: bwd returned a cotangent of shape {gs} for an "
+                         f"argument leaf of shape {xs} (leaf {i}); each cotangent must have its "
+                         "argument's shape")
+    xd, gd = getattr(x, "dtype", None), getattr(g, "dtype", None)
+    if xd is not None and gd is not None and xd != gd:
+        xn = getattr(xd, "name", str(xd)).replace("torch.", "")
+        if "float" in xn or "complex" in xn:
+            gn = getattr(gd, "name", str(gd)).replace("torch.", "")
+            raise TypeError(f"xops.xla.custom_vjp: bwd returned a {gn} cotangent for a {xn} "
+                            f"argument leaf (leaf {i}); cast it to the argument's dtype")
+
+
 def grad_leaves(nondiff: tuple[int, ...], args: tuple, grads: Any, dyn_pos: Sequence[int],
                 flatten: Flatten) -> list[Any]:
     """The cotangent for each dynamic leaf (None = zero), from bwd's per-argument tuple."""
@@ -255,6 +287,8 @@ def grad_leaves(nondiff: tuple[int, ...], args: tuple, grads: Any, dyn_pos: Sequ
         if len(gl) != n:
             raise ValueError("xops.xla.custom_vjp: a cotangent returned by bwd does not have "
                              "the structure of its argument")
+        for x, gx in zip(flatten(a)[0], gl):
+            _check_cotangent(x, gx, len(per_leaf))
         per_leaf.extend(gl)
     # back to full leaf positions, with nondiff arguments' leaves as None
     full: list[Any] = []

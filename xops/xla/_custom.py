@@ -44,12 +44,22 @@ class custom_vjp:
         nondiff_argnums: positions of arguments that get no cotangent (passed first to ``bwd``).
         fun: optional primal ``fun(*args) -> out``, used where no gradient is being taken (jax
             and numpy) to skip computing residuals; defaults to ``fwd(*args)[0]``.
-        recompute_residuals: torch only. Residuals leave torch's Function as non-differentiable
-            outputs, so a derivative of the backward pass (grad of grad) sees residuals that are
-            inputs exactly but computed residuals as constants. With this flag the backward
-            recomputes ``fwd`` from the inputs whenever it is itself being differentiated
-            (grad mode on in backward, which includes every ``torch.func.grad``), giving jax's
-            grad-of-grad at the cost of a second forward.
+        recompute_residuals: torch only (default True). Residuals leave torch's Function as
+            non-differentiable outputs, so a derivative of the backward pass (grad of grad)
+            would see computed residuals as constants and be silently wrong. By default the
+            backward recomputes ``fwd`` from the inputs whenever it is itself being
+            differentiated (grad mode on in backward, which includes every ``torch.func.grad``),
+            giving jax's grad-of-grad at the cost of a second forward there. ``False`` skips
+            the recomputation: right for first derivatives, and for higher ones only when every
+            residual is an input.
+
+    Raises:
+        TypeError: ``fwd`` does not return a pair ``(out, residuals)``, or (on every backend)
+            forward-mode differentiation (``xops.jvp``, ``torch.func.jvp``/``hessian``) of the
+            function, as jax does.
+        ValueError: ``bwd`` returns the wrong number of cotangents, or one whose structure or
+            shape differs from its argument's.
+        TypeError: a cotangent's dtype differs from its floating argument's dtype.
 
     Example:
         >>> from xops import numpy as xnp
@@ -65,8 +75,8 @@ class custom_vjp:
     """
 
     def __init__(self, fwd: Callable, bwd: Callable, nondiff_argnums: Sequence[int] = (),
-                 *, fun: Callable | None = None, recompute_residuals: bool = False) -> None:
-        self.fwd = fwd
+                 *, fun: Callable | None = None, recompute_residuals: bool = True) -> None:
+        self.fwd = _checked_fwd(fwd, getattr(fun if fun is not None else fwd, "__name__", "fn"))
         self.recompute_residuals = recompute_residuals
         self.bwd = bwd
         self.nondiff_argnums = tuple(sorted(nondiff_argnums))
@@ -93,6 +103,23 @@ class custom_vjp:
             tr = transforms(be)  # loading the backend builds it (_on_load)
             impl = self._impl.get(be) or self._build(be, tr)
         return impl(*args)
+
+
+def _checked_fwd(fwd: Callable, name: str) -> Callable:
+    """``fwd`` with its contract checked on every call: it returns a pair (out, residuals).
+    Without the check jax and numpy would silently take ``out[0]`` as the output."""
+
+    @functools.wraps(fwd)
+    def checked(*args: Any) -> Any:
+        r = fwd(*args)
+        if not isinstance(r, (tuple, list)) or len(r) != 2:
+            got = type(r).__name__ + (f" of length {len(r)}" if isinstance(r, (tuple, list))
+                                      else "")
+            raise TypeError(f"xops.custom_vjp({name}): fwd must return a pair "
+                            f"(out, residuals), got {got}")
+        return r
+
+    return checked
 
 
 # Every custom_vjp alive has its native primitive for every loaded backend.

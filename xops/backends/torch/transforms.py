@@ -316,7 +316,15 @@ def vjp(fun: Callable, primals: tuple, has_aux: bool) -> tuple:
 
 
 def jvp(fun: Callable, primals: tuple, tangents: tuple, has_aux: bool) -> tuple:
-    return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
+    try:
+        return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
+    except RuntimeError as e:
+        # A custom_vjp's autograd.Function has no jvp (defining one is a graph break under
+        # torch.compile): the same TypeError as jax's for forward mode through a custom_vjp.
+        if "must implement the jvp function" in str(e):
+            raise TypeError("xops.jvp: forward-mode differentiation of a custom_vjp function is "
+                            "not defined (as in jax); differentiate it in reverse mode") from e
+        raise
 
 
 def vmap(fun: Callable, in_axes: Any, out_axes: Any) -> Callable:
@@ -369,7 +377,10 @@ def _autograd_function(fwd: Callable, bwd: Callable, nondiff: tuple[int, ...],
                 if k >= 0:  # saved as the input itself: exact under double backward
                     r_in.append((p, k))
                 elif isinstance(r, torch.Tensor):
-                    r_t.append(r)
+                    # A residual that is also an output (``y = exp(x); return y, (y,)``) leaves
+                    # as a separate alias: marking the output itself non-differentiable would
+                    # cut its gradient.
+                    r_t.append(r.view_as(r) if _input_index(r, o_leaves) >= 0 else r)
                     r_pos.append(p)
                 else:
                     r_static.append((p, r))
