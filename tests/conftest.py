@@ -239,3 +239,12 @@ def dtype_backend(request) -> Handle:
     if name == "jax":
         import jax
         jax.config.update("jax_enable_x64", False)
+
+
+def other_framework(name: str) -> "Handle | None":
+    """A Handle of an installed framework other than ``name`` (never numpy: NumPy data join
+    any one framework's arrays as host constants, docs/semantics.md), or None."""
+    for n in ("torch", "jax", "tensorflow"):
+        if n != name and n in INSTALLED:
+            return handle(n)
+    return None

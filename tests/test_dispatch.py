@@ -13,7 +13,7 @@ import pytest
 import xops
 from xops import numpy as xnp
 
-from .conftest import INSTALLED, TORCH_DEVICE, handle, needs_backend
+from .conftest import INSTALLED, TORCH_DEVICE, handle, needs_backend, other_framework
 
 
 def swish(x, beta=1.0):
@@ -122,12 +122,15 @@ def test_xops_backend_environment_variable(name):
 
 
 def test_asarray_never_converts_between_backends(backend):
-    others = [n for n in INSTALLED if n != backend.name]
-    if not others:
-        pytest.skip("one backend installed")
-    y = handle(others[0]).arr(np.ones(3, np.float32))
+    other = other_framework(backend.name)
+    if other is None:
+        pytest.skip("one framework installed")
+    y = other.arr(np.ones(3, np.float32))
     with pytest.raises(TypeError, match="xops.convert"):
         xnp.asarray(y, like=backend.arr(np.ones(1, np.float32)))
+    if backend.name != "numpy":  # NumPy data is a host constant: converted onto like's backend
+        z = xnp.asarray(np.ones(3, np.float32), like=backend.arr(np.ones(1, np.float32)))
+        assert backend.is_native(z)
 
 
 def test_convert_is_explicit_and_keeps_dtype(backend):

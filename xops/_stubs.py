@@ -145,7 +145,7 @@ class _Stub:
 
     def signature(self, name: str, fn: Any) -> None:
         sig = inspect.signature(fn)
-        g = getattr(fn, "__globals__", {})
+        g = getattr(inspect.unwrap(fn), "__globals__", {})
         parts: list[str] = []
         kinds = [p.kind for p in sig.parameters.values()]
         for i, p in enumerate(sig.parameters.values()):

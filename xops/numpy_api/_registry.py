@@ -95,6 +95,11 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
         short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
 
+        if isinstance(body, type):  # finfo, iinfo: the class itself is the op
+            _register(OpInfo(name, body, category, name if ref is None else ref, composite,
+                             () if composite else (kernels if kernels is not None else (name,)),
+                             aliases, None, extra, namespace))
+            return body
         # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
         # array (or a scalar) and answer something; every backend raises one TypeError instead.
         params = list(inspect.signature(body).parameters.values())
