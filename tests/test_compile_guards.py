@@ -43,7 +43,9 @@ def test_elementwise_guards_close_to_hand_written_torch():
     # the dispatch functions; hand-written torch has neither. 2x + 30 leaves room for neither
     # a per-op table guard nor the dict-key aliasing checks of the eager caches.
     assert rx["entries"] == 1
-    assert rx["guards"] <= 2 * rt["guards"] + 50, rx["leaves"] + rx["aliasing"]
+    # +5 (55): the traced path's check for a NumPy constant beside a tensor and the declared
+    # ops' wrapper (host constants, None checks), which dynamo guards on (97-99 measured).
+    assert rx["guards"] <= 2 * rt["guards"] + 55, rx["leaves"] + rx["aliasing"]
     np.testing.assert_allclose(T.np(cx(*args)), T.np(ct(*args)), rtol=1e-6, atol=1e-7)
 
 
@@ -70,7 +72,9 @@ def test_block_guard_count_stays_bounded():
     # Before the traced paths: 387 guards with ~440 aliasing checks once promote_args ran.
     # The elementwise ops and resolve/promote_args/call are traced-path now; the reductions,
     # where and matmul fast caches (numpy_api/reductions.py, indexing.py) still add guards.
-    assert rx["guards"] <= 8 * rt["guards"] + 30, rx["guards"]
+    # +10: declared ops are wrapped once more (host constants, None checks; skipped while
+    # tracing), and dynamo guards each wrapper's closure (about 3 guards per op).
+    assert rx["guards"] <= 8 * rt["guards"] + 40, rx["guards"]
     assert len(rx["aliasing"]) <= 8, rx["aliasing"]
     np.testing.assert_allclose(float(cx(*args)), float(ct(*args)), rtol=1e-5)
 
