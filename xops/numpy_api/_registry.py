@@ -10,11 +10,11 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-from .. import _dispatch
 from .._dispatch import (
     Elementwise,
     ElementwiseRule,
     HostConstants,
+    is_tracing,
     make_binary,
     make_unary,
     opname_of,
@@ -115,7 +115,7 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
 
         @functools.wraps(body)
         def fn(*args: Any, **kwargs: Any) -> Any:
-            if _dispatch.IS_DYNAMO():  # folded while torch.compile traces: no checks, no guards
+            if is_tracing():  # folded while torch.compile traces: no checks, no guards
                 return body(*args, **kwargs)
             for i in array_pos:
                 if i < len(args) and args[i] is None:

@@ -591,7 +591,7 @@ def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
             try:
                 return f[1](condition, x1, x2)
             except Exception as e:
-                annotate(e, "where", TYPE_CACHE.get(t), (condition, x1, x2))
+                annotate(e, "where", TYPE_CACHE.get(t), (condition, x1, x2), broadcast=True)
                 raise
     be = resolve("where", condition, x1, x2)
     if type(condition) in PY_SCALARS:
