@@ -15,6 +15,7 @@ from xops import numpy as xnp
 from xops import random as xr
 
 from .conftest import needs_backend
+from .test_torch_device import _data, _train_steps
 
 torch = needs_backend("torch")
 if not torch.cuda.is_available():
@@ -126,35 +127,13 @@ def test_python_and_numpy_constants_stay_on_the_device():
         assert y.device == CUDA
 
 
-def _train(device, steps=5):
-    from xops import nn
-    from xops.nn import optim
-    rng = np.random.default_rng(0)
-    xs = _on(device, rng.normal(size=(32, 8)).astype(np.float32))
-    ys = _on(device, rng.integers(0, 3, 32))
-    model = nn.Sequential(nn.Dense(16), nn.functional.relu, nn.Dense(3))
-    params = model.init(xr.key(0, like=xs), xs)
-    tx = optim.adam(1e-2)
-    state = tx.init(params)
-
-    def loss_fn(p):
-        return nn.functional.sparse_softmax_cross_entropy(model.apply(p, xs), ys)
-
-    losses = []
-    for _ in range(steps):
-        loss, g = xops.value_and_grad(loss_fn)(params)
-        u, state = tx.update(g, state, params)
-        params = optim.apply_updates(params, u)
-        losses.append(float(loss))
-    assert all(leaf.device == torch.device(device) for leaf in nn.tree_leaves(params))
-    return losses
-
-
 def test_training_losses_match_cpu():
     pytest.importorskip("optree")
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
-    np.testing.assert_allclose(_train("cuda:0"), _train("cpu"), rtol=1e-4)
+    x, y = _data()  # tests/test_torch_device.py's data and training loop, on each device
+    np.testing.assert_allclose(_train_steps(x.to(CUDA), y.to(CUDA), steps=5),
+                               _train_steps(x, y, steps=5), rtol=1e-4)
 
 
 def test_jit_cuda_graphs_and_donation_match_eager():

@@ -133,6 +133,7 @@ def _train_steps(x, y, steps=3):
         updates, state = tx.update(g, state, params)
         params = optim.apply_updates(params, updates)
         losses.append(float(loss))
+    assert all(leaf.device == x.device for leaf in nn.tree_leaves(params))
     return losses
 
 

@@ -72,10 +72,15 @@ def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any
 
 def _broadcastable(shapes: list) -> bool:
     for dims in zip(*(reversed(s) for s in shapes)):
-        sizes = {d for d in dims if d != 1}
+        sizes = {d for d in dims if d != 1 and d is not None}  # None: unknown (tf)
         if len(sizes) > 1:
             return False
     return True
+
+
+def none_given(name: str) -> TypeError:
+    """The one error for None where op ``name`` expects an array."""
+    return TypeError(f"{opname_of(name)}: got None where an array is expected")
 
 
 def _unsupported(name: str, t: type) -> TypeError:
@@ -417,7 +422,7 @@ _ELEMENTWISE: dict[str, Elementwise] = {}
 
 def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
     if any(a is None for a in args):
-        raise TypeError(f"{opname_of(op.name)}: got None where an array is expected")
+        raise none_given(op.name)
     try:
         be = resolve(op.name, *args)
     except HostConstants as h:  # NumPy data or a list beside the arrays: convert, call again

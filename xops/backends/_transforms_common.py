@@ -279,15 +279,15 @@ def grad_leaves(nondiff: tuple[int, ...], args: tuple, grads: Any, dyn_pos: Sequ
                             else ""))
     per_leaf: list[Any] = []
     for a, g in zip(diff_args, grads):
-        n = len(flatten(a)[0])
+        al = flatten(a)[0]
         if g is None:
-            per_leaf.extend([None] * n)
+            per_leaf.extend([None] * len(al))
             continue
         gl = flatten(g)[0]
-        if len(gl) != n:
+        if len(gl) != len(al):
             raise ValueError("xops.xla.custom_vjp: a cotangent returned by bwd does not have "
                              "the structure of its argument")
-        for x, gx in zip(flatten(a)[0], gl):
+        for x, gx in zip(al, gl):
             _check_cotangent(x, gx, len(per_leaf))
         per_leaf.extend(gl)
     # back to full leaf positions, with nondiff arguments' leaves as None

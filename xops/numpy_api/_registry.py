@@ -17,7 +17,7 @@ from .._dispatch import (
     is_tracing,
     make_binary,
     make_unary,
-    opname_of,
+    none_given,
 )
 
 # What an op is, for the docs and the support table.
@@ -96,46 +96,46 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
         short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
 
-        if isinstance(body, type):  # finfo, iinfo: the class itself is the op
-            _register(OpInfo(name, body, category, name if ref is None else ref, composite,
-                             () if composite else (kernels if kernels is not None else (name,)),
-                             aliases, None, extra, namespace))
-            return body
-        # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
-        # array (or a scalar) and answer something; every backend raises one TypeError instead.
-        params = list(inspect.signature(body).parameters.values())
-        array_pos = tuple(i for i, p in enumerate(params)
-                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                          and p.annotation in ("Array", "Array | None") and p.default is p.empty)
-        array_kw = tuple(params[i].name for i in array_pos
-                         if params[i].kind is params[i].POSITIONAL_OR_KEYWORD)
-
-        def _none_given() -> TypeError:
-            return TypeError(f"{opname_of(name)}: got None where an array is expected")
-
-        @functools.wraps(body)
-        def fn(*args: Any, **kwargs: Any) -> Any:
-            if is_tracing():  # folded while torch.compile traces: no checks, no guards
-                return body(*args, **kwargs)
-            for i in array_pos:
-                if i < len(args) and args[i] is None:
-                    raise _none_given()
-            if kwargs and array_kw:
-                for k in array_kw:
-                    if k in kwargs and kwargs[k] is None:
-                        raise _none_given()
-            try:
-                return body(*args, **kwargs)
-            except HostConstants as h:  # NumPy data or lists in array positions: convert once
-                args, kwargs = h.convert(args, kwargs)
-                return body(*args, **kwargs)
-
+        fn = body if isinstance(body, type) else _checked(body, name)  # finfo, iinfo: the class
         _register(OpInfo(name, fn, category, name if ref is None else ref, composite,
                          () if composite else (kernels if kernels is not None else (name,)),
                          aliases, None, extra, namespace))
         return fn
 
     return deco
+
+
+def _checked(body: Callable, name: str) -> Callable:
+    """A declared op's public function: None in a required ``Array`` parameter is one
+    TypeError, and host data (NumPy arrays, lists) in array positions are converted once onto
+    the call's framework (HostConstants) before ``body`` runs again."""
+    # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
+    # array (or a scalar) and answer something; every backend raises one TypeError instead.
+    params = list(inspect.signature(body).parameters.values())
+    array_pos = tuple(i for i, p in enumerate(params)
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                      and p.annotation in ("Array", "Array | None") and p.default is p.empty)
+    array_kw = tuple(params[i].name for i in array_pos
+                     if params[i].kind is params[i].POSITIONAL_OR_KEYWORD)
+
+    @functools.wraps(body)
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        if is_tracing():  # folded while torch.compile traces: no checks, no guards
+            return body(*args, **kwargs)
+        for i in array_pos:
+            if i < len(args) and args[i] is None:
+                raise none_given(name)
+        if kwargs and array_kw:
+            for k in array_kw:
+                if k in kwargs and kwargs[k] is None:
+                    raise none_given(name)
+        try:
+            return body(*args, **kwargs)
+        except HostConstants as h:  # NumPy data or lists in array positions: convert once
+            args, kwargs = h.convert(args, kwargs)
+            return body(*args, **kwargs)
+
+    return fn
 
 
 def _elementwise(nin: int, kinds: str, rule: ElementwiseRule, generic: bool, ref: str | None,

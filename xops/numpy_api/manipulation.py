@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from .._dispatch import (
     PY_SCALARS,
     call,
+    none_given,
     normalize_axes,
     normalize_axis,
     normalize_shape,
@@ -212,7 +213,7 @@ def _seq(name: str, arrays: Any) -> list[Any]:
     if not arrays:
         raise ValueError(f"{opname_of(name)}: need at least one array")
     if any(a is None for a in arrays):
-        raise TypeError(f"{opname_of(name)}: got None where an array is expected")
+        raise none_given(name)
     return list(arrays)
 
 
