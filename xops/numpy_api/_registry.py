@@ -14,7 +14,6 @@ from .._dispatch import (
     Elementwise,
     ElementwiseRule,
     HostConstants,
-    is_tracing,
     make_binary,
     make_unary,
     none_given,
@@ -108,34 +107,61 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
 def _checked(body: Callable, name: str) -> Callable:
     """A declared op's public function: None in a required ``Array`` parameter is one
     TypeError, and host data (NumPy arrays, lists) in array positions are converted once onto
-    the call's framework (HostConstants) before ``body`` runs again."""
+    the call's framework (HostConstants) before ``body`` runs again.
+
+    The wrapper is generated with ``body``'s own signature (``def sum(x, /, axis=..., *,
+    keepdims=...)``): a ``*args, **kwargs`` forwarder and a loop over the checked positions
+    measured +1.0-1.5 us per call on tiny arrays; the generated one costs about 0.1 us."""
     # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
     # array (or a scalar) and answer something; every backend raises one TypeError instead.
-    params = list(inspect.signature(body).parameters.values())
-    array_pos = tuple(i for i, p in enumerate(params)
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                      and p.annotation in ("Array", "Array | None") and p.default is p.empty)
-    array_kw = tuple(params[i].name for i in array_pos
-                     if params[i].kind is params[i].POSITIONAL_OR_KEYWORD)
-
-    @functools.wraps(body)
-    def fn(*args: Any, **kwargs: Any) -> Any:
-        if is_tracing():  # folded while torch.compile traces: no checks, no guards
-            return body(*args, **kwargs)
-        for i in array_pos:
-            if i < len(args) and args[i] is None:
-                raise none_given(name)
-        if kwargs and array_kw:
-            for k in array_kw:
-                if k in kwargs and kwargs[k] is None:
-                    raise none_given(name)
-        try:
-            return body(*args, **kwargs)
-        except HostConstants as h:  # NumPy data or lists in array positions: convert once
-            args, kwargs = h.convert(args, kwargs)
-            return body(*args, **kwargs)
-
-    return fn
+    ns: dict[str, Any] = {"_body": body, "_none": none_given, "_HC": HostConstants,
+                          "_name": name}
+    params: list[str] = []  # the def's parameter list, markers included
+    pos: list[str] = []  # passed on by position (``*args`` too)
+    kwonly: list[str] = []  # passed on by keyword
+    varkw = ""
+    checks = ""
+    plist = list(inspect.signature(body).parameters.values())
+    for i, p in enumerate(plist):
+        default = "" if p.default is p.empty else f"=_d{i}"
+        if default:
+            ns[f"_d{i}"] = p.default
+        if p.kind is p.VAR_POSITIONAL:
+            params.append("*" + p.name)
+            pos.append("*" + p.name)
+        elif p.kind is p.VAR_KEYWORD:
+            params.append("**" + p.name)
+            varkw = p.name
+        elif p.kind is p.KEYWORD_ONLY:
+            if not any(q.startswith("*") for q in params):
+                params.append("*")
+            params.append(p.name + default)
+            kwonly.append(p.name)
+        else:
+            params.append(p.name + default)
+            pos.append(p.name)
+            if p.kind is p.POSITIONAL_ONLY and (i + 1 == len(plist)
+                                                 or plist[i + 1].kind is not p.POSITIONAL_ONLY):
+                params.append("/")
+            if p.annotation in ("Array", "Array | None") and p.default is p.empty:
+                checks += f"        if {p.name} is None:\n            raise _none(_name)\n"
+    call = ", ".join(pos + [f"{k}={k}" for k in kwonly] + ([f"**{varkw}"] if varkw else []))
+    args_tuple = "(" + "".join(a + ", " for a in pos) + ")"
+    kwargs_dict = ("{" + "".join(f"{k!r}: {k}, " for k in kwonly)
+                   + (f"**{varkw}" if varkw else "") + "}")
+    # built inside a factory so that body, defaults and helpers are closure cells: dynamo
+    # guards a closure once per op, a generated module's globals dict once more per op
+    src = (f"def _make({', '.join(ns)}):\n"
+           f"    def {body.__name__}({', '.join(params)}):\n{checks}"
+           "        try:\n"
+           f"            return _body({call})\n"
+           "        except _HC as _signal:  # NumPy data or lists beside arrays: convert once\n"
+           f"            _a, _k = _signal.convert({args_tuple}, {kwargs_dict})\n"
+           "            return _body(*_a, **_k)\n"
+           f"    return {body.__name__}\n")
+    scope: dict[str, Any] = {}
+    exec(compile(src, f"<xops op {name}>", "exec"), scope)  # noqa: S102 - generated from sig
+    return functools.wraps(body)(scope["_make"](**ns))
 
 
 def _elementwise(nin: int, kinds: str, rule: ElementwiseRule, generic: bool, ref: str | None,
