@@ -104,3 +104,40 @@ def test_no_autograph_warning_on_the_first_call_inside_tf_function():
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["6.0"]
     assert "AutoGraph" not in out.stderr, out.stderr[-2000:]
+
+
+def _fresh(code: str) -> str:
+    """stdout of ``code`` in a fresh interpreter running this checkout's xops."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=root, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_numpy_calls_do_not_import_ml_dtypes_until_bfloat16_is_asked_for():
+    # ml_dtypes costs about 1 s to import; a NumPy-only program never asked for bfloat16
+    pytest.importorskip("ml_dtypes")
+    out = _fresh("import sys, numpy as np\n"
+                 "import xops.numpy as xnp\n"
+                 "xnp.sort(xnp.add(np.ones(3), 1)); xnp.astype(np.ones(2), 'int8')\n"
+                 "print('ml_dtypes' in sys.modules)\n"
+                 "z = xnp.add(xnp.zeros(3, dtype='bfloat16'), 1.5)\n"
+                 "print('ml_dtypes' in sys.modules, z.dtype, xnp.sum(z))\n")
+    assert out.split() == ["False", "True", "bfloat16", "4.5"], out
+
+
+def test_bfloat16_arrays_work_when_ml_dtypes_is_imported_after_the_first_call():
+    pytest.importorskip("ml_dtypes")
+    out = _fresh("import numpy as np\n"
+                 "import xops.numpy as xnp\n"
+                 "xnp.add(np.ones(2), 1)\n"
+                 "import ml_dtypes\n"
+                 "a = np.array([3, float('nan'), 1], dtype=ml_dtypes.bfloat16)\n"
+                 "print(xnp.multiply(a, 2).dtype, xnp.sort(a), xnp.astype(a, 'int8'))\n")
+    assert out.split() == ["bfloat16", "[1", "3", "nan]", "[3", "0", "1]"], out

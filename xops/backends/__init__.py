@@ -63,7 +63,7 @@ class Backend:
         self.name = name
         self.package = table
         self.k = _kernel_table(table)
-        self.native: dict[DType, Any] = dict(table.DTYPES)
+        self.native: dict[DType, Any] = table.DTYPES  # live: numpy adds bfloat16 on first use
         self.canon: dict[Any, DType] = {v: d for d, v in table.DTYPES.items()}
         _dtypes.register_native(self.canon)
         _dtypes.register_native(getattr(table, "EXTRA_NATIVE", {}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 import numpy as np
 
@@ -21,12 +22,27 @@ DTYPES = {c: np.dtype(bool if c is d.bool_ else c.name) for c in d.ALL_DTYPES
 EXTRA_NATIVE = {t.type: c for c, t in DTYPES.items()}
 
 
-# NumPy has no bfloat16; ml_dtypes (a dependency of jax and tensorflow) adds one with ufuncs.
-if importlib.util.find_spec("ml_dtypes") is not None:
+
+def load_bfloat16() -> bool:
+    """Add ml_dtypes' bfloat16 to this table; False when ml_dtypes is not installed.
+
+    NumPy has no bfloat16; ml_dtypes (a dependency of jax and tensorflow) adds one with ufuncs.
+    Importing it costs about 1 s, so a NumPy-only program pays it on the first bfloat16 request
+    (``unsupported_dtype``), not on its first call: the table is loaded eagerly only when
+    ml_dtypes is already imported (by jax, tensorflow or the user, who may then hold bfloat16
+    arrays). DTYPES is the backend's live ``native`` map, so the entry takes effect at once."""
+    if d.bfloat16 in DTYPES:
+        return True
+    if "ml_dtypes" not in sys.modules and importlib.util.find_spec("ml_dtypes") is None:
+        return False
     import ml_dtypes
 
-    DTYPES[d.bfloat16] = np.dtype(ml_dtypes.bfloat16)
+    native = np.dtype(ml_dtypes.bfloat16)
     EXTRA_NATIVE[ml_dtypes.bfloat16] = d.bfloat16
+    _FLOAT_NATIVE.add(native)
+    d.register_native({native: d.bfloat16, ml_dtypes.bfloat16: d.bfloat16})
+    DTYPES[d.bfloat16] = native  # last: its presence says the rest is done (threads)
+    return True
 
 
 # Dtypes for which Python scalars can be passed straight to the ufunc: NumPy >= 2 treats them
@@ -43,7 +59,7 @@ def default_int() -> d.DType:
 
 
 def unsupported_dtype(dt: d.DType) -> str | None:
-    if dt not in DTYPES:
+    if dt not in DTYPES and not (dt is d.bfloat16 and load_bfloat16()):
         return "NumPy has no bfloat16 without the ml_dtypes package (pip install ml_dtypes)"
     return None
 
@@ -64,8 +80,7 @@ def device(x):
     return "cpu"
 
 
-_FLOAT_NATIVE = frozenset(DTYPES[f] for f in (d.float16, d.bfloat16, d.float32, d.float64)
-                          if f in DTYPES)
+_FLOAT_NATIVE = {DTYPES[f] for f in (d.float16, d.float32, d.float64)}  # + bfloat16 on load
 _INT_NATIVE = frozenset(DTYPES[i] for i in (d.int8, d.int16, d.int32, d.int64, d.uint8,
                                              d.uint16, d.uint32, d.uint64))
 
@@ -94,6 +109,10 @@ def _float_to_int(x, dtype):
 # ml_dtypes' bfloat16 lacks some loops (matmul, einsum, ldexp): NumPy answers in float32.
 def same_dtype(out, like):
     return out if out.dtype == like.dtype else out.astype(like.dtype)
+
+
+if "ml_dtypes" in sys.modules:  # imported already: bfloat16 arrays may arrive
+    load_bfloat16()
 
 
 def scalar(v, dtype, like):

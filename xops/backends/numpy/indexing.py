@@ -16,19 +16,18 @@ __all__ = list(dict.fromkeys([*_SHARED, "sort", "argsort", "nonzero", "searchsor
                               "argwhere", "put_along_axis", "interp"]))
 
 
-_BF16 = DTYPES.get(d.bfloat16)
 _sort_np, _argsort_np = _SHARED["sort"], _SHARED["argsort"]
 
 
 # ml_dtypes' bfloat16 sort does not put NaN last: sort its exact float32 image instead.
 def sort(x, axis, descending):
-    if x.dtype == _BF16:
+    if x.dtype == DTYPES.get(d.bfloat16):  # added on first use (load_bfloat16)
         return _sort_np(x.astype(np.float32), axis, descending).astype(x.dtype)
     return _sort_np(x, axis, descending)
 
 
 def argsort(x, axis, descending, idx):
-    if x.dtype == _BF16:
+    if x.dtype == DTYPES.get(d.bfloat16):  # added on first use (load_bfloat16)
         x = x.astype(np.float32)
     return _argsort_np(x, axis, descending, idx)
 
