@@ -119,12 +119,12 @@ def _bad_array_value(v: Any, depth: int = 0) -> tuple[type, str] | None:
     """What is wrong with ``v`` where an array belongs, as (exception type, reason), or None.
     Error path only (see :func:`explain`): never called for a call that succeeded."""
     if v is None:  # inside a sequence of arrays; at the top, explain() decides
-        return (TypeError, "holds None where an array is expected") if depth else None
+        return (TypeError, "{arg} holds None where an array is expected") if depth else None
     if type(v) in PY_SCALARS:
         return None
     kind = getattr(getattr(v, "dtype", None), "kind", None)
     if isinstance(kind, str) and kind in _NON_NUMERIC_KINDS:
-        return TypeError, (f"has dtype {v.dtype}, which xops does not support (no object, "
+        return TypeError, (f"{{arg}} has dtype {v.dtype}, which xops does not support (no object, "
                            "string or datetime dtypes); pass numbers")
     if isinstance(v, (list, tuple)):
         if depth > 32:
@@ -140,18 +140,21 @@ def _bad_array_value(v: Any, depth: int = 0) -> tuple[type, str] | None:
         try:
             a = np.asarray(v)
         except ValueError:
-            return ValueError, ("is a ragged sequence: its nested lists have different lengths "
-                                "(an inhomogeneous shape); pass a rectangular sequence of numbers")
+            return ValueError, ("{arg} is a ragged sequence: its nested lists have different "
+                                "lengths (an inhomogeneous shape); pass a rectangular sequence "
+                                "of numbers")
         except Exception:  # noqa: BLE001 - anything else NumPy refuses: not a number sequence
-            return TypeError, "is a sequence that holds no numbers; pass numbers"
+            return TypeError, "{arg} is a sequence that holds no numbers; pass numbers"
         if a.dtype.kind in _NON_NUMERIC_KINDS:
-            return TypeError, (f"is a sequence of {type(a.flat[0]).__name__} (NumPy makes a "
-                               f"{a.dtype} array of it); xops takes sequences of numbers only")
+            return TypeError, (f"{{arg}} is a sequence of {type(a.flat[0]).__name__} (NumPy "
+                               f"makes a {a.dtype} array of it); xops takes sequences of numbers "
+                               "only")
         return None
     if hasattr(v, "shape") and backend_of(v) is not None:
         return None
     t = type(v)
-    return TypeError, (f"has unsupported type {t.__module__}.{t.__qualname__}; pass an array of "
+    return TypeError, (f"unsupported argument type {t.__module__}.{t.__qualname__} for {{arg}}; "
+                       "pass an array of "
                        "numpy, jax, torch or tensorflow, or a Python scalar")
 
 
@@ -169,11 +172,12 @@ def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseExceptio
     try:
         for arg, v in arrays.items():
             if v is None and not isinstance(e, _DOCUMENTED):  # an optional array the body used
-                bad: tuple[type, str] | None = (TypeError, "got None where an array is expected")
+                bad: tuple[type, str] | None = (
+                    TypeError, "got None where an array is expected ({arg})")
             else:
                 bad = _bad_array_value(v)
             if bad is not None:
-                err = bad[0](f"{op}: {arg} {bad[1]}")
+                err = bad[0](f"{op}: {bad[1].format(arg=arg)}")
                 err.__cause__ = e
                 return err
         if isinstance(e, AttributeError) and not hasattr(e.obj, "shape"):
@@ -181,7 +185,7 @@ def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseExceptio
             # (an argument the wrapper does not know as one, such as an element of *arrays)
             bad = _bad_array_value(e.obj) if isinstance(e.obj, (list, tuple)) else None
             if bad is not None:
-                err = bad[0](f"{op}: {bad[1]}")
+                err = bad[0](f"{op}: {bad[1].format(arg='an argument')}")
                 err.__cause__ = e
                 return err
             t = type(e.obj)
