@@ -42,6 +42,9 @@ PY_SCALARS = (bool, int, float, complex)
 
 
 def opname_of(name: str) -> str:
+    """The public name of registry op ``name`` (``nn.conv`` lives in ``xops.nn.functional``)."""
+    if name.startswith("nn."):
+        return f"xops.nn.functional.{name[3:]}"
     return f"xops.numpy.{name}"
 
 
@@ -103,6 +106,99 @@ def array(name: str, x: Any, arg: str = "x") -> Backend:
         raise TypeError(f"{opname_of(name)}: {arg} must be an array of numpy, jax, torch or "
                         f"tensorflow, got {type(x).__name__}")
     return be
+
+
+# the exception types of docs/semantics.md's error table
+_DOCUMENTED = (TypeError, ValueError, IndexError, OverflowError, NotImplementedError)
+# dtype kinds NumPy has and xops does not: object, bytes, str, datetime, timedelta (not
+# 'V': ml_dtypes' bfloat16 has kind V)
+_NON_NUMERIC_KINDS = frozenset("OSUMm")
+
+
+def _bad_array_value(v: Any, depth: int = 0) -> tuple[type, str] | None:
+    """What is wrong with ``v`` where an array belongs, as (exception type, reason), or None.
+    Error path only (see :func:`explain`): never called for a call that succeeded."""
+    if v is None:  # inside a sequence of arrays; at the top, explain() decides
+        return (TypeError, "{arg} holds None where an array is expected") if depth else None
+    if type(v) in PY_SCALARS:
+        return None
+    kind = getattr(getattr(v, "dtype", None), "kind", None)
+    if isinstance(kind, str) and kind in _NON_NUMERIC_KINDS:
+        return TypeError, (f"{{arg}} has dtype {v.dtype}, which xops does not support (no object, "
+                           "string or datetime dtypes); pass numbers")
+    if isinstance(v, (list, tuple)):
+        if depth > 32:
+            return None
+        if any(not isinstance(e, (list, tuple)) and (e is None or type(e) not in PY_SCALARS)
+               for e in v):  # holds arrays or objects: judge each element
+            for e in v:
+                bad = _bad_array_value(e, depth + 1)
+                if bad is not None:
+                    return bad
+            return None
+        import numpy as np
+        try:
+            a = np.asarray(v)
+        except ValueError:
+            return ValueError, ("{arg} is a ragged sequence: its nested lists have different "
+                                "lengths (an inhomogeneous shape); pass a rectangular sequence "
+                                "of numbers")
+        except Exception:  # noqa: BLE001 - anything else NumPy refuses: not a number sequence
+            return TypeError, "{arg} is a sequence that holds no numbers; pass numbers"
+        if a.dtype.kind in _NON_NUMERIC_KINDS:
+            return TypeError, (f"{{arg}} is a sequence of {type(a.flat[0]).__name__} (NumPy "
+                               f"makes a {a.dtype} array of it); xops takes sequences of numbers "
+                               "only")
+        return None
+    if hasattr(v, "shape") and backend_of(v) is not None:
+        return None
+    t = type(v)
+    return TypeError, (f"unsupported argument type {t.__module__}.{t.__qualname__} for {{arg}}; "
+                       "pass an array of "
+                       "numpy, jax, torch or tensorflow, or a Python scalar")
+
+
+def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseException:
+    """The exception to raise when op ``name`` failed with ``e``; ``arrays``: its arguments in
+    array positions, by parameter name. A bad value there (None is handled before the call) is
+    the one error of docs/semantics.md naming the op and the argument: a non-numeric object or an
+    object/str/datetime array is a TypeError, a ragged nested list a ValueError, whatever the
+    body tripped over (an AttributeError, NumPy's own wording). Otherwise ``e`` itself, with a
+    note naming the op when its message does not. Runs only after a failure: a call with good
+    input pays nothing for these checks."""
+    if isinstance(e, HostConstants):
+        return e
+    op = opname_of(name)
+    try:
+        for arg, v in arrays.items():
+            if v is None and not isinstance(e, _DOCUMENTED):  # an optional array the body used
+                bad: tuple[type, str] | None = (
+                    TypeError, "got None where an array is expected ({arg})")
+            else:
+                bad = _bad_array_value(v)
+            if bad is not None:
+                err = bad[0](f"{op}: {bad[1].format(arg=arg)}")
+                err.__cause__ = e
+                return err
+        if isinstance(e, AttributeError) and not hasattr(e.obj, "shape"):
+            # the body read .shape/.dtype of something in an array position that is no array
+            # (an argument the wrapper does not know as one, such as an element of *arrays)
+            bad = _bad_array_value(e.obj) if isinstance(e.obj, (list, tuple)) else None
+            if bad is not None:
+                err = bad[0](f"{op}: {bad[1].format(arg='an argument')}")
+                err.__cause__ = e
+                return err
+            t = type(e.obj)
+            err = (none_given(name) if e.obj is None else TypeError(
+                f"{op}: unsupported argument type {t.__module__}.{t.__qualname__}; pass an "
+                "array of numpy, jax, torch or tensorflow, or a Python scalar"))
+            err.__cause__ = e
+            return err
+    except Exception:  # noqa: BLE001 - never hide the original failure behind a checker's
+        pass
+    if op not in str(e) and not any(op in n for n in getattr(e, "__notes__", ())):
+        e.add_note(f"(raised in {op})")
+    return e
 
 
 class HostConstants(Exception):
@@ -421,6 +517,14 @@ _ELEMENTWISE: dict[str, Elementwise] = {}
 
 
 def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
+    try:
+        return _elementwise_call(op, args)
+    except Exception as e:  # noqa: BLE001 - error path only: name the op and the bad argument
+        err = explain(op.name, e, dict(zip(("x",) if len(args) == 1 else ("x1", "x2"), args)))
+        raise err from err.__cause__
+
+
+def _elementwise_call(op: Elementwise, args: Sequence[Any]) -> Any:
     if any(a is None for a in args):
         raise none_given(op.name)
     try:
@@ -709,7 +813,25 @@ def normalize_axes(name: str, axis: Any, ndim: int) -> tuple[int, ...] | None:
     return (normalize_axis(name, axis, ndim),)
 
 
+# ops that allocate an array of the shape they are given: a shape too big for any memory is a
+# ValueError before a backend tries (NumPy: ValueError or MemoryError; jax/XLA may abort)
+_ALLOCATING = frozenset({"zeros", "ones", "empty", "full", "indices", "resize"})
+_MAX_ELEMENTS = 2**53
+
+
 def normalize_shape(name: str, shape: Any) -> tuple[int, ...]:
+    out = _normalize_shape(name, shape)
+    if name in _ALLOCATING:
+        n = 1
+        for s in out:
+            n *= max(s, 0)
+        if n > _MAX_ELEMENTS:
+            raise ValueError(f"{opname_of(name)}: shape {out} has {n} elements, too many for "
+                             "any array")
+    return out
+
+
+def _normalize_shape(name: str, shape: Any) -> tuple[int, ...]:
     if isinstance(shape, (tuple, list)):
         try:
             out = tuple(operator.index(s) for s in shape)
@@ -727,7 +849,7 @@ def normalize_shape(name: str, shape: Any) -> tuple[int, ...]:
             if any(s is None for s in dims):
                 raise ValueError(f"{opname_of(name)}: shape {shape} has unknown dimensions; "
                                  "pass known sizes (tf.shape(x) inside tf.function)") from None
-            return normalize_shape(name, dims)
+            return _normalize_shape(name, dims)
     return out
 
 

@@ -14,6 +14,7 @@ from .._dispatch import (
     Elementwise,
     ElementwiseRule,
     HostConstants,
+    explain,
     make_binary,
     make_unary,
     none_given,
@@ -104,6 +105,9 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
     return deco
 
 
+_ARRAY_ANNOTATIONS = ("Array", "Array | None", "Sequence[Array]")
+
+
 def _checked(body: Callable, name: str) -> Callable:
     """A declared op's public function: None in a required ``Array`` parameter is one
     TypeError, and host data (NumPy arrays, lists) in array positions are converted once onto
@@ -115,12 +119,13 @@ def _checked(body: Callable, name: str) -> Callable:
     # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
     # array (or a scalar) and answer something; every backend raises one TypeError instead.
     ns: dict[str, Any] = {"_body": body, "_none": none_given, "_HC": HostConstants,
-                          "_name": name}
+                          "_name": name, "_explain": explain}
     params: list[str] = []  # the def's parameter list, markers included
     pos: list[str] = []  # passed on by position (``*args`` too)
     kwonly: list[str] = []  # passed on by keyword
     varkw = ""
     checks = ""
+    arrays: list[str] = []  # parameters in array positions, named by explain() on a failure
     plist = list(inspect.signature(body).parameters.values())
     for i, p in enumerate(plist):
         default = "" if p.default is p.empty else f"=_d{i}"
@@ -129,6 +134,8 @@ def _checked(body: Callable, name: str) -> Callable:
         if p.kind is p.VAR_POSITIONAL:
             params.append("*" + p.name)
             pos.append("*" + p.name)
+            if p.annotation in _ARRAY_ANNOTATIONS:
+                arrays.append(p.name)
         elif p.kind is p.VAR_KEYWORD:
             params.append("**" + p.name)
             varkw = p.name
@@ -143,21 +150,28 @@ def _checked(body: Callable, name: str) -> Callable:
             if p.kind is p.POSITIONAL_ONLY and (i + 1 == len(plist)
                                                  or plist[i + 1].kind is not p.POSITIONAL_ONLY):
                 params.append("/")
+            if p.annotation in _ARRAY_ANNOTATIONS:
+                arrays.append(p.name)
             if p.annotation in ("Array", "Array | None") and p.default is p.empty:
                 checks += f"        if {p.name} is None:\n            raise _none(_name)\n"
     call = ", ".join(pos + [f"{k}={k}" for k in kwonly] + ([f"**{varkw}"] if varkw else []))
     args_tuple = "(" + "".join(a + ", " for a in pos) + ")"
     kwargs_dict = ("{" + "".join(f"{k!r}: {k}, " for k in kwonly)
                    + (f"**{varkw}" if varkw else "") + "}")
+    explained = "".join(f"{a!r}: {a}, " for a in arrays)
     # built inside a factory so that body, defaults and helpers are closure cells: dynamo
     # guards a closure once per op, a generated module's globals dict once more per op
     src = (f"def _make({', '.join(ns)}):\n"
            f"    def {body.__name__}({', '.join(params)}):\n{checks}"
            "        try:\n"
-           f"            return _body({call})\n"
-           "        except _HC as _signal:  # NumPy data or lists beside arrays: convert once\n"
-           f"            _a, _k = _signal.convert({args_tuple}, {kwargs_dict})\n"
-           "            return _body(*_a, **_k)\n"
+           "            try:\n"
+           f"                return _body({call})\n"
+           "            except _HC as _signal:  # NumPy data or lists beside arrays: convert\n"
+           f"                _a, _k = _signal.convert({args_tuple}, {kwargs_dict})\n"
+           "                return _body(*_a, **_k)\n"
+           "        except Exception as _e:  # error path only: name the op and the bad argument\n"
+           f"            _err = _explain(_name, _e, {{{explained}}})\n"
+           "            raise _err from _err.__cause__\n"
            f"    return {body.__name__}\n")
     scope: dict[str, Any] = {}
     exec(compile(src, f"<xops op {name}>", "exec"), scope)  # noqa: S102 - generated from sig
