@@ -417,6 +417,23 @@ def test_special_values_under_tf_function():
         check_complex_cases(h, name, tf.function(getattr(xp, name)))
 
 
+def test_special_values_under_torch_compile():
+    torch = needs_backend("torch")
+    from .conftest import handle
+    h = handle("torch")
+    xp = xnp.bind("torch")
+    for name in ("exp", "acos", "tanh"):
+        check_complex_cases(h, name, torch.compile(lambda t, n=name: getattr(xp, n)(t),
+                                                   fullgraph=True))
+    fd = torch.compile(lambda a, b: (xp.floor_divide(a, b), xp.remainder(a, b)), fullgraph=True)
+    x1, x2 = h.arr(np.array([INF, 2.0, -0.0], np.float32)), h.arr(np.array([2.0, -INF, 2.0],
+                                                                            np.float32))
+    q, r = (h.np(v) for v in fd(x1, x2))
+    np.testing.assert_array_equal(np.signbit(q), [False, True, True])
+    np.testing.assert_array_equal(q, [INF, -0.0, -0.0])
+    np.testing.assert_array_equal(r, [NAN, -INF, 0.0])
+
+
 # --- linalg.eig / eigvals ----------------------------------------------------------------------
 
 def test_linalg_eig_and_eigvals(backend):

@@ -579,12 +579,34 @@ _ACOS = (
     ("inf", "nan", _NAN, _INF), ("nan", "fin", _NAN, _NAN), ("nan", "+inf", _NAN, -_INF),
     ("nan", "nan", _NAN, _NAN))
 
+# The tables' numbers are kept as names of module constants: under torch.compile a float read
+# from a table (a closure cell that differs between the bound functions, which share their code)
+# turns symbolic on the second function compiled ("automatic dynamic"), and xops ops then meet a
+# SymFloat where a scalar belongs; a constant looked up by a constant name stays a constant.
+_NUMBERS = {"0": 0.0, "1": 1.0, "-1": -1.0, "inf": _INF, "-inf": -_INF, "nan": _NAN, "pi": _PI,
+            "pi/2": _PI / 2, "pi/4": _PI / 4, "3pi/4": 3 * _PI / 4}
+
+
+def _named(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    for k, n in _NUMBERS.items():
+        if (n == v and math.copysign(1, n) == math.copysign(1, v)) or (n != n and v != v):
+            return k
+    raise AssertionError(v)  # pragma: no cover - a table value without a name
+
+
+def _table(rows: tuple) -> tuple:
+    return tuple((ca, cb, _named(re), _named(im)) for ca, cb, re, im in rows)
+
+
 # name -> (table, symmetry in a: '' none, 'odd', 'even')
 _COMPLEX_TABLES = {
-    "exp": (_EXP, ""), "expm1": (_EXPM1, ""), "log": (_LOG, ""), "log1p": (_LOG1P, ""),
-    "sqrt": (_SQRT, ""), "sinh": (_SINH, "odd"), "cosh": (_COSH, "even"),
-    "tanh": (_TANH, "odd"), "atanh": (_ATANH, "odd"), "acosh": (_ACOSH, ""),
-    "acos": (_ACOS, ""),
+    "exp": (_table(_EXP), ""), "expm1": (_table(_EXPM1), ""), "log": (_table(_LOG), ""),
+    "log1p": (_table(_LOG1P), ""), "sqrt": (_table(_SQRT), ""), "sinh": (_table(_SINH), "odd"),
+    "cosh": (_table(_COSH), "even"), "tanh": (_table(_TANH), "odd"),
+    "atanh": (_table(_ATANH), "odd"), "acosh": (_table(_ACOSH), ""),
+    "acos": (_table(_ACOS), ""),
 }
 
 (_REAL, _IMAG, _ABS, _SIGNBIT, _ISNAN, _ISINF, _ISFINITE, _EQUAL, _NOT_EQUAL, _GREATER,
@@ -639,9 +661,9 @@ def _complex_special(table: tuple, sym: str, op: Callable, x: Array, make: Calla
     cb: dict[str, Any] = {}
     vals: dict[str, Any] = {}
 
-    def value(v: Any) -> Any:
-        if not isinstance(v, str):
-            return v
+    def value(v: str) -> Any:
+        if v in _NUMBERS:
+            return _NUMBERS[v]
         if v not in vals:
             if v == "a":
                 vals[v] = a
