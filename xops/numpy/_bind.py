@@ -16,6 +16,7 @@ import types
 from typing import Any, Callable
 
 from .. import _dtypes
+from .._dispatch import is_tracing
 from ..backends import _DEFAULT, Backend, backend_of, current_default_backend, get_backend
 from ..numpy_api import REGISTRY
 
@@ -65,9 +66,10 @@ class ArrayNamespaceInfo:
         """The device arrays are created on when no device is given."""
         return self._be.k.default_device()
 
-    def devices(self) -> list[Any]:
-        """The devices this backend can place arrays on, as its ``device=`` takes them."""
-        return self._be.k.devices()
+    def devices(self) -> tuple[Any, ...]:
+        """The devices this backend can place arrays on, as its ``device=`` takes them (a tuple:
+        2025.12)."""
+        return tuple(self._be.k.devices())
 
     def default_dtypes(self, *, device: Any = None) -> dict[str, Any]:
         """Default real floating, complex floating, integral and indexing dtypes (jax's follow
@@ -185,7 +187,35 @@ def permute_dims(x: Array, /, axes: Any) -> Array:
 
 
 def repeat(x: Array, repeats: Any, /, *, axis: int | None = None) -> Array:
+    be = backend_of(repeats)
+    if be is not None:
+        repeats = _array_repeats(be, x, repeats, axis)
     return _REPEAT(x, repeats, axis)
+
+
+def _array_repeats(be: Backend, x: Array, repeats: Array, axis: int | None) -> Array:
+    """The standard's checks on an array ``repeats`` (an integer dtype; shape ``()``, ``(1,)`` or
+    one count per element; no negative count), cast to the default integer dtype (torch's
+    repeat_interleave takes int64 counts only)."""
+    d = be.dtype_of(repeats)
+    if d.kind not in "iu":
+        raise TypeError(f"repeat: repeats must have an integer dtype, got {d.name}")
+    shape = tuple(repeats.shape)
+    n = math.prod(tuple(x.shape)) if axis is None else tuple(x.shape)[axis]
+    if len(shape) > 1 or (shape and shape[0] not in (1, n)):
+        raise ValueError(f"repeat: repeats of shape {shape} do not broadcast to the {n} "
+                         "elements being repeated")
+    if d is not be.default_int:
+        repeats = _ASTYPE(repeats, be.native[be.default_int])
+    if not is_tracing():
+        # the output's length depends on the counts, so they are read on the host anyway
+        try:
+            negative = bool(_ANY(_LESS(repeats, 0)))
+        except TypeError:  # a jax tracer or a tf graph tensor (both raise TypeErrors): no value
+            negative = False
+        if negative:
+            raise ValueError("repeat: repeats must be non-negative")
+    return repeats
 
 
 def roll(x: Array, /, shift: Any, *, axis: Any = None) -> Array:
@@ -254,8 +284,23 @@ def isin(x1: Any, x2: Any, /, *, invert: bool = False) -> Array:
     return info.fn(x1, x2, invert=invert)
 
 
-def meshgrid(*arrays: Array, indexing: str = "xy") -> list[Array]:
-    return _MESHGRID(*arrays, indexing=indexing)
+def meshgrid(*arrays: Array, indexing: str = "xy") -> tuple[Array, ...]:
+    return tuple(_MESHGRID(*arrays, indexing=indexing))  # a tuple (2025.12; NumPy: a list)
+
+
+def broadcast_arrays(*arrays: Array) -> tuple[Array, ...]:
+    return tuple(_BROADCAST_ARRAYS(*arrays))  # a tuple (2025.12; NumPy: a list)
+
+
+def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
+    # The standard's result dtype is the promoted one; xops.numpy.vecdot sums integers in the
+    # widened accumulator (as sum does). Casting the wide sum back wraps exactly as a sum in
+    # the narrow dtype would (two's complement arithmetic is modular).
+    out = _VECDOT(x1, x2, axis=axis)
+    want = _RESULT_TYPE(x1, x2)
+    if want.kind in "iu" and out.dtype != want:
+        out = _ASTYPE(out, want, copy=False)
+    return out
 
 
 def tril(x: Array, /, *, k: int = 0) -> Array:
@@ -274,19 +319,22 @@ def where(condition: Array, x1: Any, x2: Any, /) -> Array:
 (_SUM, _PROD, _MEAN, _MAX, _MIN, _VAR, _STD, _ALL, _ANY, _ARGMAX, _ARGMIN, _COUNT_NONZERO,
  _SORT, _ARGSORT, _CONCAT, _STACK, _EXPAND_DIMS, _FLIP, _TRANSPOSE, _REPEAT, _ROLL, _SQUEEZE,
  _TILE, _TAKE, _TAKE_ALONG_AXIS, _TENSORDOT, _NONZERO, _UNIQUE_ALL, _UNIQUE_COUNTS,
- _UNIQUE_INVERSE, _UNIQUE_VALUES, _ROUND, _CLIP, _ASTYPE, _MESHGRID, _TRIL, _TRIU, _WHERE) = (
+ _UNIQUE_INVERSE, _UNIQUE_VALUES, _ROUND, _CLIP, _ASTYPE, _MESHGRID, _TRIL, _TRIU, _WHERE,
+ _BROADCAST_ARRAYS, _VECDOT, _LESS) = (
     _op(n) for n in (
         "sum", "prod", "mean", "max", "min", "var", "std", "all", "any", "argmax", "argmin",
         "count_nonzero", "sort", "argsort", "concatenate", "stack", "expand_dims", "flip",
         "transpose", "repeat", "roll", "squeeze", "tile", "take", "take_along_axis",
         "tensordot", "nonzero", "unique_all", "unique_counts", "unique_inverse",
-        "unique_values", "round", "clip", "astype", "meshgrid", "tril", "triu", "where"))
+        "unique_values", "round", "clip", "astype", "meshgrid", "tril", "triu", "where",
+        "broadcast_arrays", "vecdot", "less"))
+_RESULT_TYPE = _op("result_type")
 
 _WRAPPED = {f.__name__: f for f in (
     sum, prod, mean, max, min, var, std, all, any, argmax, argmin, count_nonzero, sort, argsort,
     concat, stack, expand_dims, flip, permute_dims, repeat, roll, squeeze, tile, take,
     take_along_axis, tensordot, nonzero, unique_all, unique_counts, unique_inverse,
-    unique_values, round, clip, isin, meshgrid, tril, triu, where)}
+    unique_values, round, clip, isin, meshgrid, broadcast_arrays, vecdot, tril, triu, where)}
 
 # The standard's main-namespace functions that xops.numpy already has in the standard's form
 # (signature included): re-exported as they are.
@@ -299,8 +347,8 @@ _SAME = (
     "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
     "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "sign",
     "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
-    "matmul", "matrix_transpose", "vecdot", "reshape", "moveaxis", "broadcast_to",
-    "broadcast_arrays", "broadcast_shapes", "unstack", "astype", "can_cast", "isdtype",
+    "matmul", "matrix_transpose", "reshape", "moveaxis", "broadcast_to", "broadcast_shapes",
+    "unstack", "astype", "can_cast", "isdtype",
     "cumulative_sum", "cumulative_prod", "diff", "searchsorted",
     "empty_like", "ones_like", "zeros_like", "full_like",
 )
@@ -340,6 +388,14 @@ def _la_det(x: Array, /) -> Array:
 
 def _la_diagonal(x: Array, /, *, offset: int = 0) -> Array:
     return _sub("linalg", "diagonal")(x, offset=offset)
+
+
+def _la_eig(x: Array, /) -> Any:
+    return _sub("linalg", "eig")(x)
+
+
+def _la_eigvals(x: Array, /) -> Array:
+    return _sub("linalg", "eigvals")(x)
 
 
 def _la_eigh(x: Array, /) -> Any:
@@ -411,7 +467,7 @@ def _la_trace(x: Array, /, *, offset: int = 0, dtype: Any = None) -> Array:
 
 
 def _la_vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
-    return _sub("linalg", "vecdot")(x1, x2, axis=axis)
+    return vecdot(x1, x2, axis=axis)
 
 
 def _la_vector_norm(x: Array, /, *, axis: Any = None, keepdims: bool = False,
@@ -441,7 +497,8 @@ def _fftshift(name: str) -> Callable:
 
 
 _LINALG = {f.__name__[4:]: f for f in (
-    _la_cholesky, _la_cross, _la_det, _la_diagonal, _la_eigh, _la_eigvalsh, _la_inv, _la_matmul,
+    _la_cholesky, _la_cross, _la_det, _la_diagonal, _la_eig, _la_eigvals, _la_eigh,
+    _la_eigvalsh, _la_inv, _la_matmul,
     _la_matrix_norm, _la_matrix_power, _la_matrix_rank, _la_matrix_transpose, _la_outer,
     _la_pinv, _la_qr, _la_slogdet, _la_solve, _la_svd, _la_svdvals, _la_tensordot, _la_trace,
     _la_vecdot, _la_vector_norm)}
@@ -452,6 +509,275 @@ _FFT = {**{n: _fft1(n) for n in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft"
         **{n: _fftshift(n) for n in ("fftshift", "ifftshift")}}
 LINALG_NAMES = tuple(sorted(_LINALG))
 FFT_NAMES = tuple(sorted([*_FFT, "fftfreq", "rfftfreq"]))
+
+
+# --- the standard's special values, where the frameworks give others -------------------------
+# Complex special-value tables (the standard's "Special cases" for complex input): rows of
+# (condition on a = real(x), condition on b = imag(x), real part, imaginary part); the first row
+# that matches wins. The rows are written for b >= 0 (and, for the odd and even functions, for
+# a >= 0): the sign of b is folded away with f(conj(x)) == conj(f(x)), which the standard requires
+# of each of these functions, and the sign of a with f(-x) == -f(x) (sinh, tanh, atanh) or
+# f(-x) == f(x) (cosh). Where the standard leaves a sign unspecified the row gives C99's.
+# Conditions: '+0', '-0', '0' (either zero), '1', '-1', 'fin' (finite), 'nzfin' (nonzero
+# finite), 'pos' (positive finite), '+inf', '-inf', 'inf' (either), 'nan', 'any', 'nz' (not 0).
+# Values: numbers, '-0' (tf's eager constant cache makes a Python -0.0 into +0.0 once +0.0 has
+# been used), 'a' (the input's real part), 'icos'/'isin' (the parts of +infinity*cis(b)),
+# 'zcos'/'zsin' (of +0*cis(b)).
+_PI, _INF, _NAN = math.pi, math.inf, math.nan
+
+_EXP = (
+    ("0", "0", 1.0, 0.0), ("fin", "+inf", _NAN, _NAN), ("fin", "nan", _NAN, _NAN),
+    ("+inf", "0", _INF, 0.0), ("-inf", "fin", "zcos", "zsin"), ("+inf", "nzfin", "icos", "isin"),
+    ("-inf", "+inf", 0.0, 0.0), ("+inf", "+inf", _INF, _NAN), ("-inf", "nan", 0.0, 0.0),
+    ("+inf", "nan", _INF, _NAN), ("nan", "0", _NAN, 0.0), ("nan", "any", _NAN, _NAN))
+_EXPM1 = (
+    ("0", "0", "a", 0.0), ("fin", "+inf", _NAN, _NAN), ("fin", "nan", _NAN, _NAN),
+    ("+inf", "0", _INF, 0.0), ("-inf", "fin", -1.0, "zsin"), ("+inf", "nzfin", "icos", "isin"),
+    ("-inf", "+inf", -1.0, 0.0), ("+inf", "+inf", _INF, _NAN), ("-inf", "nan", -1.0, 0.0),
+    ("+inf", "nan", _INF, _NAN), ("nan", "0", _NAN, 0.0), ("nan", "any", _NAN, _NAN))
+_LOG_INF = (
+    ("fin", "+inf", _INF, _PI / 2), ("fin", "nan", _NAN, _NAN), ("-inf", "pos", _INF, _PI),
+    ("+inf", "pos", _INF, 0.0), ("-inf", "+inf", _INF, 3 * _PI / 4),
+    ("+inf", "+inf", _INF, _PI / 4), ("inf", "nan", _INF, _NAN), ("nan", "fin", _NAN, _NAN),
+    ("nan", "+inf", _INF, _NAN), ("nan", "nan", _NAN, _NAN))
+_LOG = (("-0", "0", -_INF, _PI), ("+0", "0", -_INF, 0.0), *_LOG_INF)
+_LOG1P = (("-1", "0", -_INF, 0.0), *_LOG_INF)
+_SQRT = (
+    ("0", "0", 0.0, 0.0), ("any", "+inf", _INF, _INF), ("fin", "nan", _NAN, _NAN),
+    ("-inf", "pos", 0.0, _INF), ("+inf", "pos", _INF, 0.0), ("-inf", "nan", _NAN, _INF),
+    ("+inf", "nan", _INF, _NAN), ("nan", "any", _NAN, _NAN))
+_SINH = (  # odd
+    ("0", "0", 0.0, 0.0), ("0", "+inf", 0.0, _NAN), ("0", "nan", 0.0, _NAN),
+    ("pos", "+inf", _NAN, _NAN), ("pos", "nan", _NAN, _NAN), ("+inf", "0", _INF, 0.0),
+    ("+inf", "pos", "icos", "isin"), ("+inf", "+inf", _INF, _NAN), ("+inf", "nan", _INF, _NAN),
+    ("nan", "0", _NAN, 0.0), ("nan", "pos", _NAN, _NAN), ("nan", "nan", _NAN, _NAN))
+_COSH = (  # even
+    ("0", "0", 1.0, 0.0), ("0", "+inf", _NAN, 0.0), ("0", "nan", _NAN, 0.0),
+    ("pos", "+inf", _NAN, _NAN), ("pos", "nan", _NAN, _NAN), ("+inf", "0", _INF, 0.0),
+    ("+inf", "pos", "icos", "isin"), ("+inf", "+inf", _INF, _NAN), ("+inf", "nan", _INF, _NAN),
+    ("nan", "0", _NAN, 0.0), ("nan", "pos", _NAN, _NAN), ("nan", "nan", _NAN, _NAN))
+_TANH = (  # odd
+    ("0", "0", 0.0, 0.0), ("pos", "+inf", _NAN, _NAN), ("0", "+inf", 0.0, _NAN),
+    ("pos", "nan", _NAN, _NAN), ("0", "nan", 0.0, _NAN), ("+inf", "pos", 1.0, 0.0),
+    ("+inf", "+inf", 1.0, 0.0), ("+inf", "nan", 1.0, 0.0), ("nan", "0", _NAN, 0.0),
+    ("nan", "nz", _NAN, _NAN))
+_ATANH = (  # odd
+    ("0", "0", 0.0, 0.0), ("0", "nan", 0.0, _NAN), ("1", "0", _INF, 0.0),
+    ("pos", "+inf", 0.0, _PI / 2), ("pos", "nan", _NAN, _NAN), ("+inf", "pos", 0.0, _PI / 2),
+    ("+inf", "+inf", 0.0, _PI / 2), ("+inf", "nan", 0.0, _NAN), ("nan", "fin", _NAN, _NAN),
+    ("nan", "+inf", 0.0, _PI / 2), ("nan", "nan", _NAN, _NAN))
+_ACOSH = (
+    ("0", "0", 0.0, _PI / 2), ("fin", "+inf", _INF, _PI / 2), ("nzfin", "nan", _NAN, _NAN),
+    ("0", "nan", _NAN, _PI / 2), ("-inf", "pos", _INF, _PI), ("+inf", "pos", _INF, 0.0),
+    ("-inf", "+inf", _INF, 3 * _PI / 4), ("+inf", "+inf", _INF, _PI / 4),
+    ("inf", "nan", _INF, _NAN), ("nan", "fin", _NAN, _NAN), ("nan", "+inf", _INF, _NAN),
+    ("nan", "nan", _NAN, _NAN))
+_ACOS = (
+    ("0", "0", _PI / 2, "-0"), ("0", "nan", _PI / 2, _NAN), ("fin", "+inf", _PI / 2, -_INF),
+    ("nzfin", "nan", _NAN, _NAN), ("-inf", "pos", _PI, -_INF), ("+inf", "pos", 0.0, -_INF),
+    ("-inf", "+inf", 3 * _PI / 4, -_INF), ("+inf", "+inf", _PI / 4, -_INF),
+    ("inf", "nan", _NAN, _INF), ("nan", "fin", _NAN, _NAN), ("nan", "+inf", _NAN, -_INF),
+    ("nan", "nan", _NAN, _NAN))
+
+# The tables' numbers are kept as names of module constants: under torch.compile a float read
+# from a table (a closure cell that differs between the bound functions, which share their code)
+# turns symbolic on the second function compiled ("automatic dynamic"), and xops ops then meet a
+# SymFloat where a scalar belongs; a constant looked up by a constant name stays a constant.
+_NUMBERS = {"0": 0.0, "1": 1.0, "-1": -1.0, "inf": _INF, "-inf": -_INF, "nan": _NAN, "pi": _PI,
+            "pi/2": _PI / 2, "pi/4": _PI / 4, "3pi/4": 3 * _PI / 4}
+
+
+def _named(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    for k, n in _NUMBERS.items():
+        if (n == v and math.copysign(1, n) == math.copysign(1, v)) or (n != n and v != v):
+            return k
+    raise AssertionError(v)  # pragma: no cover - a table value without a name
+
+
+def _table(rows: tuple) -> tuple:
+    return tuple((ca, cb, _named(re), _named(im)) for ca, cb, re, im in rows)
+
+
+# name -> (table, symmetry in a: '' none, 'odd', 'even')
+_COMPLEX_TABLES = {
+    "exp": (_table(_EXP), ""), "expm1": (_table(_EXPM1), ""), "log": (_table(_LOG), ""),
+    "log1p": (_table(_LOG1P), ""), "sqrt": (_table(_SQRT), ""), "sinh": (_table(_SINH), "odd"),
+    "cosh": (_table(_COSH), "even"), "tanh": (_table(_TANH), "odd"),
+    "atanh": (_table(_ATANH), "odd"), "acosh": (_table(_ACOSH), ""),
+    "acos": (_table(_ACOS), ""),
+}
+
+(_REAL, _IMAG, _ABS, _SIGNBIT, _ISNAN, _ISINF, _ISFINITE, _EQUAL, _NOT_EQUAL, _GREATER,
+ _LOGICAL_AND, _LOGICAL_OR, _LOGICAL_NOT, _LOGICAL_XOR, _NEGATIVE, _COPYSIGN, _COS, _SIN,
+ _DIVIDE, _FLOOR, _FULL_LIKE) = (
+    _op(n) for n in (
+        "real", "imag", "abs", "signbit", "isnan", "isinf", "isfinite", "equal", "not_equal",
+        "greater", "logical_and", "logical_or", "logical_not", "logical_xor", "negative",
+        "copysign", "cos", "sin", "divide", "floor", "full_like"))
+
+
+def _cond(v: Array, c: str) -> Any:
+    """The mask of one table condition on the real array ``v`` (None: every element)."""
+    if c == "any":
+        return None
+    if c in ("0", "1", "-1", "nz"):
+        return (_NOT_EQUAL if c == "nz" else _EQUAL)(v, 0.0 if c == "nz" else float(c))
+    if c in ("+0", "-0"):
+        s = _SIGNBIT(v)
+        return _LOGICAL_AND(_EQUAL(v, 0.0), s if c == "-0" else _LOGICAL_NOT(s))
+    if c in ("+inf", "-inf"):
+        return _EQUAL(v, float(c))
+    if c == "inf":
+        return _ISINF(v)
+    if c == "nan":
+        return _ISNAN(v)
+    fin = _ISFINITE(v)
+    if c == "fin":
+        return fin
+    return _LOGICAL_AND(fin, (_GREATER if c == "pos" else _NOT_EQUAL)(v, 0.0))
+
+
+def _complex_special(table: tuple, sym: str, op: Callable, x: Array, make: Callable) -> Array:
+    """f(x) for complex ``x``: the framework's f on the folded input (b >= 0, and a >= 0 for the
+    odd/even functions), the table's special values put in, then unfolded with the standard's
+    symmetries. Folding also gives the branch cuts the signed-zero side the standard requires
+    (f(conj(x)) == conj(f(x))), which some frameworks ignore (jax: acos(2 - 0j))."""
+    a, b = _REAL(x), _IMAG(x)
+    fi = _SIGNBIT(b)  # whether to conjugate at the end
+    fr = None         # whether to negate the real part at the end
+    bb = _ABS(b)
+    if sym:
+        sa = _SIGNBIT(a)
+        a = _ABS(a)
+        if sym == "odd":
+            fr = sa
+        else:
+            fi = _LOGICAL_XOR(fi, sa)
+    r = op(make(a, bb))
+    re, im = _REAL(r), _IMAG(r)
+    ca: dict[str, Any] = {}
+    cb: dict[str, Any] = {}
+    vals: dict[str, Any] = {}
+
+    def value(v: str) -> Any:
+        if v in _NUMBERS:
+            return _NUMBERS[v]
+        if v not in vals:
+            if v == "a":
+                vals[v] = a
+            elif v == "-0":
+                vals[v] = _NEGATIVE(_FULL_LIKE(bb, 0.0))
+            else:
+                trig = (_COS if v[1:] == "cos" else _SIN)(bb)
+                vals[v] = _COPYSIGN(_INF if v[0] == "i" else 0.0, trig)
+        return vals[v]
+
+    for c_a, c_b, v_re, v_im in reversed(table):
+        ma = ca[c_a] if c_a in ca else ca.setdefault(c_a, _cond(a, c_a))
+        mb = cb[c_b] if c_b in cb else cb.setdefault(c_b, _cond(bb, c_b))
+        m = ma if mb is None else mb if ma is None else _LOGICAL_AND(ma, mb)
+        re = _WHERE(m, value(v_re), re)
+        im = _WHERE(m, value(v_im), im)
+    if fr is not None:
+        re = _WHERE(fr, _NEGATIVE(re), re)
+    im = _WHERE(fi, _NEGATIVE(im), im)
+    return make(re, im)
+
+
+def _floor_divide_fixup(x1: Any, x2: Any, r: Array) -> Array:
+    # Where a zero, an infinity or a NaN is involved (or the quotient over/underflows) the
+    # standard's value is floor(x1 / x2) (NumPy and torch follow Python: inf // 2 is NaN,
+    # -1 // inf is -1); elsewhere the framework's floor division stands.
+    q = _DIVIDE(x1, x2)
+    return _WHERE(_LOGICAL_AND(_ISFINITE(q), _NOT_EQUAL(q, 0.0)), r, _FLOOR(q))
+
+
+def _like(v: Any, r: Array) -> Array:
+    """``v`` (a Python scalar or an array) as an array of ``r``'s float dtype."""
+    if type(v) in _SCALARS:
+        return _FULL_LIKE(r, v)
+    return v if v.dtype == r.dtype else _ASTYPE(v, r.dtype)
+
+
+def _remainder_fixup(x1: Any, x2: Any, r: Array) -> Array:
+    x1, x2 = _like(x1, r), _like(x2, r)
+    # a zero result takes x2's sign (Python's %: 4.0 % -2.0 is -0.0, 0.0 % -1.0 is -0.0)
+    out = _WHERE(_EQUAL(r, 0.0), _COPYSIGN(0.0, x2), r)
+    # a nonzero finite x1 over an infinite x2: x1 when the signs agree, else x2 (Python's %)
+    fin = _LOGICAL_AND(_ISFINITE(x1), _NOT_EQUAL(x1, 0.0))
+    out = _WHERE(_LOGICAL_AND(fin, _ISINF(x2)),
+                 _WHERE(_EQUAL(_SIGNBIT(x1), _SIGNBIT(x2)), x1, x2), out)
+    # an infinite x1 or a zero x2: NaN
+    return _WHERE(_LOGICAL_OR(_ISINF(x1), _EQUAL(x2, 0.0)), _NAN, out)
+
+
+def _make_complex(be: Backend) -> Callable:
+    """The backend's complex(re, im) (re + im*1j would turn an infinite im into a NaN real)."""
+    if be.name == "torch":
+        import torch
+        return torch.complex
+    if be.name == "jax":
+        from jax import lax
+        return lax.complex
+    if be.name == "tensorflow":
+        import tensorflow as tf
+        return tf.complex
+    import numpy as np
+
+    def make(re: Any, im: Any) -> Any:
+        out = np.asarray(re).astype(np.result_type(re, np.complex64))
+        out.imag = im
+        return out
+    return make
+
+
+def _special_value_functions(be: Backend) -> dict[str, Callable]:
+    """This backend's floor_divide, remainder and the complex functions of _COMPLEX_TABLES: the
+    xops op, then the standard's special values put in with xops ops (no branching on values,
+    so they trace under jax.jit, torch.compile and tf.function). Which fix-up runs is decided
+    from the result's dtype: real-float input pays nothing in the complex functions."""
+    native = be.native
+    cplx = frozenset(native[d] for d in (_dtypes.complex64, _dtypes.complex128))
+    flt = frozenset(native[d] for d in (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32,
+                                        _dtypes.float64) if d in native)
+    make = _make_complex(be)
+    out: dict[str, Callable] = {}
+
+    xnp = sys.modules["xops.numpy"]
+
+    def complex_fn(name: str, table: tuple, sym: str) -> Callable:
+        op = getattr(xnp, name)
+
+        def f(x: Array, /) -> Array:
+            if getattr(x, "dtype", None) in cplx:
+                return _complex_special(table, sym, op, x, make)
+            return op(x)
+        f.__name__ = f.__qualname__ = name
+        f.__doc__ = op.__doc__
+        return f
+
+    for name, (table, sym) in _COMPLEX_TABLES.items():
+        out[name] = complex_fn(name, table, sym)
+
+    floor_divide_, remainder_ = _op("floor_divide"), _op("remainder")
+
+    def floor_divide(x1: Any, x2: Any, /) -> Array:
+        r = floor_divide_(x1, x2)
+        if r.dtype in flt:
+            return _floor_divide_fixup(x1, x2, r)
+        return r
+
+    def remainder(x1: Any, x2: Any, /) -> Array:
+        r = remainder_(x1, x2)
+        if r.dtype in flt:
+            return _remainder_fixup(x1, x2, r)
+        return r
+
+    floor_divide.__doc__, remainder.__doc__ = floor_divide_.__doc__, remainder_.__doc__
+    out["floor_divide"], out["remainder"] = floor_divide, remainder
+    return out
 
 
 # --- per-backend parts: creation functions, dtype functions, dtypes, info ----------------------
@@ -601,6 +927,7 @@ def _per_backend(be: Backend) -> dict[str, Any]:
     fns = (arange, asarray, empty, eye, from_dlpack, full, linspace, ones, zeros, result_type,
            finfo, iinfo, __array_namespace_info__)
     ns: dict[str, Any] = {f.__name__: f for f in fns}
+    ns.update(_special_value_functions(be))
     ns.update({n: native[_dtypes.canonical(n)] for n in _STD_DTYPES})
     ns["_freq"] = {n: _freq(n) for n in ("fftfreq", "rfftfreq")}
     return ns
