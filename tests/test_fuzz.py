@@ -24,6 +24,7 @@ known ones are listed in XFAIL (strict: an entry that no longer fails is reporte
 from __future__ import annotations
 
 import copy
+import os
 import signal
 import threading
 import warnings
@@ -547,6 +548,17 @@ def _leaves(x):
     return [x]
 
 
+def _as_numpy_answers(got, want) -> bool:
+    """A dtype-agnostic op (reshape, flip, take) given NumPy data of a dtype xops lacks may pass
+    it through as NumPy does: the same NumPy array type, shape, dtype and elements."""
+    if isinstance(want, BaseException) or want is _NO_REFERENCE:
+        return False
+    g, w = _leaves(got), _leaves(want)
+    return len(g) == len(w) and all(
+        isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+        and a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(g, w))
+
+
 def check(name, h, case, kind, args, kwargs, np_args, np_kwargs) -> str | None:
     """None if the call behaved, else what went wrong."""
     fn = REGISTRY[name].fn
@@ -574,7 +586,7 @@ def check(name, h, case, kind, args, kwargs, np_args, np_kwargs) -> str | None:
         return "mutated an input"
     if isinstance(got, BaseException):
         return None
-    if kind in NON_NUMERIC:
+    if kind in NON_NUMERIC and not _as_numpy_answers(got, want):
         return f"accepted a {kind} argument (no such xops dtype): answered {_shapes(got)}"
     if want is _NO_REFERENCE:
         return None
@@ -597,7 +609,12 @@ def check(name, h, case, kind, args, kwargs, np_args, np_kwargs) -> str | None:
     return None
 
 
-_FUZZ = settings(max_examples=2, deadline=None, derandomize=True, database=None,
+# one valid case per op in `make test` (every kind of bad value is still tried on it); the
+# deep profile draws more cases. XPASS entries fail the test only with XOPS_FUZZ_STRICT=1 (the
+# cases, and so what passes, depend on hypothesis' version).
+_DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+STRICT = os.environ.get("XOPS_FUZZ_STRICT") == "1"
+_FUZZ = settings(max_examples=3 if _DEEP else 1, deadline=None, derandomize=True, database=None,
                  phases=[Phase.explicit, Phase.generate],
                  suppress_health_check=list(HealthCheck))
 
@@ -635,4 +652,7 @@ def test_bad_input(backend, name):
     for (op, be, kind), why in XFAIL.items():
         if op == name and be in ("*", backend.name) and kind in seen and kind not in failures:
             xpassed.append(f"{kind} passes now: remove XFAIL entry ({why})")
+    if xpassed and not STRICT:
+        warnings.warn("\n".join(xpassed), stacklevel=1)
+        xpassed = []
     assert not unexpected and not xpassed, "\n".join(unexpected + xpassed)

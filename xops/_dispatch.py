@@ -15,6 +15,7 @@ function then carries about the guards of the same code written with torch direc
 from __future__ import annotations
 
 import operator
+import re
 from typing import Any, Callable, Literal, Sequence
 
 from . import _dtypes
@@ -158,6 +159,25 @@ def _bad_array_value(v: Any, depth: int = 0) -> tuple[type, str] | None:
                        "numpy, jax, torch or tensorflow, or a Python scalar")
 
 
+# torch reports shapes that do not fit as a plain RuntimeError; these are its wordings (a
+# RuntimeError that says nothing of sizes or dimensions, an out-of-memory one, stays itself)
+_TORCH_SHAPE_WORDS = re.compile(
+    r"must match the size|size mismatch|shapes? .* cannot be multiplied|is invalid for input of "
+    r"size|number of dimensions|negative dimension|invalid shape dimension|does not match the "
+    r"length|Expected .*dimension|kernel size should be greater than zero|must be of size|"
+    r"dimension specified as|expected .* to have .* dimensions|doesn.t match the broadcast shape|"
+    r"does not broadcast")
+
+
+def _is_framework_shape_error(e: BaseException) -> bool:
+    """True for a framework's own error about argument shapes or sizes (tf's
+    InvalidArgumentError, torch's RuntimeError with a shape wording): xops raises ValueError."""
+    t = type(e)
+    if t.__name__ == "InvalidArgumentError" and t.__module__.startswith("tensorflow"):
+        return True
+    return t is RuntimeError and _TORCH_SHAPE_WORDS.search(str(e)) is not None
+
+
 def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseException:
     """The exception to raise when op ``name`` failed with ``e``; ``arrays``: its arguments in
     array positions, by parameter name. A bad value there (None is handled before the call) is
@@ -192,6 +212,14 @@ def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseExceptio
             err = (none_given(name) if e.obj is None else TypeError(
                 f"{op}: unsupported argument type {t.__module__}.{t.__qualname__}; pass an "
                 "array of numpy, jax, torch or tensorflow, or a Python scalar"))
+            err.__cause__ = e
+            return err
+        if _is_framework_shape_error(e):
+            shapes = ", ".join(f"{arg} {tuple(v.shape)}" for arg, v in arrays.items()
+                               if hasattr(v, "shape") and not isinstance(v, type))
+            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            err = ValueError(f"{op}: invalid arguments (shapes: {shapes or 'none'}); the "
+                             f"framework says {type(e).__name__}: {msg[:300]}")
             err.__cause__ = e
             return err
     except Exception:  # noqa: BLE001 - never hide the original failure behind a checker's
@@ -824,7 +852,10 @@ def normalize_shape(name: str, shape: Any) -> tuple[int, ...]:
     if name in _ALLOCATING:
         n = 1
         for s in out:
-            n *= max(s, 0)
+            if s < 0:  # NumPy's error; torch and tf raise their own types
+                raise ValueError(f"{opname_of(name)}: negative dimensions are not allowed, got "
+                                 f"shape {out}")
+            n *= s
         if n > _MAX_ELEMENTS:
             raise ValueError(f"{opname_of(name)}: shape {out} has {n} elements, too many for "
                              "any array")
