@@ -17,6 +17,7 @@ native arrays are used as they are; NumPy batches are converted to ``backend=`` 
 """
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
@@ -236,10 +237,11 @@ def make_eval_step(layer: Any, loss: Callable[[Any, Any], Any] | None = None, *,
 
 
 # --- metrics arguments -----------------------------------------------------------------------
-_NAMED = {"accuracy": _metrics.accuracy, "acc": _metrics.accuracy,
-          "sparse_categorical_accuracy": _metrics.sparse_categorical_accuracy,
-          "binary_accuracy": _metrics.binary_accuracy, "auc": _metrics.auc,
-          "mse": _metrics.mse, "mae": _metrics.mae}
+_NAMED: dict[str, Callable[[], _metrics.Metric]] = {
+    "accuracy": _metrics.accuracy, "acc": _metrics.accuracy,
+    "sparse_categorical_accuracy": _metrics.sparse_categorical_accuracy,
+    "binary_accuracy": _metrics.binary_accuracy, "auc": _metrics.auc,
+    "mse": _metrics.mse, "mae": _metrics.mae}
 
 
 def _metric_dict(metrics: Any) -> dict[str, _metrics.Metric]:
@@ -307,8 +309,8 @@ class ProgressBar:
         self.done, self.text = 0, ""
         self._tqdm = None
         if enabled:
-            try:
-                from tqdm.auto import tqdm
+            try:  # optional, and untyped
+                tqdm = importlib.import_module("tqdm.auto").tqdm
             except ImportError:
                 tqdm = None
             if tqdm is not None:
@@ -362,7 +364,7 @@ def train(layer: Any, params: PyTree, optimizer: GradientTransformation,
           loss: Callable[[Any, Any], Any], data: Any, *, epochs: int = 1,
           opt_state: PyTree = None, metrics: Any = None, validation_data: Any = None,
           key: Any = None, backend: str | None = None, device: Any = None, jit: bool = True,
-          progress: bool = True, refresh_seconds: float = 0.2) -> TrainResult:
+          progress: bool | str = True, refresh_seconds: float = 0.2) -> TrainResult:
     """Train ``layer`` for ``epochs`` passes over ``data``; keras' ``fit`` in one call.
 
     Each batch goes through the step of :func:`make_train_step` (compiled with ``xops.jit``
@@ -393,7 +395,8 @@ def train(layer: Any, params: PyTree, optimizer: GradientTransformation,
         backend: the framework NumPy batches are converted to (``"jax"``, ``"torch"``, ...).
         device: where converted batches go (``"cuda:0"``, ...; needs ``backend``).
         jit: compile the step (``False`` to debug eagerly).
-        progress: show a progress bar (tqdm when installed) on stderr.
+        progress: show a progress bar (tqdm when installed) on stderr; a string also labels
+            it (``progress="torch"``).
         refresh_seconds: how often the bar reads the running loss and metrics back.
 
     Returns:
@@ -424,7 +427,9 @@ def train(layer: Any, params: PyTree, optimizer: GradientTransformation,
     count = 0
     for epoch in range(epochs):
         epoch_data = _epoch_data(data, epoch)
-        bar = ProgressBar(_length(epoch_data), f"epoch {epoch + 1}/{epochs}", progress)
+        label = f"{progress} " if isinstance(progress, str) else ""
+        bar = ProgressBar(_length(epoch_data), f"{label}epoch {epoch + 1}/{epochs}",
+                          bool(progress))
         states = None
         last = time.perf_counter()
         for batch in epoch_data:
@@ -447,6 +452,7 @@ def train(layer: Any, params: PyTree, optimizer: GradientTransformation,
             raise ValueError("xops.nn.train: data gave no batches")
         values = _compute(mets, states)
         if validation_data is not None:
+            assert eval_step is not None
             val = _evaluate(eval_step, params, validation_data, mets, place, jit, True)
             values.update({"val_" + k: v for k, v in val.items()})
         bar.close(values)
