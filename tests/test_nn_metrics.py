@@ -179,8 +179,7 @@ def test_every_metric_under_jit(backend):
     reg_p, reg_t = _regression(rng, 64, 5)
     names = list(CASES)
     if backend.name == "torch":  # dynamo's tracing is slow: one metric of each update path
-        names = ["mse", "accuracy", "top3_accuracy", "binary_accuracy", "f1_binary",
-                 "precision_macro", "auc_pr", "mean_iou"]
+        names = ["mse", "top3_accuracy", "f1_binary", "auc_pr", "mean_iou"]
     metrics = {name: CASES[name][0](5) for name in names}
     kinds = {name: ("reg" if CASES[name][1] is _regression else
                     "bin" if CASES[name][1] is _binary or name.startswith("auc") else "multi")
