@@ -5,9 +5,11 @@ installed backend, and print the test accuracy per backend.
     python examples/digits.py --backend torch --epochs 20
     python examples/digits.py --backend torch --device cuda
 
-The model, loss, optimizer and training step are written once with xops (``xops.nn``,
-``xops.nn.optim``, ``xops.value_and_grad``, ``xops.jit``); only the arrays change: numpy
-arrays, jax arrays, torch tensors or tensorflow tensors. The same key gives the same initial
+The model, loss and optimizer are written once with xops (``xops.nn``, ``xops.nn.optim``) and
+trained with one call, ``xops.nn.train`` (the step under ``xops.jit``, a progress bar, metrics,
+validation); only the arrays change: numpy arrays, jax arrays, torch tensors or tensorflow
+tensors. examples/step_down.py trains the same model with the pieces ``train`` is made of, down
+to raw ops; docs/training.md walks through both. The same key gives the same initial
 weights everywhere and the batches are the same, so the accuracies agree closely.
 ``--device`` (a torch device string: cpu by default, cuda, cuda:1, ...) puts the data, the key
 and so every parameter and optimizer state on that device: torch tensors on it, jax arrays on
@@ -19,7 +21,6 @@ Needs scikit-learn (``pip install 'xops[examples]'``) for the dataset.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 import time
 
@@ -27,11 +28,10 @@ import numpy as np
 
 import xops
 from xops import nn
-from xops import numpy as xnp
 from xops import random as xr
 from xops.backends import installed_backends
 from xops.nn import functional as F
-from xops.nn import optim
+from xops.nn import metrics, optim
 
 
 def load_digits_split(seed: int = 0) -> tuple[np.ndarray, ...]:
@@ -47,24 +47,6 @@ def load_digits_split(seed: int = 0) -> tuple[np.ndarray, ...]:
     n_test = len(x) // 5
     test, train = perm[:n_test], perm[n_test:]
     return x[train], y[train], x[test], y[test]
-
-
-class Progress:
-    """A one-line progress bar on stderr (redrawn in place on a terminal, one line per epoch
-    otherwise)."""
-
-    def __init__(self, total: int, label: str, width: int = 24) -> None:
-        self.total, self.label, self.width = total, label, width
-        self.tty = sys.stderr.isatty()
-
-    def update(self, done: int, text: str, final: bool = False) -> None:
-        if not (self.tty or final):
-            return
-        filled = self.width * done // self.total
-        bar = "#" * filled + "." * (self.width - filled)
-        end = "\n" if final else ""
-        print(f"\r{self.label:>10} [{bar}] {done}/{self.total} {text}", end=end, file=sys.stderr,
-              flush=True)
 
 
 def to_native(backend: str, a: np.ndarray, device: str = "cpu"):
@@ -100,46 +82,19 @@ def train(backend: str, epochs: int, batch_size: int = 64, seed: int = 0,
     # optimizer state drawn or made from it follows
     key = xr.key(seed, like=to_native(backend, np.zeros(1, np.float32), device))
     params = model.init(key, (batch_size, xtr.shape[1]))
-    opt_state = tx.init(params)
-
-    def loss_fn(p, x, y):
-        return F.sparse_softmax_cross_entropy(model.apply(p, x), y)
-
-    compile_ = xops.jit if jit else (lambda f: f)
-
-    # params and optimizer state are donated: the caller never reuses them, so the compiled
-    # step may write the new values into their buffers (torch: in place; jax: donation)
-    @(functools.partial(xops.jit, donate_argnums=(0, 1)) if jit else compile_)
-    def step(p, s, x, y):
-        loss, g = xops.value_and_grad(loss_fn)(p, x, y)
-        updates, s = tx.update(g, s, p)
-        return optim.apply_updates(p, updates), s, loss
-
-    @compile_
-    def accuracy(p, x, y):
-        pred = xnp.argmax(model.apply(p, x), axis=-1)
-        return xnp.mean(xnp.astype(pred == xnp.astype(y, pred.dtype), xnp.float32))
-
-    xte_n, yte_n = to_native(backend, xte, device), to_native(backend, yte, device)
-    rng = np.random.default_rng(seed)
-    nb = len(xtr) // batch_size
-    bar = Progress(epochs, backend)
     t0 = time.perf_counter()
-    loss = None
-    for epoch in range(epochs):
-        order = rng.permutation(len(xtr))
-        total = 0.0
-        for b in range(nb):
-            idx = order[b * batch_size:(b + 1) * batch_size]
-            params, opt_state, loss = step(params, opt_state,
-                                           to_native(backend, xtr[idx], device),
-                                           to_native(backend, ytr[idx], device))
-            total += float(xops.convert(loss, "numpy"))
-        acc = float(xops.convert(accuracy(params, xte_n, yte_n), "numpy"))
-        bar.update(epoch + 1, f"loss {total / nb:.4f} test acc {acc:.3f}",
-                   final=epoch + 1 == epochs)
-    return {"backend": backend, "loss": total / nb, "accuracy": acc,
-            "seconds": time.perf_counter() - t0}
+    # one call: the NumPy batches become arrays of the backend on the device one at a time,
+    # the step runs under xops.jit, loss and metrics are read back when the bar redraws
+    params, opt_state, history = nn.train(
+        model, params, tx, F.sparse_softmax_cross_entropy,
+        nn.batches(xtr, ytr, batch_size=batch_size, shuffle=True, seed=seed,
+                   drop_remainder=True),
+        epochs=epochs, metrics=[metrics.accuracy()],
+        validation_data=[(to_native(backend, xte, device), to_native(backend, yte, device))],
+        backend=backend, device=None if device == "cpu" else device, jit=jit,
+        progress=backend)
+    return {"backend": backend, "loss": history["loss"][-1],
+            "accuracy": history["val_accuracy"][-1], "seconds": time.perf_counter() - t0}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,18 @@ from .layers import (
                       TransformerBlock,
 )
 
+# (importing .training binds the xops.nn.metrics submodule too)
+from .training import (
+                      Batches,
+                      TrainResult,
+                      batches,
+                      evaluate,
+                      make_eval_step,
+                      make_train_step,
+                      predict,
+                      train,
+)
+
 __all__ = [
     "functional", "initializers", "optim",
     # layers
@@ -53,4 +65,7 @@ __all__ = [
     "flatten_with_names", "count_params",
     # checkpoints, bridges
     "save", "load", "to_torch", "from_torch", "to_tf", "from_tf",
+    # training (docs/training.md)
+    "metrics", "train", "evaluate", "predict", "make_train_step", "make_eval_step", "batches",
+    "Batches", "TrainResult",
 ]
