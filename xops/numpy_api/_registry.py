@@ -25,7 +25,7 @@ Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linal
                    "utility"]
 
 __all__ = ["Category", "OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary",
-           "binary"]
+           "binary", "doc_args"]
 
 
 @dataclass
@@ -100,6 +100,21 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
                          () if composite else (kernels if kernels is not None else (name,)),
                          aliases, None, extra, namespace))
         return fn
+
+    return deco
+
+
+def doc_args(sections: str) -> Callable[[Callable], Callable]:
+    """Put ``sections`` (the ``Args:``/``Returns:`` part of the docstring, written once beside
+    a family of ops that take the same parameters) into the op's own docstring, after its summary
+    and before its ``>>>`` examples. Goes below ``@declare``, which copies the finished docstring
+    onto the public function."""
+
+    def deco(body: Callable) -> Callable:
+        summary, example, rest = inspect.cleandoc(body.__doc__ or "").partition("\n>>>")
+        body.__doc__ = (summary.rstrip() + "\n\n" + inspect.cleandoc(sections) + "\n"
+                        + ("\n>>>" + rest + "\n" if example else ""))
+        return body
 
     return deco
 
