@@ -558,12 +558,7 @@ def _arange(be: Backend, n: int, dtype: Any, device: Any, like: Any) -> Array:
     return arange(n, dtype=dtype, device=device, like=like)
 
 
-@declare("creation")
-def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
-                 like: Array | None = None) -> tuple[Array, Array]:
-    """Row and column indices of the lower triangle (at and below the ``k``-th diagonal) of an
-    ``(n, m)`` array, in row-major order. Static shapes: works under jit.
-
+_TRI_INDICES_ARGS = """
     Args:
         n: rows.
         k: diagonal offset.
@@ -572,28 +567,26 @@ def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None
         like: array whose backend and device to use.
 
     Returns:
-        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype (NumPy: intp, i.e.
-        int64; int32 on jax without x64).
-    """
+        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype{note}.
+"""
+
+
+@declare("creation")
+@doc_args(_TRI_INDICES_ARGS.format(
+    note=" (NumPy: intp, i.e.\n        int64; int32 on jax without x64)"))
+def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
+                 like: Array | None = None) -> tuple[Array, Array]:
+    """Row and column indices of the lower triangle (at and below the ``k``-th diagonal) of an
+    ``(n, m)`` array, in row-major order. Static shapes: works under jit."""
     return _tri_indices("tril_indices", n, k, m, device, like)
 
 
 @declare("creation")
+@doc_args(_TRI_INDICES_ARGS.format(note=""))
 def triu_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
                  like: Array | None = None) -> tuple[Array, Array]:
     """Row and column indices of the upper triangle (at and above the ``k``-th diagonal) of an
-    ``(n, m)`` array, in row-major order. Static shapes: works under jit.
-
-    Args:
-        n: rows.
-        k: diagonal offset.
-        m: columns (default ``n``).
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype.
-    """
+    ``(n, m)`` array, in row-major order. Static shapes: works under jit."""
     return _tri_indices("triu_indices", n, k, m, device, like)
 
 
