@@ -25,7 +25,7 @@ Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linal
                    "utility"]
 
 __all__ = ["Category", "OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary",
-           "binary", "doc_args"]
+           "binary"]
 
 
 @dataclass
@@ -82,16 +82,22 @@ def _register(info: OpInfo) -> None:
 
 def declare(category: Category, *, ref: str | None = None, composite: bool = False,
             kernels: tuple[str, ...] | None = None, aliases: tuple[str, ...] = (),
-            namespace: str = "", **extra: Any) -> Callable[[Callable], Callable]:
+            namespace: str = "", doc_args: str = "",
+            **extra: Any) -> Callable[[Callable], Callable]:
     """Register a hand-written op (its body normalises arguments then calls one kernel, or
     composes other xops ops when ``composite``).
 
     ``namespace="linalg"`` puts the op in ``xops.numpy.linalg`` (registry key ``"linalg.inv"``,
     NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg.inv``, the op's name).
     ``fallback=fn`` (kept in ``extra``): the op's generic composition, with its kernel's
-    signature, run where a backend has no kernel."""
+    signature, run where a backend has no kernel.
+    ``doc_args``: the ``Args:``/``Returns:`` sections of the docstring, when a family of ops that
+    take the same parameters shares them (written once beside the family); they go after the
+    op's own summary, before its ``>>>`` examples."""
 
     def deco(body: Callable) -> Callable:
+        if doc_args:
+            body.__doc__ = _with_sections(body.__doc__, doc_args)
         short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
 
@@ -104,19 +110,11 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
     return deco
 
 
-def doc_args(sections: str) -> Callable[[Callable], Callable]:
-    """Put ``sections`` (the ``Args:``/``Returns:`` part of the docstring, written once beside
-    a family of ops that take the same parameters) into the op's own docstring, after its summary
-    and before its ``>>>`` examples. Goes below ``@declare``, which copies the finished docstring
-    onto the public function."""
-
-    def deco(body: Callable) -> Callable:
-        summary, example, rest = inspect.cleandoc(body.__doc__ or "").partition("\n>>>")
-        body.__doc__ = (summary.rstrip() + "\n\n" + inspect.cleandoc(sections) + "\n"
-                        + ("\n>>>" + rest + "\n" if example else ""))
-        return body
-
-    return deco
+def _with_sections(doc: str | None, sections: str) -> str:
+    """``doc`` with ``sections`` put after its summary and before its ``>>>`` examples."""
+    summary, example, rest = inspect.cleandoc(doc or "").partition("\n>>>")
+    return (summary.rstrip() + "\n\n" + inspect.cleandoc(sections) + "\n"
+            + ("\n>>>" + rest + "\n" if example else ""))
 
 
 def _checked(body: Callable, name: str) -> Callable:

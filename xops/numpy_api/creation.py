@@ -27,7 +27,7 @@ from .._dispatch import (
 )
 from .._dtypes import DType, bool_
 from ..backends import Backend, backend_of
-from ._registry import declare, doc_args
+from ._registry import declare
 
 Array = Any
 
@@ -165,8 +165,7 @@ _FILLED_ARGS = """
 """
 
 
-@declare("creation")
-@doc_args(_FILLED_ARGS)
+@declare("creation", doc_args=_FILLED_ARGS)
 def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
     """Array of zeros (default dtype: the backend's default float).
 
@@ -177,15 +176,13 @@ def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | No
     return _filled("zeros", shape, dtype, device, like, "f")
 
 
-@declare("creation")
-@doc_args(_FILLED_ARGS)
+@declare("creation", doc_args=_FILLED_ARGS)
 def ones(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
     """Array of ones (default dtype: the backend's default float)."""
     return _filled("ones", shape, dtype, device, like, "f")
 
 
-@declare("creation")
-@doc_args(_FILLED_ARGS)
+@declare("creation", doc_args=_FILLED_ARGS)
 def empty(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
     """Uninitialised array (contents unspecified; jax and tensorflow give zeros)."""
     return _filled("empty", shape, dtype, device, like, "f")
@@ -253,22 +250,19 @@ def _filled_like(name: str, x: Array, dtype: Any, device: Any) -> Array:
     return call(be, name[:-5], tuple(x.shape), _native(be, name, d), dev)
 
 
-@declare("creation", kernels=("zeros",))
-@doc_args(_LIKE_ARGS)
+@declare("creation", kernels=("zeros",), doc_args=_LIKE_ARGS)
 def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Zeros with the shape, dtype and device of ``x`` (``dtype``/``device`` override)."""
     return _filled_like("zeros_like", x, dtype, device)
 
 
-@declare("creation", kernels=("ones",))
-@doc_args(_LIKE_ARGS)
+@declare("creation", kernels=("ones",), doc_args=_LIKE_ARGS)
 def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Ones with the shape, dtype and device of ``x``."""
     return _filled_like("ones_like", x, dtype, device)
 
 
-@declare("creation", kernels=("empty",))
-@doc_args(_LIKE_ARGS)
+@declare("creation", kernels=("empty",), doc_args=_LIKE_ARGS)
 def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Uninitialised array with the shape, dtype and device of ``x``."""
     return _filled_like("empty_like", x, dtype, device)
@@ -413,15 +407,13 @@ _TRI_ARGS = """
 """
 
 
-@declare("creation")
-@doc_args(_TRI_ARGS)
+@declare("creation", doc_args=_TRI_ARGS)
 def tril(x: Array, /, k: int = 0) -> Array:
     """Lower triangle of the last two axes (elements above the ``k``-th diagonal zeroed)."""
     return _tri("tril", x, k)
 
 
-@declare("creation")
-@doc_args(_TRI_ARGS)
+@declare("creation", doc_args=_TRI_ARGS)
 def triu(x: Array, /, k: int = 0) -> Array:
     """Upper triangle of the last two axes (elements below the ``k``-th diagonal zeroed)."""
     return _tri("triu", x, k)
@@ -571,8 +563,7 @@ _TRI_INDICES_ARGS = """
 """
 
 
-@declare("creation")
-@doc_args(_TRI_INDICES_ARGS.format(
+@declare("creation", doc_args=_TRI_INDICES_ARGS.format(
     note=" (NumPy: intp, i.e.\n        int64; int32 on jax without x64)"))
 def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
                  like: Array | None = None) -> tuple[Array, Array]:
@@ -581,8 +572,7 @@ def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None
     return _tri_indices("tril_indices", n, k, m, device, like)
 
 
-@declare("creation")
-@doc_args(_TRI_INDICES_ARGS.format(note=""))
+@declare("creation", doc_args=_TRI_INDICES_ARGS.format(note=""))
 def triu_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
                  like: Array | None = None) -> tuple[Array, Array]:
     """Row and column indices of the upper triangle (at and above the ``k``-th diagonal) of an

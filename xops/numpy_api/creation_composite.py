@@ -18,7 +18,7 @@ from . import dtypes as _dt
 from . import elementwise as _ew
 from . import manipulation as _mp
 from ._common import _cast, _shape
-from ._registry import declare, doc_args
+from ._registry import declare
 from .creation import _arange, _one
 
 Array = Any
@@ -143,8 +143,7 @@ _SPACE_ARGS = """
 """
 
 
-@declare("creation", composite=True)
-@doc_args("""
+@declare("creation", composite=True, doc_args="""
     Args:
         start: exponent of the first sample.
         stop: exponent of the last sample.
@@ -165,8 +164,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     return _cast(_ew.power(float(base), y), dtype, "logspace")
 
 
-@declare("creation", composite=True)
-@doc_args("""
+@declare("creation", composite=True, doc_args="""
     Args:
         start: non-zero real Python scalars.
         stop: non-zero real Python scalars.

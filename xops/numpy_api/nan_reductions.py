@@ -15,7 +15,7 @@ from . import elementwise as ew
 from . import manipulation as mp
 from . import reductions as red
 from ._common import _err, _is_float, _kind_check, _no_out, _to_float
-from ._registry import declare, doc_args
+from ._registry import declare
 from .creation import _array
 
 Array = Any
@@ -52,8 +52,7 @@ _NAN_SUM_ARGS = """
 """
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_SUM_ARGS.format(gives="sums to 0"))
+@declare("statistics", composite=True, doc_args=_NAN_SUM_ARGS.format(gives="sums to 0"))
 def nansum(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
            keepdims: bool = False) -> Array:
     """Sum along ``axis`` treating NaN as zero; dtypes as :func:`sum` (narrow integers and bool
@@ -62,8 +61,7 @@ def nansum(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
     return red.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_SUM_ARGS.format(gives="gives 1"))
+@declare("statistics", composite=True, doc_args=_NAN_SUM_ARGS.format(gives="gives 1"))
 def nanprod(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
             keepdims: bool = False) -> Array:
     """Product along ``axis`` treating NaN as one; dtypes as :func:`prod`."""
@@ -145,8 +143,7 @@ _NAN_VAR_ARGS = """
 """
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_VAR_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_VAR_ARGS)
 def nanvar(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
            keepdims: bool = False, *, correction: float | None = None) -> Array:
     """Variance along ``axis`` ignoring NaN, with ``ddof`` (alias ``correction``) delta degrees
@@ -155,8 +152,7 @@ def nanvar(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof:
     return _nanvar("nanvar", a, axis, dtype, ddof, correction, keepdims)
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_VAR_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_VAR_ARGS)
 def nanstd(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
            keepdims: bool = False, *, correction: float | None = None) -> Array:
     """Standard deviation along ``axis`` ignoring NaN: ``sqrt(nanvar(...))``."""
@@ -164,15 +160,16 @@ def nanstd(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof:
     return ew.sqrt(_nanvar("nanstd", a, axis, dtype, ddof, correction, keepdims))
 
 
-def _real(name: str, a: Any) -> tuple[Array, Array | None]:
+def _real(name: str, a: Any, out: Any) -> tuple[Array, Array | None]:
     """``a`` as an array of a real kind (bool, integer or real float), and its NaN mask."""
+    _no_out(name, out)
     be, x = _array(name, a)
     _kind_check(name, be, x, "biuf")
     return x, _nan_mask(be, x)
 
 
-def _nanextreme(name: str, a: Any, axis: Any, keepdims: bool, is_max: bool) -> Array:
-    x, m = _real(name, a)
+def _nanextreme(name: str, a: Any, axis: Any, out: Any, keepdims: bool, is_max: bool) -> Array:
+    x, m = _real(name, a, out)
     f = red.max if is_max else red.min
     if m is None:
         return f(x, axis=axis, keepdims=keepdims)
@@ -192,26 +189,22 @@ _NAN_EXTREME_ARGS = """
 """
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_EXTREME_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_EXTREME_ARGS)
 def nanmax(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> Array:
     """Maximum along ``axis`` ignoring NaN; an all-NaN slice gives NaN (NumPy also warns), an
     empty reduction raises ValueError."""
-    _no_out("nanmax", out)
-    return _nanextreme("nanmax", a, axis, keepdims, True)
+    return _nanextreme("nanmax", a, axis, out, keepdims, True)
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_EXTREME_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_EXTREME_ARGS)
 def nanmin(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> Array:
     """Minimum along ``axis`` ignoring NaN; an all-NaN slice gives NaN (NumPy also warns), an
     empty reduction raises ValueError."""
-    _no_out("nanmin", out)
-    return _nanextreme("nanmin", a, axis, keepdims, False)
+    return _nanextreme("nanmin", a, axis, out, keepdims, False)
 
 
-def _nanarg(name: str, a: Any, axis: Any, keepdims: bool, is_max: bool) -> Array:
-    x, m = _real(name, a)
+def _nanarg(name: str, a: Any, axis: Any, out: Any, keepdims: bool, is_max: bool) -> Array:
+    x, m = _real(name, a, out)
     f = red.argmax if is_max else red.argmin
     if m is None:
         return f(x, axis=axis, keepdims=keepdims)
@@ -244,25 +237,21 @@ _NAN_ARG_ARGS = """
 """
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_ARG_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_ARG_ARGS)
 def nanargmax(a: Array, axis: int | None = None, out: Any = None, *,
               keepdims: bool = False) -> Array:
     """Index of the first maximum along ``axis`` ignoring NaN (None: of the flattened array).
     An all-NaN slice gives -1 (as jax.numpy; NumPy raises ValueError, which would need a device
     sync and cannot work under jit)."""
-    _no_out("nanargmax", out)
-    return _nanarg("nanargmax", a, axis, keepdims, True)
+    return _nanarg("nanargmax", a, axis, out, keepdims, True)
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_ARG_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_ARG_ARGS)
 def nanargmin(a: Array, axis: int | None = None, out: Any = None, *,
               keepdims: bool = False) -> Array:
     """Index of the first minimum along ``axis`` ignoring NaN (None: of the flattened array).
     An all-NaN slice gives -1 (as jax.numpy; NumPy raises ValueError)."""
-    _no_out("nanargmin", out)
-    return _nanarg("nanargmin", a, axis, keepdims, False)
+    return _nanarg("nanargmin", a, axis, out, keepdims, False)
 
 
 _NAN_SCAN_ARGS = """
@@ -277,16 +266,14 @@ _NAN_SCAN_ARGS = """
 """
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_SCAN_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_SCAN_ARGS)
 def nancumsum(a: Array, axis: int | None = None, dtype: Any = None, out: Any = None) -> Array:
     """Cumulative sum along ``axis`` (None: flattened) treating NaN as zero; dtypes as
     :func:`cumsum`."""
     return red.cumsum(_nan_filled("nancumsum", a, out, 0), axis=axis, dtype=dtype)
 
 
-@declare("statistics", composite=True)
-@doc_args(_NAN_SCAN_ARGS)
+@declare("statistics", composite=True, doc_args=_NAN_SCAN_ARGS)
 def nancumprod(a: Array, axis: int | None = None, dtype: Any = None, out: Any = None) -> Array:
     """Cumulative product along ``axis`` (None: flattened) treating NaN as one; dtypes as
     :func:`cumprod`."""

@@ -36,7 +36,7 @@ from . import dtypes as dt
 from . import elementwise as ew
 from . import manipulation as mp
 from ._common import _is_float
-from ._registry import declare, doc_args
+from ._registry import declare
 
 Array = Any
 
@@ -201,15 +201,13 @@ _DTYPE_ARGS = """
 """
 
 
-@declare("reduction")
-@doc_args(_DTYPE_ARGS.format(note=""))
+@declare("reduction", doc_args=_DTYPE_ARGS.format(note=""))
 def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
     """Product over ``axis``; accumulation dtype as for :func:`sum`."""
     return _prod(x, axis, dtype, keepdims)
 
 
-@declare("reduction")
-@doc_args(_DTYPE_ARGS.format(note="; NaN for an empty reduction"))
+@declare("reduction", doc_args=_DTYPE_ARGS.format(note="; NaN for an empty reduction"))
 def mean(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
     """Arithmetic mean over ``axis``; integers average in the default float dtype."""
     return _mean(x, axis, dtype, keepdims)
@@ -224,31 +222,28 @@ _AXIS_ARGS = """
     Returns:
         {returns}
 """
+_EXTREME_ARGS = _AXIS_ARGS.format(returns="An array of ``x``'s backend and dtype.")
 
 
-@declare("reduction", aliases=("amax",))
-@doc_args(_AXIS_ARGS.format(returns="An array of ``x``'s backend and dtype."))
+@declare("reduction", aliases=("amax",), doc_args=_EXTREME_ARGS)
 def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError."""
     return _max(x, axis, None, keepdims)
 
 
-@declare("reduction", aliases=("amin",))
-@doc_args(_AXIS_ARGS.format(returns="An array of ``x``'s backend and dtype."))
+@declare("reduction", aliases=("amin",), doc_args=_EXTREME_ARGS)
 def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError."""
     return _min(x, axis, None, keepdims)
 
 
-@declare("reduction")
-@doc_args(_AXIS_ARGS.format(returns="A bool array of ``x``'s backend."))
+@declare("reduction", doc_args=_AXIS_ARGS.format(returns="A bool array of ``x``'s backend."))
 def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """True where every element along ``axis`` is truthy (NaN counts as true)."""
     return _all(x, axis, None, keepdims)
 
 
-@declare("reduction")
-@doc_args(_AXIS_ARGS.format(returns="A bool array of ``x``'s backend."))
+@declare("reduction", doc_args=_AXIS_ARGS.format(returns="A bool array of ``x``'s backend."))
 def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """True where some element along ``axis`` is truthy (NaN counts as true)."""
     return _any(x, axis, None, keepdims)
@@ -286,8 +281,7 @@ _MOMENT_ARGS = """
 """
 
 
-@declare("reduction")
-@doc_args(_MOMENT_ARGS)
+@declare("reduction", doc_args=_MOMENT_ARGS)
 def var(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
         keepdims: bool = False, correction: float | None = None) -> Array:
     """Variance over ``axis`` with ``ddof`` (alias ``correction``, Array API) degrees of freedom
@@ -295,8 +289,7 @@ def var(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
     return _moment("var", x, axis, dtype, ddof, correction, keepdims)
 
 
-@declare("reduction")
-@doc_args(_MOMENT_ARGS)
+@declare("reduction", doc_args=_MOMENT_ARGS)
 def std(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
         keepdims: bool = False, correction: float | None = None) -> Array:
     """Standard deviation over ``axis``; see :func:`var`."""
@@ -326,25 +319,23 @@ _ARG_ARGS = """
 """
 
 
-@declare("reduction")
-@doc_args(_ARG_ARGS)
+@declare("reduction", doc_args=_ARG_ARGS)
 def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
     """Index of the first maximum along ``axis`` (None: of the flattened array); the first NaN
     counts as the maximum (NumPy semantics). Returns the default integer dtype."""
     return _arg("argmax", x, axis, keepdims)
 
 
-@declare("reduction")
-@doc_args(_ARG_ARGS)
+@declare("reduction", doc_args=_ARG_ARGS)
 def argmin(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
     """Index of the first minimum along ``axis`` (None: of the flattened array); the first NaN
     counts as the minimum (NumPy semantics). Returns the default integer dtype."""
     return _arg("argmin", x, axis, keepdims)
 
 
-@declare("reduction")
-@doc_args(_AXIS_ARGS.format(returns="An integer array of ``x``'s backend (a 0-d array when "
-                                    "``axis`` is None, unlike NumPy's\n        Python int)."))
+@declare("reduction", doc_args=_AXIS_ARGS.format(
+    returns="An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike "
+            "NumPy's\n        Python int)."))
 def count_nonzero(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
     """Number of non-zero (truthy) elements along ``axis``, in the default integer dtype."""
     be, xc, axes = _count_red.prepare(x, axis, None)
@@ -373,16 +364,14 @@ _SCAN_ARGS = """
 """
 
 
-@declare("reduction")
-@doc_args(_SCAN_ARGS)
+@declare("reduction", doc_args=_SCAN_ARGS)
 def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
     """Cumulative sum along ``axis`` (None: over the flattened array); accumulation dtype as for
     :func:`sum`."""
     return _scan("cumsum", x, axis, dtype)
 
 
-@declare("reduction")
-@doc_args(_SCAN_ARGS)
+@declare("reduction", doc_args=_SCAN_ARGS)
 def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
     """Cumulative product along ``axis`` (None: over the flattened array)."""
     return _scan("cumprod", x, axis, dtype)
@@ -426,8 +415,7 @@ _CUMULATIVE_ARGS = """
 """
 
 
-@declare("reduction", composite=True)
-@doc_args(_CUMULATIVE_ARGS.format(what="sum", v=0))
+@declare("reduction", composite=True, doc_args=_CUMULATIVE_ARGS.format(what="sum", v=0))
 def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: Any = None,
                    include_initial: bool = False) -> Array:
     """Cumulative sum along ``axis`` (required for ndim > 1), optionally starting with the
@@ -436,8 +424,7 @@ def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: Any = None,
     return _cumulative("cumulative_sum", cumsum, x, axis, dtype, include_initial, 0)
 
 
-@declare("reduction", composite=True)
-@doc_args(_CUMULATIVE_ARGS.format(what="product", v=1))
+@declare("reduction", composite=True, doc_args=_CUMULATIVE_ARGS.format(what="product", v=1))
 def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: Any = None,
                     include_initial: bool = False) -> Array:
     """Cumulative product along ``axis`` (required for ndim > 1), optionally starting with the
@@ -534,10 +521,11 @@ _CLOSE_ARGS = """
     Returns:
         {returns}
 """
+_EXTREME_ARGS = _AXIS_ARGS.format(returns="An array of ``x``'s backend and dtype.")
 
 
-@declare("statistics", composite=True)
-@doc_args(_CLOSE_ARGS.format(bc=" (broadcast)", returns="A bool array of the inputs' backend."))
+@declare("statistics", composite=True, doc_args=_CLOSE_ARGS.format(
+    bc=" (broadcast)", returns="A bool array of the inputs' backend."))
 def isclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Array:
     """Elementwise ``|a - b| <= atol + rtol * |b|`` (not symmetric, as NumPy), with equal
@@ -546,8 +534,7 @@ def isclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
     return _close("isclose", a, b, rtol, atol, equal_nan)
 
 
-@declare("statistics", composite=True)
-@doc_args(_CLOSE_ARGS.format(bc="", returns=(
+@declare("statistics", composite=True, doc_args=_CLOSE_ARGS.format(bc="", returns=(
     "A 0-d bool array of the inputs' backend (NumPy returns a Python bool; a native array\n"
     "        keeps the op usable under jit: ``bool(...)`` it when eager).")))
 def allclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,

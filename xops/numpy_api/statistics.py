@@ -24,7 +24,7 @@ from . import manipulation as mp
 from . import products as pr
 from . import reductions as red
 from ._common import _err, _is_float, _kind_check, _no_out, _to_float
-from ._registry import declare, doc_args
+from ._registry import declare
 from .creation import _array
 
 Array = Any
@@ -256,12 +256,11 @@ _Q_ARGS = """
 """
 
 
-def _qdoc(rng: str) -> Any:
-    return doc_args(_Q_ARGS.format(rng=rng, methods=", ".join(METHODS)))
+def _qdoc(rng: str) -> str:
+    return _Q_ARGS.format(rng=rng, methods=", ".join(METHODS))
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 1]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 1]"))
 def quantile(a: Array, q: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False,
              method: str = "linear", keepdims: bool = False, *, weights: Any = None) -> Array:
     """The ``q``-th quantiles of ``a`` along ``axis`` (NumPy's 13 methods, default "linear");
@@ -269,8 +268,7 @@ def quantile(a: Array, q: Any, axis: Any = None, out: Any = None, overwrite_inpu
     return _quantile("quantile", a, q, out, weights, axis, method, keepdims, False, 1)
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 100]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 100]"))
 def percentile(a: Array, q: Any, axis: Any = None, out: Any = None,
                overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                *, weights: Any = None) -> Array:
@@ -278,8 +276,7 @@ def percentile(a: Array, q: Any, axis: Any = None, out: Any = None,
     return _quantile("percentile", a, q, out, weights, axis, method, keepdims, False, 100)
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 1]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 1]"))
 def nanquantile(a: Array, q: Any, axis: Any = None, out: Any = None,
                 overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                 *, weights: Any = None) -> Array:
@@ -288,8 +285,7 @@ def nanquantile(a: Array, q: Any, axis: Any = None, out: Any = None,
     return _quantile("nanquantile", a, q, out, weights, axis, method, keepdims, True, 1)
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 100]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 100]"))
 def nanpercentile(a: Array, q: Any, axis: Any = None, out: Any = None,
                   overwrite_input: bool = False, method: str = "linear",
                   keepdims: bool = False, *, weights: Any = None) -> Array:
@@ -334,10 +330,9 @@ _MEDIAN_ARGS = """
 """
 
 
-@declare("statistics", composite=True)
-@doc_args(_MEDIAN_ARGS.format(note=" (integers and bool: the backend's\n        default float, "
-                                   "float64 in NumPy, float32 on jax without x64 and on "
-                                   "tensorflow)"))
+@declare("statistics", composite=True, doc_args=_MEDIAN_ARGS.format(
+    note=" (integers and bool: the backend's\n        default float, float64 in NumPy, float32 "
+         "on jax without x64 and on tensorflow)"))
 def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
            keepdims: bool = False) -> Array:
     """Median along ``axis``: the middle value, or the mean of the two middle values of an even
@@ -346,8 +341,8 @@ def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = 
     return _median("median", a, axis, keepdims, False)
 
 
-@declare("statistics", composite=True)
-@doc_args(_MEDIAN_ARGS.format(note=" (integers: the default float)"))
+@declare("statistics", composite=True,
+         doc_args=_MEDIAN_ARGS.format(note=" (integers: the default float)"))
 def nanmedian(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
               keepdims: bool = False) -> Array:
     """Median along ``axis`` ignoring NaN; an all-NaN or empty slice gives NaN (NumPy also
