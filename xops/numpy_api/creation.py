@@ -27,6 +27,7 @@ from .._dispatch import (
 )
 from .._dtypes import DType, bool_
 from ..backends import Backend, backend_of
+from ._common import _backend
 from ._registry import declare
 
 Array = Any
@@ -226,9 +227,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
 
 
 def _like(name: str, x: Array, dtype: Any, device: Any) -> tuple[Backend, DType, Any]:
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    be = _backend(name, x)
     d = dtype_arg(name, dtype) or be.dtype_of(x)
     return be, d, device if device is not None else be.k.device(x)
 

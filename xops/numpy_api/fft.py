@@ -19,7 +19,6 @@ from typing import Any, Sequence
 
 from .. import _dtypes
 from .._dispatch import (
-    PY_SCALARS,
     array,
     call,
     compute_dtype,
@@ -31,6 +30,7 @@ from .._dispatch import (
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from . import creation, elementwise, manipulation
+from ._common import _backend
 from ._registry import declare
 
 Array = Any
@@ -454,9 +454,7 @@ def rfftfreq(n: int, /, d: float = 1.0, *, dtype: Any = None, device: Any = None
 
 
 def _shift(name: str, x: Any, axes: Any, sign: int) -> Array:
-    if x is None or type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
-    resolve(name, x)
+    _backend(name, x)
     shape = tuple(x.shape)
     if axes is None:
         ax: tuple[int, ...] = tuple(range(len(shape)))

@@ -35,7 +35,7 @@ from . import creation as cr
 from . import dtypes as dt
 from . import elementwise as ew
 from . import manipulation as mp
-from ._common import _is_float
+from ._common import _backend, _is_float
 from ._registry import declare
 
 Array = Any
@@ -382,9 +382,7 @@ def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
 
 def _cumulative(name: str, scan: Any, x: Array, axis: int | None, dtype: Any,
                 include_initial: bool, initial: int) -> Array:
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    be = _backend(name, x)
     nd = len(x.shape)
     if axis is None:
         if nd > 1:

@@ -10,7 +10,7 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, check_kind, opname_of, promote_args, resolve
+from .._dispatch import check_kind, promote_args, resolve
 from .._dtypes import bool_
 from . import creation as cr
 from . import dtypes as dt
@@ -18,7 +18,7 @@ from . import elementwise as ew
 from . import indexing as ix
 from . import manipulation as mp
 from . import reductions as red
-from ._common import _is_float
+from ._common import _backend, _is_float
 from ._registry import declare
 from .creation import _array
 from .indexing import _searchsorted, nonzero
@@ -48,9 +48,7 @@ def _unique(name: str, x: Array, size: int | None, fill_value: Any,
             want: str) -> tuple[Array, Array | None, Array | None, Array | None]:
     """Sort-based unique: group starts are where a sorted element differs from its predecessor.
     NaN != NaN, so every NaN is its own group (NumPy 2's array API functions do the same)."""
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    be = _backend(name, x)
     d = be.dtype_of(x)
     check_kind(name, d, "biuf", hint="xops sorts to find unique values and complex numbers "
                "have no order")

@@ -26,15 +26,10 @@ from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from . import creation, indexing, manipulation, reductions
 from . import elementwise as ew
+from ._common import _backend
 from ._registry import declare
 
 Array = Any
-
-
-def _array(name: str, x: Any) -> Backend:
-    if x is None or type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
-    return resolve(name, x)
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,7 +196,7 @@ def trapezoid(y: Array, x: Array | None = None, dx: Any = 1.0, axis: int = -1) -
         default float, as ``sum(d * (y[1:] + y[:-1]) / 2.0)`` does in NumPy).
     """
     name = "trapezoid"
-    _array(name, y)
+    _backend(name, y)
     resolve(name, y, x if type(x) not in PY_SCALARS else None)  # one backend, or a clear error
     nd = len(y.shape)
     ax = normalize_axis(name, axis, nd)
@@ -240,7 +235,7 @@ def sinc(x: Array, /) -> Array:
     Returns:
         An array of ``x``'s backend in the floating (or complex) dtype.
     """
-    _array("sinc", x)
+    _backend("sinc", x)
     zero = ew.equal(x, 0)
     y = ew.multiply(ew.where(zero, 1, x), math.pi)
     return ew.where(zero, 1, ew.divide(ew.sin(y), y))
@@ -257,7 +252,7 @@ def i0(x: Array, /) -> Array:
     Returns:
         An array of ``x``'s backend and floating dtype (float16/bfloat16 computed in float32).
     """
-    be = _array("i0", x)
+    be = _backend("i0", x)
     d = be.dtype_of(x)
     if d.kind == "c":
         raise TypeError(f"{opname_of('i0')}: not supported for complex values (NumPy raises "
