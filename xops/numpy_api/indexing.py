@@ -278,38 +278,36 @@ def _sort(name: str, x: Array, axis: int | None, descending: bool, stable: bool
     return be, x, normalize_axis(name, axis, len(x.shape))
 
 
-@declare("sorting")
-def sort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
-         stable: bool = True) -> Array:
-    """Sorted copy along ``axis`` (None: flattened); NaN sorts last (first when descending).
-
+_SORT_ARGS = """
     Args:
         x: real array.
         axis: int or None.
-        descending: sort in descending order.
-        stable: accepted for the Array API (xops sorts are always stable).
+        descending: {descending}.
+        stable: accepted for the Array API ({stable}).
 
     Returns:
-        An array of ``x``'s backend and dtype.
-    """
+        {returns}
+"""
+_SORT_DOC = _SORT_ARGS.format(
+    descending="sort in descending order", stable="xops sorts are always stable",
+    returns="An array of ``x``'s backend and dtype.")
+_ARGSORT_DOC = _SORT_ARGS.format(
+    descending="descending order, ties still in index order", stable="always stable",
+    returns="An array of the default integer dtype.")
+
+
+@declare("sorting", doc_args=_SORT_DOC)
+def sort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
+         stable: bool = True) -> Array:
+    """Sorted copy along ``axis`` (None: flattened); NaN sorts last (first when descending)."""
     be, x, ax = _sort("sort", x, axis, descending, stable)
     return call(be, "sort", x, ax, bool(descending))
 
 
-@declare("sorting")
+@declare("sorting", doc_args=_ARGSORT_DOC)
 def argsort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
             stable: bool = True) -> Array:
-    """Indices that sort ``x`` along ``axis``; ties keep their order (stable), NaN last.
-
-    Args:
-        x: real array.
-        axis: int or None.
-        descending: descending order, ties still in index order.
-        stable: accepted for the Array API (always stable).
-
-    Returns:
-        An array of the default integer dtype.
-    """
+    """Indices that sort ``x`` along ``axis``; ties keep their order (stable), NaN last."""
     be, x, ax = _sort("argsort", x, axis, descending, stable)
     return call(be, "argsort", x, ax, bool(descending), be.check_dtype(be.default_int, "argsort"))
 

@@ -548,36 +548,32 @@ def rot90(m: Array, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
     return flip(transpose(x, perm), axis=a1)
 
 
-@declare("shape", composite=True)
+_FLIP_ARGS = """
+    Args:
+        m: array with ndim >= {nd}.
+
+    Returns:
+        An array of ``m``'s backend.
+"""
+
+
+def _flip_along(name: str, m: Any, axis: int) -> Array:
+    _, x = _one(name, m)
+    if len(x.shape) < axis + 1:
+        raise ValueError(f"xops.numpy.{name}: input must be >= {axis + 1}-d")
+    return flip(x, axis=axis)
+
+
+@declare("shape", composite=True, doc_args=_FLIP_ARGS.format(nd=2))
 def fliplr(m: Array) -> Array:
-    """Reverse the order along axis 1 (left/right).
-
-    Args:
-        m: array with ndim >= 2.
-
-    Returns:
-        An array of ``m``'s backend.
-    """
-    _, x = _one("fliplr", m)
-    if len(x.shape) < 2:
-        raise ValueError("xops.numpy.fliplr: input must be >= 2-d")
-    return flip(x, axis=1)
+    """Reverse the order along axis 1 (left/right)."""
+    return _flip_along("fliplr", m, 1)
 
 
-@declare("shape", composite=True)
+@declare("shape", composite=True, doc_args=_FLIP_ARGS.format(nd=1))
 def flipud(m: Array) -> Array:
-    """Reverse the order along axis 0 (up/down).
-
-    Args:
-        m: array with ndim >= 1.
-
-    Returns:
-        An array of ``m``'s backend.
-    """
-    _, x = _one("flipud", m)
-    if len(x.shape) < 1:
-        raise ValueError("xops.numpy.flipud: input must be >= 1-d")
-    return flip(x, axis=0)
+    """Reverse the order along axis 0 (up/down)."""
+    return _flip_along("flipud", m, 0)
 
 
 @declare("shape", composite=True)
