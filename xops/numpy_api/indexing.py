@@ -312,6 +312,18 @@ def argsort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
     return call(be, "argsort", x, ax, bool(descending), be.check_dtype(be.default_int, "argsort"))
 
 
+def _kth_axis(name: str, a: Any, kth: Any, axis: int | None) -> tuple[Array, int]:
+    """``a`` as an array (flattened when ``axis`` is None) and the axis to partition, with
+    ``kth`` checked against its length."""
+    _, x = _array(name, a)
+    if axis is None:
+        x = _mp.reshape(x, (-1,))
+        axis = 0
+    ax = normalize_axis(name, axis, len(x.shape))
+    _kth(name, kth, x.shape[ax])
+    return x, ax
+
+
 def _kth(name: str, kth: Any, n: int) -> None:
     ks = [kth] if not isinstance(kth, (list, tuple)) else list(kth)
     if backend_of(kth) is not None:
@@ -339,12 +351,7 @@ def partition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introselec
     Returns:
         An array of ``a``'s backend and dtype.
     """
-    be, x = _array("partition", a)
-    if axis is None:
-        x = _mp.reshape(x, (-1,))
-        axis = 0
-    ax = normalize_axis("partition", axis, len(x.shape))
-    _kth("partition", kth, x.shape[ax])
+    x, ax = _kth_axis("partition", a, kth, axis)
     return sort(x, axis=ax)
 
 
@@ -364,12 +371,7 @@ def argpartition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introse
     Returns:
         An array of the default integer dtype of ``a``'s backend.
     """
-    be, x = _array("argpartition", a)
-    if axis is None:
-        x = _mp.reshape(x, (-1,))
-        axis = 0
-    ax = normalize_axis("argpartition", axis, len(x.shape))
-    _kth("argpartition", kth, x.shape[ax])
+    x, ax = _kth_axis("argpartition", a, kth, axis)
     return argsort(x, axis=ax)
 
 
