@@ -25,7 +25,7 @@ Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linal
                    "utility"]
 
 __all__ = ["Category", "OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary",
-           "binary"]
+           "binary", "namespace_exports", "with_sections"]
 
 
 @dataclass
@@ -97,7 +97,7 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
 
     def deco(body: Callable) -> Callable:
         if doc_args:
-            body.__doc__ = _with_sections(body.__doc__, doc_args)
+            body.__doc__ = with_sections(body.__doc__, doc_args)
         short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
 
@@ -110,7 +110,18 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
     return deco
 
 
-def _with_sections(doc: str | None, sections: str) -> str:
+def namespace_exports(namespace: str, shared: tuple[str, ...] = ()) -> dict[str, Callable]:
+    """The public functions of ``xops.numpy.<namespace>`` by name: the ops declared with that
+    namespace and their aliases, plus the top-level ops named in ``shared`` (the ones the
+    standard also places there; same function) unless the namespace declares its own."""
+    pre = namespace + "."
+    out = {n: REGISTRY[n].fn for n in shared if n in REGISTRY and pre + n not in REGISTRY}
+    out.update({n[len(pre):]: i.fn for n, i in REGISTRY.items() if n.startswith(pre)})
+    out.update({a[len(pre):]: REGISTRY[n].fn for a, n in ALIASES.items() if a.startswith(pre)})
+    return out
+
+
+def with_sections(doc: str | None, sections: str) -> str:
     """``doc`` with ``sections`` put after its summary and before its ``>>>`` examples."""
     summary, example, rest = inspect.cleandoc(doc or "").partition("\n>>>")
     return (summary.rstrip() + "\n\n" + inspect.cleandoc(sections) + "\n"
