@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
-from ..numpy_api._registry import with_sections
 from ..numpy_api.nn import avg_pool, channels_last, float_array, max_pool
-from ._common import downcast, upcast
+from ._common import doc_args, downcast, upcast
 
 __all__ = ["avg_pool", "global_avg_pool", "global_max_pool", "max_pool"]
 
@@ -34,12 +33,7 @@ _GLOBAL_POOL_ARGS = """
 """
 
 
-def _pool_doc(fn: Any) -> Any:
-    fn.__doc__ = with_sections(fn.__doc__, _GLOBAL_POOL_ARGS)
-    return fn
-
-
-@_pool_doc
+@doc_args(_GLOBAL_POOL_ARGS)
 def global_avg_pool(x: Array, data_format: str = "channels_last", keepdims: bool = False
                     ) -> Array:
     """Mean over all spatial dims (float16/bfloat16 accumulated in float32)."""
@@ -49,7 +43,7 @@ def global_avg_pool(x: Array, data_format: str = "channels_last", keepdims: bool
     return downcast(xnp.mean(xc, axis=axes, keepdims=keepdims), back)
 
 
-@_pool_doc
+@doc_args(_GLOBAL_POOL_ARGS)
 def global_max_pool(x: Array, data_format: str = "channels_last", keepdims: bool = False
                     ) -> Array:
     """Maximum over all spatial dims."""
