@@ -132,6 +132,13 @@ def _prep2(name: str, a: Any, b: Any) -> tuple[Backend, Any, Any, DType]:
     return be, a, b, out
 
 
+def _square(name: str, x: Any, *args: Any) -> Any:
+    """The body of the ops of one stack of square matrices and one result: the kernel ``name``
+    on ``x`` in its compute dtype (with ``args``), the result cast back as :func:`_back` does."""
+    be, xc, out = _prep(name, x, square=True)
+    return _back(be, _k(be, name, xc, *args), out)
+
+
 def _back(be: Backend, y: Any, out: DType) -> Any:
     """Cast a float32 result computed for half-precision input back to ``out``."""
     if out in _HALF and be.dtype_of(y) is float32:
@@ -195,8 +202,7 @@ def inv(x: Array, /) -> Array:
         An array of ``x``'s backend and shape. Singular input raises eagerly on numpy, torch
         and tensorflow, and gives inf/nan on jax and under jit.
     """
-    be, xc, out = _prep("inv", x, square=True)
-    return _back(be, _k(be, "inv", xc), out)
+    return _square("inv", x)
 
 
 @declare("linalg", namespace="linalg")
@@ -209,8 +215,7 @@ def det(x: Array, /) -> Array:
     Returns:
         An array of shape ``(...)`` (0-d for one matrix) of ``x``'s backend.
     """
-    be, xc, out = _prep("det", x, square=True)
-    return _back(be, _k(be, "det", xc), out)
+    return _square("det", x)
 
 
 @declare("linalg", namespace="linalg")
@@ -355,8 +360,7 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         An array of ``x``'s shape and backend. Input that is not positive definite raises on
         eager numpy/torch and gives nan on jax, tensorflow and under jit.
     """
-    be, xc, out = _prep("cholesky", x, square=True)
-    return _back(be, _k(be, "cholesky", xc, builtins.bool(upper)), out)
+    return _square("cholesky", x, builtins.bool(upper))
 
 
 @declare("linalg", namespace="linalg")
@@ -492,8 +496,7 @@ def eigvalsh(x: Array, /, UPLO: str = "L") -> Array:
     Returns:
         A real array of shape ``(..., M)``.
     """
-    be, xc, out = _prep("eigvalsh", x, square=True)
-    return _back(be, _k(be, "eigvalsh", xc, _uplo("eigvalsh", UPLO)), out)
+    return _square("eigvalsh", x, _uplo("eigvalsh", UPLO))
 
 
 # --- rank and powers ----------------------------------------------------------------------------
