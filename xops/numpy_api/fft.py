@@ -466,31 +466,25 @@ def _shift(name: str, x: Any, axes: Any, sign: int) -> Array:
     return manipulation.roll(x, tuple(sign * (shape[a] // 2) for a in ax), ax)
 
 
-@declare("fft", namespace="fft", composite=True)
-def fftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
-    """Move the zero-frequency term to the centre of ``axes`` (default: all axes).
-
+_SHIFT_ARGS = """
     Args:
         x: array.
         axes: int or sequence of ints.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.
-    """
+"""
+
+
+@declare("fft", namespace="fft", composite=True, doc_args=_SHIFT_ARGS)
+def fftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
+    """Move the zero-frequency term to the centre of ``axes`` (default: all axes)."""
     return _shift("fft.fftshift", x, axes, 1)
 
 
-@declare("fft", namespace="fft", composite=True)
+@declare("fft", namespace="fft", composite=True, doc_args=_SHIFT_ARGS)
 def ifftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
-    """Inverse of ``fftshift`` (they differ for odd lengths).
-
-    Args:
-        x: array.
-        axes: int or sequence of ints.
-
-    Returns:
-        An array of ``x``'s backend, shape and dtype.
-    """
+    """Inverse of ``fftshift`` (they differ for odd lengths)."""
     return _shift("fft.ifftshift", x, axes, -1)
 
 
