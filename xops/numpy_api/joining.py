@@ -12,7 +12,7 @@ from .._dispatch import normalize_axis, opname_of
 from ._common import _cast, _shape
 from ._registry import declare
 from .creation import _arrays, _one
-from .manipulation import concatenate, ravel, reshape, split
+from .manipulation import _seq, concatenate, ravel, reshape, split
 
 Array = Any
 
@@ -98,12 +98,7 @@ def atleast_3d(*arys: Any) -> Any:
 
 
 def _stack_seq(name: str, tup: Any) -> list[Any]:
-    if not isinstance(tup, (list, tuple)):
-        raise TypeError(f"{opname_of(name)}: expected a sequence of arrays, got "
-                        f"{type(tup).__name__}")
-    if not tup:
-        raise ValueError(f"{opname_of(name)}: need at least one array to concatenate")
-    return list(tup)
+    return _seq(name, tup, "need at least one array to concatenate")
 
 
 @declare("shape", composite=True)

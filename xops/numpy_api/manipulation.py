@@ -199,12 +199,14 @@ def squeeze(x: Array, /, axis: Any = None) -> Array:
     return call(be, "squeeze", x, axes)
 
 
-def _seq(name: str, arrays: Any) -> list[Any]:
+def _seq(name: str, arrays: Any, empty: str = "need at least one array") -> list[Any]:
+    """``arrays`` (a list or tuple of arrays, not empty, no None) as a list; ``empty``: the
+    error message for an empty one."""
     if not isinstance(arrays, (list, tuple)):
         raise TypeError(f"{opname_of(name)}: expected a sequence of arrays, got "
                         f"{type(arrays).__name__}")
     if not arrays:
-        raise ValueError(f"{opname_of(name)}: need at least one array")
+        raise ValueError(f"{opname_of(name)}: {empty}")
     if any(a is None for a in arrays):
         raise none_given(name)
     return list(arrays)
