@@ -205,31 +205,29 @@ def inv(x: Array, /) -> Array:
     return _square("inv", x)
 
 
-@declare("linalg", namespace="linalg")
-def det(x: Array, /) -> Array:
-    """Determinant of each square matrix in ``x``.
-
+# the Args/Returns of the ops of one stack of square matrices
+_SQUARE_ARGS = """
     Args:
         x: array of shape ``(..., M, M)``.
 
     Returns:
-        An array of shape ``(...)`` (0-d for one matrix) of ``x``'s backend.
-    """
+        {returns}
+"""
+
+
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(
+    returns="An array of shape ``(...)`` (0-d for one matrix) of ``x``'s backend."))
+def det(x: Array, /) -> Array:
+    """Determinant of each square matrix in ``x``."""
     return _square("det", x)
 
 
-@declare("linalg", namespace="linalg")
-def slogdet(x: Array, /) -> SlogdetResult:
-    """Sign and natural log of the absolute determinant of each square matrix in ``x``.
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        ``SlogdetResult(sign, logabsdet)``: ``sign`` has ``x``'s (compute) dtype (complex of
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(returns="""\
+``SlogdetResult(sign, logabsdet)``: ``sign`` has ``x``'s (compute) dtype (complex of
         modulus 1 for complex input, 0 for a singular matrix), ``logabsdet`` the real dtype
-        (-inf for a singular matrix), both of shape ``(...)``.
-    """
+        (-inf for a singular matrix), both of shape ``(...)``."""))
+def slogdet(x: Array, /) -> SlogdetResult:
+    """Sign and natural log of the absolute determinant of each square matrix in ``x``."""
     be, xc, out = _prep("slogdet", x, square=True)
     sign, logabs = _k(be, "slogdet", xc)
     return SlogdetResult(_back(be, sign, out), _back(be, logabs, out))
@@ -425,7 +423,8 @@ def svdvals(x: Array, /) -> Array:
     return _back(be, _k(be, "svdvals", xc), out)
 
 
-@declare("linalg", namespace="linalg")
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(
+    returns="``EigResult(eigenvalues, eigenvectors)`` of shapes ``(..., M)`` and ``(..., M, M)``."))
 def eig(x: Array, /) -> EigResult:
     """Eigenvalues and right eigenvectors (unit 2-norm columns) of each square matrix in ``x``.
 
@@ -434,28 +433,16 @@ def eig(x: Array, /) -> EigResult:
     eigenvalue is real, a dtype that depends on the data and cannot exist under jit. The order
     of eigenvalues and the phase of eigenvectors are the backend's. jax computes ``eig`` on CPU
     only.
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        ``EigResult(eigenvalues, eigenvectors)`` of shapes ``(..., M)`` and ``(..., M, M)``.
     """
     be, xc, _ = _prep("eig", x, square=True)
     w, v = _k(be, "eig", xc)
     return EigResult(w, v)
 
 
-@declare("linalg", namespace="linalg")
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(
+    returns="A complex array of shape ``(..., M)``, in the backend's order."))
 def eigvals(x: Array, /) -> Array:
-    """Eigenvalues of each square matrix in ``x``; always complex (see :func:`eig`).
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        A complex array of shape ``(..., M)``, in the backend's order.
-    """
+    """Eigenvalues of each square matrix in ``x``; always complex (see :func:`eig`)."""
     be, xc, _ = _prep("eigvals", x, square=True)
     return _k(be, "eigvals", xc)
 
