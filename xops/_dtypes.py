@@ -235,9 +235,7 @@ class finfo:
     dtype: DType
 
     def __init__(self, type: Any) -> None:
-        d = _dtype_arg(type, "finfo")
-        if d.kind not in "fc":
-            raise TypeError(f"xops.finfo: {d.name} is not a floating dtype; use iinfo")
+        d = _info_dtype(type, "finfo", "fc", "a floating", "iinfo")
         real = REAL_OF.get(d, d)
         bits, eps, mx, tiny, res, sub = _FINFO[real.name]
         self.dtype = real
@@ -264,10 +262,7 @@ class iinfo:
     dtype: DType
 
     def __init__(self, type: Any) -> None:
-        d = _dtype_arg(type, "iinfo")
-        if d.kind not in "iu":
-            raise TypeError(f"xops.iinfo: {d.name} is not an integer dtype; use finfo")
-        self.dtype = d
+        self.dtype = d = _info_dtype(type, "iinfo", "iu", "an integer", "finfo")
         self.bits = d.bits
         if d.kind == "i":
             self.min, self.max = -(2 ** (d.bits - 1)), 2 ** (d.bits - 1) - 1
@@ -287,6 +282,14 @@ _FINFO = {
     "float64": (64, 2.0 ** -52, float.fromhex("0x1.fffffffffffffp1023"), 2.0 ** -1022, 1e-15,
                 5e-324),
 }
+
+
+def _info_dtype(obj: Any, name: str, kinds: str, what: str, other: str) -> DType:
+    """The dtype that ``finfo``/``iinfo`` (``name``) describes; another kind is a TypeError."""
+    d = _dtype_arg(obj, name)
+    if d.kind not in kinds:
+        raise TypeError(f"xops.{name}: {d.name} is not {what} dtype; use {other}")
+    return d
 
 
 def _dtype_arg(obj: Any, opname: str) -> DType:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
-from ._common import downcast, float_input, upcast
+from ._common import doc_args, downcast, float_input, upcast
 
 Array = Any
 
@@ -18,28 +18,32 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_HALF = 0.70710678118654752440
 _SQRT_2_OVER_PI = 0.79788456080286535588
 
-
-def relu(x: Array) -> Array:
-    """Rectified linear unit ``max(x, 0)``; NaN propagates, gradient 0 at 0 (as jax and torch).
-
+# the Args/Returns of the activations of one argument
+_ANY_X = """
     Args:
         x: array of any backend.
 
     Returns:
         An array of ``x``'s backend and dtype.
-    """
+"""
+_FLOAT_X = """
+    Args:
+        x: float array.
+
+    Returns:
+        An array of ``x``'s backend and dtype.
+"""
+
+
+@doc_args(_ANY_X)
+def relu(x: Array) -> Array:
+    """Rectified linear unit ``max(x, 0)``; NaN propagates, gradient 0 at 0 (as jax and torch)."""
     return xnp.where(xnp.less_equal(x, 0), 0, x)
 
 
+@doc_args(_ANY_X)
 def relu6(x: Array) -> Array:
-    """``min(max(x, 0), 6)``; NaN propagates, gradient 0 at 0 and at 6.
-
-    Args:
-        x: array of any backend.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """``min(max(x, 0), 6)``; NaN propagates, gradient 0 at 0 and at 6."""
     return xnp.where(xnp.less_equal(x, 0), 0, xnp.where(xnp.greater_equal(x, 6), 6, x))
 
 
@@ -75,16 +79,10 @@ def elu(x: Array, alpha: float = 1.0) -> Array:
     return downcast(xnp.where(xnp.greater(xc, 0), xc, neg), back)
 
 
+@doc_args(_FLOAT_X)
 def selu(x: Array) -> Array:
     """Scaled ELU ``scale * elu(x, alpha)`` with the self-normalising constants of
-    Klambauer et al. (alpha = 1.6732632..., scale = 1.0507009...).
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    Klambauer et al. (alpha = 1.6732632..., scale = 1.0507009...)."""
     x = float_input("selu", x)
     xc, back = upcast(x)
     return downcast(xnp.multiply(elu(xc, _SELU_ALPHA), _SELU_SCALE), back)
@@ -125,16 +123,10 @@ def _nabs(x: Array) -> Array:
     return xnp.where(xnp.greater_equal(x, 0), xnp.negative(x), x)
 
 
+@doc_args(_FLOAT_X)
 def sigmoid(x: Array) -> Array:
     """Logistic function ``1 / (1 + exp(-x))``, stable for large ``|x|`` (relative accuracy kept
-    in both tails: ``sigmoid(-100)`` is 3.7e-44, not 0).
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    in both tails: ``sigmoid(-100)`` is 3.7e-44, not 0)."""
     x = float_input("sigmoid", x)
     xc, back = upcast(x)
     z = xnp.exp(_nabs(xc))
@@ -142,43 +134,25 @@ def sigmoid(x: Array) -> Array:
     return downcast(xnp.where(xnp.greater_equal(xc, 0), r, xnp.multiply(z, r)), back)
 
 
+@doc_args(_FLOAT_X)
 def softplus(x: Array) -> Array:
     """``log(1 + exp(x))`` = ``logaddexp(x, 0)``, computed as ``max(x, 0) + log1p(exp(-|x|))``:
-    no overflow (``softplus(100) = 100``) and the exact derivative ``sigmoid(x)`` everywhere.
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    no overflow (``softplus(100) = 100``) and the exact derivative ``sigmoid(x)`` everywhere."""
     x = float_input("softplus", x)
     xc, back = upcast(x)
     pos = xnp.where(xnp.greater_equal(xc, 0), xc, 0)
     return downcast(xnp.add(pos, xnp.log1p(xnp.exp(_nabs(xc)))), back)
 
 
+@doc_args(_FLOAT_X)
 def log_sigmoid(x: Array) -> Array:
-    """``log(sigmoid(x)) = -softplus(-x)``, stable (``log_sigmoid(-100) = -100``).
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """``log(sigmoid(x)) = -softplus(-x)``, stable (``log_sigmoid(-100) = -100``)."""
     return xnp.negative(softplus(xnp.negative(float_input("log_sigmoid", x))))
 
 
+@doc_args(_FLOAT_X)
 def silu(x: Array) -> Array:
-    """Sigmoid linear unit (swish) ``x * sigmoid(x)``.
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """Sigmoid linear unit (swish) ``x * sigmoid(x)``."""
     x = float_input("silu", x)
     return xnp.multiply(x, sigmoid(x))
 
@@ -186,40 +160,22 @@ def silu(x: Array) -> Array:
 swish = silu
 
 
+@doc_args(_FLOAT_X)
 def softsign(x: Array) -> Array:
-    """``x / (1 + |x|)`` (NaN at ``+-inf``, as jax and torch).
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """``x / (1 + |x|)`` (NaN at ``+-inf``, as jax and torch)."""
     x = float_input("softsign", x)
     return xnp.divide(x, xnp.add(xnp.abs(x), 1.0))
 
 
+@doc_args(_FLOAT_X)
 def hard_sigmoid(x: Array) -> Array:
-    """Piecewise-linear sigmoid ``relu6(x + 3) / 6`` (the jax and torch definition).
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """Piecewise-linear sigmoid ``relu6(x + 3) / 6`` (the jax and torch definition)."""
     x = float_input("hard_sigmoid", x)
     return xnp.divide(relu6(xnp.add(x, 3.0)), 6.0)
 
 
+@doc_args(_FLOAT_X)
 def tanh(x: Array) -> Array:
-    """Hyperbolic tangent (``xops.numpy.tanh``).
-
-    Args:
-        x: float array.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """Hyperbolic tangent (``xops.numpy.tanh``)."""
     return xnp.tanh(float_input("tanh", x))
 

@@ -1,16 +1,28 @@
 """Helpers shared by the nn functions: dtype handling and loss reduction."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from .. import numpy as xnp
 from .._dispatch import backend_of
 from .._dtypes import DType, bfloat16, float16, float32
+from ..numpy_api._registry import with_sections
 
 Array = Any
 
 _LOW = (float16, bfloat16)
 REDUCTIONS = ("mean", "sum", "none")
+
+
+def doc_args(sections: str) -> Callable[[Callable], Callable]:
+    """Put ``sections`` (the ``Args:``/``Returns:`` part of the docstring, written once beside a
+    family of functions that take the same arguments) into the function's own docstring."""
+
+    def deco(fn: Callable) -> Callable:
+        fn.__doc__ = with_sections(fn.__doc__, sections)
+        return fn
+
+    return deco
 
 
 def dtype_of(x: Array) -> DType:

@@ -70,6 +70,14 @@ def _clamped_log1m(p: Array) -> Array:
     return xnp.where(lt, xnp.maximum(inner, -100.0), -100.0)
 
 
+def _floats(name: str, x: Array, targets: Array) -> tuple[Array, Array, Any]:
+    """``x`` and ``targets`` as floats, 16-bit floats in float32, and the dtype to cast the loss
+    back to (None when there is none)."""
+    xc, back = upcast(float_input(name, x))
+    t, _ = upcast(float_input(name, targets))
+    return xc, t, back
+
+
 def binary_cross_entropy(probs: Array, targets: Array, reduction: str = "mean") -> Array:
     """``-(t log p + (1 - t) log(1 - p))`` with each log clamped at -100 (torch's
     ``binary_cross_entropy``), so ``p`` of exactly 0 or 1 gives a finite loss.
@@ -81,9 +89,7 @@ def binary_cross_entropy(probs: Array, targets: Array, reduction: str = "mean") 
     Returns:
         A scalar, or the element-wise losses for 'none'.
     """
-    probs = float_input("binary_cross_entropy", probs)
-    p, back = upcast(probs)
-    t, _ = upcast(float_input("binary_cross_entropy", targets))
+    p, t, back = _floats("binary_cross_entropy", probs, targets)
     log_p = _clamped_log(p)
     log_q = _clamped_log1m(p)
     loss = xnp.negative(xnp.add(xnp.multiply(t, log_p),
@@ -104,9 +110,7 @@ def binary_cross_entropy_with_logits(logits: Array, targets: Array,
     Returns:
         A scalar, or the element-wise losses for 'none'.
     """
-    logits = float_input("binary_cross_entropy_with_logits", logits)
-    x, back = upcast(logits)
-    t, _ = upcast(float_input("binary_cross_entropy_with_logits", targets))
+    x, t, back = _floats("binary_cross_entropy_with_logits", logits, targets)
     loss = xnp.subtract(softplus(x), xnp.multiply(x, t))
     return downcast(reduce_loss("binary_cross_entropy_with_logits", loss, reduction), back)
 
@@ -167,8 +171,7 @@ def kl_div(log_predictions: Array, targets: Array, axis: int = -1, log_target: b
     Returns:
         A scalar, or the per-distribution divergences for 'none'.
     """
-    lq, back = upcast(float_input("kl_div", log_predictions))
-    t, _ = upcast(float_input("kl_div", targets))
+    lq, t, back = _floats("kl_div", log_predictions, targets)
     if log_target:
         terms = xnp.multiply(xnp.exp(t), xnp.subtract(t, lq))
     else:

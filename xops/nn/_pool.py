@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import numpy as xnp
 from ..numpy_api.nn import avg_pool, channels_last, float_array, max_pool
-from ._common import downcast, upcast
+from ._common import doc_args, downcast, upcast
 
 __all__ = ["avg_pool", "global_avg_pool", "global_max_pool", "max_pool"]
 
@@ -22,10 +22,7 @@ def _spatial_axes(op: str, x: Array, data_format: str) -> tuple[int, ...]:
         range(2, nd + 2))
 
 
-def global_avg_pool(x: Array, data_format: str = "channels_last", keepdims: bool = False
-                    ) -> Array:
-    """Mean over all spatial dims (float16/bfloat16 accumulated in float32).
-
+_GLOBAL_POOL_ARGS = """
     Args:
         x: ``(N, *spatial, C)`` or channels-first, any number of spatial dims.
         data_format: ``"channels_last"`` or ``"channels_first"``.
@@ -33,25 +30,24 @@ def global_avg_pool(x: Array, data_format: str = "channels_last", keepdims: bool
 
     Returns:
         ``(N, C)`` (or with the spatial axes kept) of ``x``'s backend and dtype.
-    """
+"""
+
+
+@doc_args(_GLOBAL_POOL_ARGS)
+def global_avg_pool(x: Array, data_format: str = "channels_last", keepdims: bool = False
+                    ) -> Array:
+    """Mean over all spatial dims (float16/bfloat16 accumulated in float32)."""
     x, _ = float_array("global_avg_pool", x)
     axes = _spatial_axes("global_avg_pool", x, data_format)
     xc, back = upcast(x)
     return downcast(xnp.mean(xc, axis=axes, keepdims=keepdims), back)
 
 
+@doc_args(_GLOBAL_POOL_ARGS)
 def global_max_pool(x: Array, data_format: str = "channels_last", keepdims: bool = False
                     ) -> Array:
-    """Maximum over all spatial dims.
-
-    Args:
-        x: ``(N, *spatial, C)`` or channels-first, any number of spatial dims.
-        data_format: ``"channels_last"`` or ``"channels_first"``.
-        keepdims: keep the spatial axes with size 1.
-
-    Returns:
-        ``(N, C)`` (or with the spatial axes kept) of ``x``'s backend and dtype.
-    """
+    """Maximum over all spatial dims."""
     x, _ = float_array("global_max_pool", x)
     axes = _spatial_axes("global_max_pool", x, data_format)
     return xnp.max(x, axis=axes, keepdims=keepdims)
+

@@ -14,7 +14,7 @@ from typing import Any
 from .. import numpy as xnp
 from .._dispatch import backend_of
 from ..xla import stop_gradient
-from ._common import downcast, float_input, upcast
+from ._common import doc_args, downcast, float_input, upcast
 
 Array = Any
 
@@ -26,36 +26,36 @@ def _shift(x: Array, axis: Any, posinf: bool = False) -> tuple[Array, Array]:
     return xnp.subtract(x, m), m
 
 
-def softmax(x: Array, axis: Any = -1) -> Array:
-    """``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs. ``-inf`` entries get
-    probability 0; a row of all ``-inf`` gives NaN (as jax, torch and scipy).
+def _shifted(name: str, x: Array, axis: Any) -> tuple[Array, Any]:
+    """``x`` as a float (16-bit floats in float32) less its maximum along ``axis``, and the
+    dtype to cast the result back to (None when there is none)."""
+    xc, back = upcast(float_input(name, x))
+    return _shift(xc, axis)[0], back
 
+
+_SOFTMAX_ARGS = """
     Args:
         x: float array. axis: int or tuple of ints (default the last axis).
 
     Returns:
         An array of ``x``'s backend, dtype and shape (float16/bfloat16 computed in float32).
-    """
-    x = float_input("softmax", x)
-    xc, back = upcast(x)
-    s, _ = _shift(xc, axis)
+"""
+
+
+@doc_args(_SOFTMAX_ARGS)
+def softmax(x: Array, axis: Any = -1) -> Array:
+    """``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs. ``-inf`` entries get
+    probability 0; a row of all ``-inf`` gives NaN (as jax, torch and scipy)."""
+    s, back = _shifted("softmax", x, axis)
     e = xnp.exp(s)
     return downcast(xnp.divide(e, xnp.sum(e, axis=axis, keepdims=True)), back)
 
 
+@doc_args(_SOFTMAX_ARGS)
 def log_softmax(x: Array, axis: Any = -1) -> Array:
     """``x - logsumexp(x)`` along ``axis``, stable (max subtracted). ``-inf`` entries give
-    ``-inf``; a row of all ``-inf`` gives NaN (as jax and torch).
-
-    Args:
-        x: float array. axis: int or tuple of ints (default the last axis).
-
-    Returns:
-        An array of ``x``'s backend, dtype and shape (float16/bfloat16 computed in float32).
-    """
-    x = float_input("log_softmax", x)
-    xc, back = upcast(x)
-    s, _ = _shift(xc, axis)
+    ``-inf``; a row of all ``-inf`` gives NaN (as jax and torch)."""
+    s, back = _shifted("log_softmax", x, axis)
     lse = xnp.log(xnp.sum(xnp.exp(s), axis=axis, keepdims=True))
     return downcast(xnp.subtract(s, lse), back)
 

@@ -132,14 +132,20 @@ def to_torch(layer: Any, params: dict, state: dict | None = None) -> Any:
     """
     if not _TORCH:
         _TORCH.extend(_torch_classes())
+    state = _checked_state("to_torch", layer, params, state)
+    return _TORCH[1](layer, params, state)
+
+
+def _checked_state(name: str, layer: Any, params: dict, state: dict | None) -> dict:
+    """``state`` (``{}`` for a stateless layer), with ``params`` and it checked as trees."""
     if state is None:
         if layer.has_state:
-            raise ValueError("xops.nn.to_torch: this layer has state; pass the state from "
+            raise ValueError(f"xops.nn.{name}: this layer has state; pass the state from "
                              "init_with_state")
         state = {}
-    _check_tree("to_torch", params)
-    _check_tree("to_torch", state)
-    return _TORCH[1](layer, params, state)
+    _check_tree(name, params)
+    _check_tree(name, state)
+    return state
 
 
 def _nest(items: Any) -> dict:
@@ -254,13 +260,7 @@ def to_tf(layer: Any, params: dict, state: dict | None = None, *,
     """
     if not _TF:
         _TF.append(_tf_module_class())
-    if state is None:
-        if layer.has_state:
-            raise ValueError("xops.nn.to_tf: this layer has state; pass the state from "
-                             "init_with_state")
-        state = {}
-    _check_tree("to_tf", params)
-    _check_tree("to_tf", state)
+    state = _checked_state("to_tf", layer, params, state)
     return _TF[0](layer, params, state, input_signature, name)
 
 

@@ -2,20 +2,12 @@
 ``xops.numpy_api``."""
 from __future__ import annotations
 
-from ..numpy_api import ALIASES as _ALIASES
-from ..numpy_api import REGISTRY as _REGISTRY
+from ..numpy_api._registry import namespace_exports
 
-_PRE = "fft."
 # Top-level xops.numpy ops that the standard also places in this namespace (same function),
 # unless this namespace declares its own.
 _SHARED: tuple[str, ...] = ()
 
-globals().update({n: _REGISTRY[n].fn for n in _SHARED
-                  if n in _REGISTRY and _PRE + n not in _REGISTRY})
-globals().update({n[len(_PRE):]: i.fn for n, i in _REGISTRY.items() if n.startswith(_PRE)})
-globals().update({a[len(_PRE):]: _REGISTRY[n].fn for a, n in _ALIASES.items()
-                  if a.startswith(_PRE)})
-
-__all__ = sorted({*(n for n in _SHARED if n in _REGISTRY or _PRE + n in _REGISTRY),
-                  *(n[len(_PRE):] for n in _REGISTRY if n.startswith(_PRE)),
-                  *(a[len(_PRE):] for a in _ALIASES if a.startswith(_PRE))})
+_EXPORTS = namespace_exports("fft", _SHARED)
+globals().update(_EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -35,6 +35,14 @@ def _prod(vals: Sequence[int]) -> int:
     return p
 
 
+def _backend(name: str, x: Any) -> Backend:
+    """The backend of the array ``x``; a Python scalar is a TypeError."""
+    be = resolve(name, x)
+    if type(x) in PY_SCALARS:
+        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    return be
+
+
 def _dtype(x: Array) -> Any:
     return resolve("dtype", x).dtype_of(x)
 

@@ -26,7 +26,7 @@ Category = Literal["creation", "dtype", "elementwise", "fft", "indexing", "linal
                    "utility"]
 
 __all__ = ["Category", "OpInfo", "REGISTRY", "ALIASES", "HOMES", "home", "declare", "unary",
-           "binary"]
+           "binary", "namespace_exports", "with_sections"]
 
 
 @dataclass
@@ -83,16 +83,22 @@ def _register(info: OpInfo) -> None:
 
 def declare(category: Category, *, ref: str | None = None, composite: bool = False,
             kernels: tuple[str, ...] | None = None, aliases: tuple[str, ...] = (),
-            namespace: str = "", **extra: Any) -> Callable[[Callable], Callable]:
+            namespace: str = "", doc_args: str = "",
+            **extra: Any) -> Callable[[Callable], Callable]:
     """Register a hand-written op (its body normalises arguments then calls one kernel, or
     composes other xops ops when ``composite``).
 
     ``namespace="linalg"`` puts the op in ``xops.numpy.linalg`` (registry key ``"linalg.inv"``,
     NumPy reference ``numpy.linalg.inv``, default kernel name ``linalg.inv``, the op's name).
     ``fallback=fn`` (kept in ``extra``): the op's generic composition, with its kernel's
-    signature, run where a backend has no kernel."""
+    signature, run where a backend has no kernel.
+    ``doc_args``: the ``Args:``/``Returns:`` sections of the docstring, when a family of ops that
+    take the same parameters shares them (written once beside the family); they go after the
+    op's own summary, before its ``>>>`` examples."""
 
     def deco(body: Callable) -> Callable:
+        if doc_args:
+            body.__doc__ = with_sections(body.__doc__, doc_args)
         short = body.__name__
         name = f"{namespace}.{short}" if namespace else short
 
@@ -103,6 +109,24 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
         return fn
 
     return deco
+
+
+def namespace_exports(namespace: str, shared: tuple[str, ...] = ()) -> dict[str, Callable]:
+    """The public functions of ``xops.numpy.<namespace>`` by name: the ops declared with that
+    namespace and their aliases, plus the top-level ops named in ``shared`` (the ones the
+    standard also places there; same function) unless the namespace declares its own."""
+    pre = namespace + "."
+    out = {n: REGISTRY[n].fn for n in shared if n in REGISTRY and pre + n not in REGISTRY}
+    out.update({n[len(pre):]: i.fn for n, i in REGISTRY.items() if n.startswith(pre)})
+    out.update({a[len(pre):]: REGISTRY[n].fn for a, n in ALIASES.items() if a.startswith(pre)})
+    return out
+
+
+def with_sections(doc: str | None, sections: str) -> str:
+    """``doc`` with ``sections`` put after its summary and before its ``>>>`` examples."""
+    summary, example, rest = inspect.cleandoc(doc or "").partition("\n>>>")
+    return (summary.rstrip() + "\n\n" + inspect.cleandoc(sections) + "\n"
+            + ("\n>>>" + rest + "\n" if example else ""))
 
 
 _ARRAY_ANNOTATIONS = ("Array", "Array | None", "Sequence[Array]")

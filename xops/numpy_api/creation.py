@@ -27,6 +27,7 @@ from .._dispatch import (
 )
 from .._dtypes import DType, bool_
 from ..backends import Backend, backend_of
+from ._common import _backend
 from ._registry import declare
 
 Array = Any
@@ -153,10 +154,7 @@ def _filled(name: str, shape: Any, dtype: Any, device: Any, like: Any, default_k
     return call(be, name, shape, _native(be, name, d), _device(be, like, device))
 
 
-@declare("creation")
-def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
-    """Array of zeros (default dtype: the backend's default float).
-
+_FILLED_ARGS = """
     Args:
         shape: int or sequence of ints.
         dtype: result dtype.
@@ -165,6 +163,12 @@ def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | No
 
     Returns:
         A native array.
+"""
+
+
+@declare("creation", doc_args=_FILLED_ARGS)
+def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
+    """Array of zeros (default dtype: the backend's default float).
 
     >>> from xops import numpy as xnp
     >>> xnp.zeros((2,), dtype="int32")
@@ -173,35 +177,15 @@ def zeros(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | No
     return _filled("zeros", shape, dtype, device, like, "f")
 
 
-@declare("creation")
+@declare("creation", doc_args=_FILLED_ARGS)
 def ones(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
-    """Array of ones (default dtype: the backend's default float).
-
-    Args:
-        shape: int or sequence of ints.
-        dtype: result dtype.
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A native array.
-    """
+    """Array of ones (default dtype: the backend's default float)."""
     return _filled("ones", shape, dtype, device, like, "f")
 
 
-@declare("creation")
+@declare("creation", doc_args=_FILLED_ARGS)
 def empty(shape: Any, dtype: Any = None, *, device: Any = None, like: Array | None = None) -> Array:
-    """Uninitialised array (contents unspecified; jax and tensorflow give zeros).
-
-    Args:
-        shape: int or sequence of ints.
-        dtype: result dtype.
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A native array.
-    """
+    """Uninitialised array (contents unspecified; jax and tensorflow give zeros)."""
     return _filled("empty", shape, dtype, device, like, "f")
 
 
@@ -243,59 +227,44 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
 
 
 def _like(name: str, x: Array, dtype: Any, device: Any) -> tuple[Backend, DType, Any]:
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    be = _backend(name, x)
     d = dtype_arg(name, dtype) or be.dtype_of(x)
     return be, d, device if device is not None else be.k.device(x)
 
 
-@declare("creation", kernels=("zeros",))
+_LIKE_ARGS = """
+    Args:
+        x: array.
+        dtype: result dtype.
+        device: backend device.
+
+    Returns:
+        A native array of ``x``'s backend.
+"""
+
+
+def _filled_like(name: str, x: Array, dtype: Any, device: Any) -> Array:
+    """The body of zeros_like, ones_like and empty_like: the kernel ``name`` without ``_like``."""
+    be, d, dev = _like(name, x, dtype, device)
+    return call(be, name[:-5], tuple(x.shape), _native(be, name, d), dev)
+
+
+@declare("creation", kernels=("zeros",), doc_args=_LIKE_ARGS)
 def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
-    """Zeros with the shape, dtype and device of ``x`` (``dtype``/``device`` override).
-
-    Args:
-        x: array.
-        dtype: result dtype.
-        device: backend device.
-
-    Returns:
-        A native array of ``x``'s backend.
-    """
-    be, d, dev = _like("zeros_like", x, dtype, device)
-    return call(be, "zeros", tuple(x.shape), _native(be, "zeros_like", d), dev)
+    """Zeros with the shape, dtype and device of ``x`` (``dtype``/``device`` override)."""
+    return _filled_like("zeros_like", x, dtype, device)
 
 
-@declare("creation", kernels=("ones",))
+@declare("creation", kernels=("ones",), doc_args=_LIKE_ARGS)
 def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
-    """Ones with the shape, dtype and device of ``x``.
-
-    Args:
-        x: array.
-        dtype: result dtype.
-        device: backend device.
-
-    Returns:
-        A native array of ``x``'s backend.
-    """
-    be, d, dev = _like("ones_like", x, dtype, device)
-    return call(be, "ones", tuple(x.shape), _native(be, "ones_like", d), dev)
+    """Ones with the shape, dtype and device of ``x``."""
+    return _filled_like("ones_like", x, dtype, device)
 
 
-@declare("creation", kernels=("empty",))
+@declare("creation", kernels=("empty",), doc_args=_LIKE_ARGS)
 def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
-    """Uninitialised array with the shape, dtype and device of ``x``.
-
-    Args:
-        x: array.
-        dtype: result dtype.
-        device: backend device.
-
-    Returns:
-        A native array of ``x``'s backend.
-    """
-    be, d, dev = _like("empty_like", x, dtype, device)
-    return call(be, "empty", tuple(x.shape), _native(be, "empty_like", d), dev)
+    """Uninitialised array with the shape, dtype and device of ``x``."""
+    return _filled_like("empty_like", x, dtype, device)
 
 
 @declare("creation", kernels=("full",))
@@ -427,31 +396,25 @@ def _tri(name: str, x: Array, k: int) -> Array:
     return call(be, name, x, operator.index(k))
 
 
-@declare("creation")
-def tril(x: Array, /, k: int = 0) -> Array:
-    """Lower triangle of the last two axes (elements above the ``k``-th diagonal zeroed).
-
+_TRI_ARGS = """
     Args:
         x: array with ndim >= 2.
         k: diagonal offset.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.
-    """
+"""
+
+
+@declare("creation", doc_args=_TRI_ARGS)
+def tril(x: Array, /, k: int = 0) -> Array:
+    """Lower triangle of the last two axes (elements above the ``k``-th diagonal zeroed)."""
     return _tri("tril", x, k)
 
 
-@declare("creation")
+@declare("creation", doc_args=_TRI_ARGS)
 def triu(x: Array, /, k: int = 0) -> Array:
-    """Upper triangle of the last two axes (elements below the ``k``-th diagonal zeroed).
-
-    Args:
-        x: array with ndim >= 2.
-        k: diagonal offset.
-
-    Returns:
-        An array of ``x``'s backend, shape and dtype.
-    """
+    """Upper triangle of the last two axes (elements below the ``k``-th diagonal zeroed)."""
     return _tri("triu", x, k)
 
 
@@ -586,42 +549,33 @@ def _arange(be: Backend, n: int, dtype: Any, device: Any, like: Any) -> Array:
     return arange(n, dtype=dtype, device=device, like=like)
 
 
-@declare("creation")
+_TRI_INDICES_ARGS = """
+    Args:
+        n: rows.
+        k: diagonal offset.
+        m: columns (default ``n``).
+        device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype{note}.
+"""
+
+
+@declare("creation", doc_args=_TRI_INDICES_ARGS.format(
+    note=" (NumPy: intp, i.e.\n        int64; int32 on jax without x64)"))
 def tril_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
                  like: Array | None = None) -> tuple[Array, Array]:
     """Row and column indices of the lower triangle (at and below the ``k``-th diagonal) of an
-    ``(n, m)`` array, in row-major order. Static shapes: works under jit.
-
-    Args:
-        n: rows.
-        k: diagonal offset.
-        m: columns (default ``n``).
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype (NumPy: intp, i.e.
-        int64; int32 on jax without x64).
-    """
+    ``(n, m)`` array, in row-major order. Static shapes: works under jit."""
     return _tri_indices("tril_indices", n, k, m, device, like)
 
 
-@declare("creation")
+@declare("creation", doc_args=_TRI_INDICES_ARGS.format(note=""))
 def triu_indices(n: int, k: int = 0, m: int | None = None, *, device: Any = None,
                  like: Array | None = None) -> tuple[Array, Array]:
     """Row and column indices of the upper triangle (at and above the ``k``-th diagonal) of an
-    ``(n, m)`` array, in row-major order. Static shapes: works under jit.
-
-    Args:
-        n: rows.
-        k: diagonal offset.
-        m: columns (default ``n``).
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A tuple ``(rows, cols)`` of 1-d arrays of the default integer dtype.
-    """
+    ``(n, m)`` array, in row-major order. Static shapes: works under jit."""
     return _tri_indices("triu_indices", n, k, m, device, like)
 
 

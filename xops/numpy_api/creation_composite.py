@@ -131,20 +131,8 @@ def _axis0(name: str, axis: Any) -> None:
         raise ValueError(f"{opname_of(name)}: the result is 1-d, axis must be 0 or -1")
 
 
-@declare("creation", composite=True)
-def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: float = 10.0,
-             dtype: Any = None, axis: int = 0, *, device: Any = None,
-             like: Array | None = None) -> Array:
-    """``base ** linspace(start, stop, num)``: ``num`` samples evenly spaced on a log scale,
-    computed in the backend's default float (NumPy: float64; jax without x64: float32), then
-    cast to ``dtype`` if given. ``start``/``stop``/``base`` are real Python scalars here.
-
-    Args:
-        start: exponent of the first sample.
-        stop: exponent of the last sample.
-        num: number of samples.
-        endpoint: include ``base ** stop``.
-        base: the log base.
+# the arguments logspace and geomspace share, after their own
+_SPACE_ARGS = """
         dtype: result dtype.
         axis: 0 (the result is 1-d).
         device: backend device.
@@ -152,7 +140,22 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
 
     Returns:
         A 1-d native array.
-    """
+"""
+
+
+@declare("creation", composite=True, doc_args="""
+    Args:
+        start: exponent of the first sample.
+        stop: exponent of the last sample.
+        num: number of samples.
+        endpoint: include ``base ** stop``.
+        base: the log base.""" + _SPACE_ARGS)
+def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: float = 10.0,
+             dtype: Any = None, axis: int = 0, *, device: Any = None,
+             like: Array | None = None) -> Array:
+    """``base ** linspace(start, stop, num)``: ``num`` samples evenly spaced on a log scale,
+    computed in the backend's default float (NumPy: float64; jax without x64: float32), then
+    cast to ``dtype`` if given. ``start``/``stop``/``base`` are real Python scalars here."""
     _real_scalar("logspace", start, "start")
     _real_scalar("logspace", stop, "stop")
     _real_scalar("logspace", base, "base")
@@ -161,26 +164,17 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     return _cast(_ew.power(float(base), y), dtype, "logspace")
 
 
-@declare("creation", composite=True)
-def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
-              axis: int = 0, *, device: Any = None, like: Array | None = None) -> Array:
-    """``num`` samples evenly spaced on a log scale from ``start`` to ``stop`` (a geometric
-    progression; both negative gives a negative progression; endpoints are exact), computed in
-    the backend's default float, then cast to ``dtype``. Real Python scalar endpoints only.
-
+@declare("creation", composite=True, doc_args="""
     Args:
         start: non-zero real Python scalars.
         stop: non-zero real Python scalars.
         num: number of samples.
-        endpoint: include ``stop``.
-        dtype: result dtype.
-        axis: 0 (the result is 1-d).
-        device: backend device.
-        like: backend/device source.
-
-    Returns:
-        A 1-d native array.
-    """
+        endpoint: include ``stop``.""" + _SPACE_ARGS)
+def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
+              axis: int = 0, *, device: Any = None, like: Array | None = None) -> Array:
+    """``num`` samples evenly spaced on a log scale from ``start`` to ``stop`` (a geometric
+    progression; both negative gives a negative progression; endpoints are exact), computed in
+    the backend's default float, then cast to ``dtype``. Real Python scalar endpoints only."""
     s = _real_scalar("geomspace", start, "start")
     e = _real_scalar("geomspace", stop, "stop")
     _axis0("geomspace", axis)

@@ -19,7 +19,6 @@ from typing import Any, Sequence
 
 from .. import _dtypes
 from .._dispatch import (
-    PY_SCALARS,
     array,
     call,
     compute_dtype,
@@ -31,6 +30,7 @@ from .._dispatch import (
 from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from . import creation, elementwise, manipulation
+from ._common import _backend
 from ._registry import declare
 
 Array = Any
@@ -454,9 +454,7 @@ def rfftfreq(n: int, /, d: float = 1.0, *, dtype: Any = None, device: Any = None
 
 
 def _shift(name: str, x: Any, axes: Any, sign: int) -> Array:
-    if x is None or type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
-    resolve(name, x)
+    _backend(name, x)
     shape = tuple(x.shape)
     if axes is None:
         ax: tuple[int, ...] = tuple(range(len(shape)))
@@ -468,31 +466,25 @@ def _shift(name: str, x: Any, axes: Any, sign: int) -> Array:
     return manipulation.roll(x, tuple(sign * (shape[a] // 2) for a in ax), ax)
 
 
-@declare("fft", namespace="fft", composite=True)
-def fftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
-    """Move the zero-frequency term to the centre of ``axes`` (default: all axes).
-
+_SHIFT_ARGS = """
     Args:
         x: array.
         axes: int or sequence of ints.
 
     Returns:
         An array of ``x``'s backend, shape and dtype.
-    """
+"""
+
+
+@declare("fft", namespace="fft", composite=True, doc_args=_SHIFT_ARGS)
+def fftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
+    """Move the zero-frequency term to the centre of ``axes`` (default: all axes)."""
     return _shift("fft.fftshift", x, axes, 1)
 
 
-@declare("fft", namespace="fft", composite=True)
+@declare("fft", namespace="fft", composite=True, doc_args=_SHIFT_ARGS)
 def ifftshift(x: Array, /, axes: int | Sequence[int] | None = None) -> Array:
-    """Inverse of ``fftshift`` (they differ for odd lengths).
-
-    Args:
-        x: array.
-        axes: int or sequence of ints.
-
-    Returns:
-        An array of ``x``'s backend, shape and dtype.
-    """
+    """Inverse of ``fftshift`` (they differ for odd lengths)."""
     return _shift("fft.ifftshift", x, axes, -1)
 
 

@@ -278,40 +278,50 @@ def _sort(name: str, x: Array, axis: int | None, descending: bool, stable: bool
     return be, x, normalize_axis(name, axis, len(x.shape))
 
 
-@declare("sorting")
-def sort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
-         stable: bool = True) -> Array:
-    """Sorted copy along ``axis`` (None: flattened); NaN sorts last (first when descending).
-
+_SORT_ARGS = """
     Args:
         x: real array.
         axis: int or None.
-        descending: sort in descending order.
-        stable: accepted for the Array API (xops sorts are always stable).
+        descending: {descending}.
+        stable: accepted for the Array API ({stable}).
 
     Returns:
-        An array of ``x``'s backend and dtype.
-    """
+        {returns}
+"""
+_SORT_DOC = _SORT_ARGS.format(
+    descending="sort in descending order", stable="xops sorts are always stable",
+    returns="An array of ``x``'s backend and dtype.")
+_ARGSORT_DOC = _SORT_ARGS.format(
+    descending="descending order, ties still in index order", stable="always stable",
+    returns="An array of the default integer dtype.")
+
+
+@declare("sorting", doc_args=_SORT_DOC)
+def sort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
+         stable: bool = True) -> Array:
+    """Sorted copy along ``axis`` (None: flattened); NaN sorts last (first when descending)."""
     be, x, ax = _sort("sort", x, axis, descending, stable)
     return call(be, "sort", x, ax, bool(descending))
 
 
-@declare("sorting")
+@declare("sorting", doc_args=_ARGSORT_DOC)
 def argsort(x: Array, /, axis: int | None = -1, *, descending: bool = False,
             stable: bool = True) -> Array:
-    """Indices that sort ``x`` along ``axis``; ties keep their order (stable), NaN last.
-
-    Args:
-        x: real array.
-        axis: int or None.
-        descending: descending order, ties still in index order.
-        stable: accepted for the Array API (always stable).
-
-    Returns:
-        An array of the default integer dtype.
-    """
+    """Indices that sort ``x`` along ``axis``; ties keep their order (stable), NaN last."""
     be, x, ax = _sort("argsort", x, axis, descending, stable)
     return call(be, "argsort", x, ax, bool(descending), be.check_dtype(be.default_int, "argsort"))
+
+
+def _kth_axis(name: str, a: Any, kth: Any, axis: int | None) -> tuple[Array, int]:
+    """``a`` as an array (flattened when ``axis`` is None) and the axis to partition, with
+    ``kth`` checked against its length."""
+    _, x = _array(name, a)
+    if axis is None:
+        x = _mp.reshape(x, (-1,))
+        axis = 0
+    ax = normalize_axis(name, axis, len(x.shape))
+    _kth(name, kth, x.shape[ax])
+    return x, ax
 
 
 def _kth(name: str, kth: Any, n: int) -> None:
@@ -341,12 +351,7 @@ def partition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introselec
     Returns:
         An array of ``a``'s backend and dtype.
     """
-    be, x = _array("partition", a)
-    if axis is None:
-        x = _mp.reshape(x, (-1,))
-        axis = 0
-    ax = normalize_axis("partition", axis, len(x.shape))
-    _kth("partition", kth, x.shape[ax])
+    x, ax = _kth_axis("partition", a, kth, axis)
     return sort(x, axis=ax)
 
 
@@ -366,12 +371,7 @@ def argpartition(a: Array, kth: Any, axis: int | None = -1, kind: str = "introse
     Returns:
         An array of the default integer dtype of ``a``'s backend.
     """
-    be, x = _array("argpartition", a)
-    if axis is None:
-        x = _mp.reshape(x, (-1,))
-        axis = 0
-    ax = normalize_axis("argpartition", axis, len(x.shape))
-    _kth("argpartition", kth, x.shape[ax])
+    x, ax = _kth_axis("argpartition", a, kth, axis)
     return argsort(x, axis=ax)
 
 

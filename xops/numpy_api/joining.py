@@ -12,7 +12,7 @@ from .._dispatch import normalize_axis, opname_of
 from ._common import _cast, _shape
 from ._registry import declare
 from .creation import _arrays, _one
-from .manipulation import concatenate, ravel, reshape, split
+from .manipulation import _seq, concatenate, ravel, reshape, split
 
 Array = Any
 
@@ -98,12 +98,7 @@ def atleast_3d(*arys: Any) -> Any:
 
 
 def _stack_seq(name: str, tup: Any) -> list[Any]:
-    if not isinstance(tup, (list, tuple)):
-        raise TypeError(f"{opname_of(name)}: expected a sequence of arrays, got "
-                        f"{type(tup).__name__}")
-    if not tup:
-        raise ValueError(f"{opname_of(name)}: need at least one array to concatenate")
-    return list(tup)
+    return _seq(name, tup, "need at least one array to concatenate")
 
 
 @declare("shape", composite=True)
@@ -205,44 +200,30 @@ def _split_at(name: str, ary: Any, ios: Any, min_nd: int, axis_of: Any) -> list[
     return split(x, ios, axis=axis_of(nd))
 
 
-@declare("shape", composite=True)
-def hsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
-    """Split horizontally (along axis 1, or axis 0 for 1-d input) into equal sections or at
-    indices (``split`` rules).
-
+_SPLIT_ARGS = """
     Args:
-        ary: array with ndim >= 1.
+        ary: array with ndim >= {nd}.
         indices_or_sections: int or sequence of split points.
 
     Returns:
         A list of arrays of ``ary``'s backend.
-    """
+"""
+
+
+@declare("shape", composite=True, doc_args=_SPLIT_ARGS.format(nd=1))
+def hsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
+    """Split horizontally (along axis 1, or axis 0 for 1-d input) into equal sections or at
+    indices (``split`` rules)."""
     return _split_at("hsplit", ary, indices_or_sections, 1, lambda nd: 1 if nd > 1 else 0)
 
 
-@declare("shape", composite=True)
+@declare("shape", composite=True, doc_args=_SPLIT_ARGS.format(nd=2))
 def vsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
-    """Split vertically (along axis 0) an array of ndim >= 2 (``split`` rules).
-
-    Args:
-        ary: array with ndim >= 2.
-        indices_or_sections: int or sequence of split points.
-
-    Returns:
-        A list of arrays of ``ary``'s backend.
-    """
+    """Split vertically (along axis 0) an array of ndim >= 2 (``split`` rules)."""
     return _split_at("vsplit", ary, indices_or_sections, 2, lambda nd: 0)
 
 
-@declare("shape", composite=True)
+@declare("shape", composite=True, doc_args=_SPLIT_ARGS.format(nd=3))
 def dsplit(ary: Array, indices_or_sections: Any) -> list[Array]:
-    """Split along the third axis an array of ndim >= 3 (``split`` rules).
-
-    Args:
-        ary: array with ndim >= 3.
-        indices_or_sections: int or sequence of split points.
-
-    Returns:
-        A list of arrays of ``ary``'s backend.
-    """
+    """Split along the third axis an array of ndim >= 3 (``split`` rules)."""
     return _split_at("dsplit", ary, indices_or_sections, 3, lambda nd: 2)

@@ -132,6 +132,13 @@ def _prep2(name: str, a: Any, b: Any) -> tuple[Backend, Any, Any, DType]:
     return be, a, b, out
 
 
+def _square(name: str, x: Any, *args: Any) -> Any:
+    """The body of the ops of one stack of square matrices and one result: the kernel ``name``
+    on ``x`` in its compute dtype (with ``args``), the result cast back as :func:`_back` does."""
+    be, xc, out = _prep(name, x, square=True)
+    return _back(be, _k(be, name, xc, *args), out)
+
+
 def _back(be: Backend, y: Any, out: DType) -> Any:
     """Cast a float32 result computed for half-precision input back to ``out``."""
     if out in _HALF and be.dtype_of(y) is float32:
@@ -195,36 +202,32 @@ def inv(x: Array, /) -> Array:
         An array of ``x``'s backend and shape. Singular input raises eagerly on numpy, torch
         and tensorflow, and gives inf/nan on jax and under jit.
     """
-    be, xc, out = _prep("inv", x, square=True)
-    return _back(be, _k(be, "inv", xc), out)
+    return _square("inv", x)
 
 
-@declare("linalg", namespace="linalg")
+# the Args/Returns of the ops of one stack of square matrices
+_SQUARE_ARGS = """
+    Args:
+        x: array of shape ``(..., M, M)``.
+
+    Returns:
+        {returns}
+"""
+
+
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(
+    returns="An array of shape ``(...)`` (0-d for one matrix) of ``x``'s backend."))
 def det(x: Array, /) -> Array:
-    """Determinant of each square matrix in ``x``.
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        An array of shape ``(...)`` (0-d for one matrix) of ``x``'s backend.
-    """
-    be, xc, out = _prep("det", x, square=True)
-    return _back(be, _k(be, "det", xc), out)
+    """Determinant of each square matrix in ``x``."""
+    return _square("det", x)
 
 
-@declare("linalg", namespace="linalg")
-def slogdet(x: Array, /) -> SlogdetResult:
-    """Sign and natural log of the absolute determinant of each square matrix in ``x``.
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        ``SlogdetResult(sign, logabsdet)``: ``sign`` has ``x``'s (compute) dtype (complex of
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(returns="""\
+``SlogdetResult(sign, logabsdet)``: ``sign`` has ``x``'s (compute) dtype (complex of
         modulus 1 for complex input, 0 for a singular matrix), ``logabsdet`` the real dtype
-        (-inf for a singular matrix), both of shape ``(...)``.
-    """
+        (-inf for a singular matrix), both of shape ``(...)``."""))
+def slogdet(x: Array, /) -> SlogdetResult:
+    """Sign and natural log of the absolute determinant of each square matrix in ``x``."""
     be, xc, out = _prep("slogdet", x, square=True)
     sign, logabs = _k(be, "slogdet", xc)
     return SlogdetResult(_back(be, sign, out), _back(be, logabs, out))
@@ -355,8 +358,7 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         An array of ``x``'s shape and backend. Input that is not positive definite raises on
         eager numpy/torch and gives nan on jax, tensorflow and under jit.
     """
-    be, xc, out = _prep("cholesky", x, square=True)
-    return _back(be, _k(be, "cholesky", xc, builtins.bool(upper)), out)
+    return _square("cholesky", x, builtins.bool(upper))
 
 
 @declare("linalg", namespace="linalg")
@@ -421,7 +423,8 @@ def svdvals(x: Array, /) -> Array:
     return _back(be, _k(be, "svdvals", xc), out)
 
 
-@declare("linalg", namespace="linalg")
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(
+    returns="``EigResult(eigenvalues, eigenvectors)`` of shapes ``(..., M)`` and ``(..., M, M)``."))
 def eig(x: Array, /) -> EigResult:
     """Eigenvalues and right eigenvectors (unit 2-norm columns) of each square matrix in ``x``.
 
@@ -430,28 +433,16 @@ def eig(x: Array, /) -> EigResult:
     eigenvalue is real, a dtype that depends on the data and cannot exist under jit. The order
     of eigenvalues and the phase of eigenvectors are the backend's. jax computes ``eig`` on CPU
     only.
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        ``EigResult(eigenvalues, eigenvectors)`` of shapes ``(..., M)`` and ``(..., M, M)``.
     """
     be, xc, _ = _prep("eig", x, square=True)
     w, v = _k(be, "eig", xc)
     return EigResult(w, v)
 
 
-@declare("linalg", namespace="linalg")
+@declare("linalg", namespace="linalg", doc_args=_SQUARE_ARGS.format(
+    returns="A complex array of shape ``(..., M)``, in the backend's order."))
 def eigvals(x: Array, /) -> Array:
-    """Eigenvalues of each square matrix in ``x``; always complex (see :func:`eig`).
-
-    Args:
-        x: array of shape ``(..., M, M)``.
-
-    Returns:
-        A complex array of shape ``(..., M)``, in the backend's order.
-    """
+    """Eigenvalues of each square matrix in ``x``; always complex (see :func:`eig`)."""
     be, xc, _ = _prep("eigvals", x, square=True)
     return _k(be, "eigvals", xc)
 
@@ -492,8 +483,7 @@ def eigvalsh(x: Array, /, UPLO: str = "L") -> Array:
     Returns:
         A real array of shape ``(..., M)``.
     """
-    be, xc, out = _prep("eigvalsh", x, square=True)
-    return _back(be, _k(be, "eigvalsh", xc, _uplo("eigvalsh", UPLO)), out)
+    return _square("eigvalsh", x, _uplo("eigvalsh", UPLO))
 
 
 # --- rank and powers ----------------------------------------------------------------------------

@@ -24,18 +24,11 @@ from .._dispatch import (
     resolve,
 )
 from . import creation as _cr
-from ._common import _dtype, _prod, _shape
+from ._common import _backend, _dtype, _prod, _shape
 from ._registry import declare
 from .creation import _is_array, _one
 
 Array = Any
-
-
-def _array(name: str, x: Any) -> Any:
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
-    return be
 
 
 @declare("shape")
@@ -51,7 +44,7 @@ def reshape(x: Array, /, shape: Any, *, copy: bool | None = None) -> Array:
     Returns:
         An array of ``x``'s backend (a view where the backend can make one).
     """
-    be = _array("reshape", x)
+    be = _backend("reshape", x)
     shape = normalize_shape("reshape", shape)
     if builtins.sum(1 for s in shape if s == -1) > 1:
         raise ValueError("xops.numpy.reshape: can only specify one unknown dimension (-1)")
@@ -82,7 +75,7 @@ def transpose(x: Array, /, axes: Sequence[int] | None = None) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("transpose", x)
+    be = _backend("transpose", x)
     nd = len(x.shape)
     if axes is None:
         perm = tuple(range(nd - 1, -1, -1))
@@ -171,7 +164,7 @@ def expand_dims(x: Array, /, axis: Any = 0) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("expand_dims", x)
+    be = _backend("expand_dims", x)
     seq = axis if isinstance(axis, (tuple, list)) else (axis,)
     out_nd = len(x.shape) + len(seq)
     axes = sorted(normalize_axis("expand_dims", a, out_nd) for a in seq)
@@ -193,7 +186,7 @@ def squeeze(x: Array, /, axis: Any = None) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("squeeze", x)
+    be = _backend("squeeze", x)
     shape = tuple(x.shape)
     axes = normalize_axes("squeeze", axis, len(shape))
     if axes is None:
@@ -206,12 +199,14 @@ def squeeze(x: Array, /, axis: Any = None) -> Array:
     return call(be, "squeeze", x, axes)
 
 
-def _seq(name: str, arrays: Any) -> list[Any]:
+def _seq(name: str, arrays: Any, empty: str = "need at least one array") -> list[Any]:
+    """``arrays`` (a list or tuple of arrays, not empty, no None) as a list; ``empty``: the
+    error message for an empty one."""
     if not isinstance(arrays, (list, tuple)):
         raise TypeError(f"{opname_of(name)}: expected a sequence of arrays, got "
                         f"{type(arrays).__name__}")
     if not arrays:
-        raise ValueError(f"{opname_of(name)}: need at least one array")
+        raise ValueError(f"{opname_of(name)}: {empty}")
     if any(a is None for a in arrays):
         raise none_given(name)
     return list(arrays)
@@ -278,7 +273,7 @@ def split(x: Array, indices_or_sections: Any, /, axis: int = 0) -> list[Array]:
     Returns:
         A list of arrays of ``x``'s backend.
     """
-    be = _array("split", x)
+    be = _backend("split", x)
     ax = normalize_axis("split", axis, len(x.shape))
     n = x.shape[ax]
     if isinstance(indices_or_sections, (list, tuple)):
@@ -323,7 +318,7 @@ def broadcast_to(x: Array, /, shape: Any) -> Array:
     Returns:
         An array of ``x``'s backend (a read-only view where the backend makes one).
     """
-    be = _array("broadcast_to", x)
+    be = _backend("broadcast_to", x)
     shape = normalize_shape("broadcast_to", shape)
     if _broadcast_shapes("broadcast_to", tuple(x.shape), shape) != shape:
         raise ValueError(f"xops.numpy.broadcast_to: cannot broadcast shape {tuple(x.shape)} to "
@@ -357,7 +352,7 @@ def flip(x: Array, /, axis: Any = None) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("flip", x)
+    be = _backend("flip", x)
     nd = len(x.shape)
     axes = normalize_axes("flip", axis, nd)
     if axes is None:
@@ -380,7 +375,7 @@ def roll(x: Array, /, shift: Any, axis: Any = None) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("roll", x)
+    be = _backend("roll", x)
     shape = tuple(x.shape)
     shifts = tuple(operator.index(s) for s in (shift if isinstance(shift, (tuple, list))
                                                 else (shift,)))
@@ -408,7 +403,7 @@ def tile(x: Array, reps: Any, /) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("tile", x)
+    be = _backend("tile", x)
     reps = tuple(operator.index(r) for r in (reps if isinstance(reps, (tuple, list)) else (reps,)))
     if builtins.any(r < 0 for r in reps):
         raise ValueError("xops.numpy.tile: reps must be non-negative")
@@ -432,7 +427,7 @@ def repeat(x: Array, repeats: Any, /, axis: int | None = None) -> Array:
     Returns:
         An array of ``x``'s backend.
     """
-    be = _array("repeat", x)
+    be = _backend("repeat", x)
     if axis is None:
         x = call(be, "reshape", x, (-1,))
         axis = 0
@@ -472,7 +467,7 @@ def pad(x: Array, pad_width: Any, /, mode: str = "constant", *, constant_values:
     Returns:
         An array of ``x``'s backend and dtype.
     """
-    be = _array("pad", x)
+    be = _backend("pad", x)
     if mode not in _PAD_MODES:
         raise ValueError(f"xops.numpy.pad: mode must be one of {_PAD_MODES}, got {mode!r}")
     nd = len(x.shape)
@@ -555,36 +550,32 @@ def rot90(m: Array, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
     return flip(transpose(x, perm), axis=a1)
 
 
-@declare("shape", composite=True)
+_FLIP_ARGS = """
+    Args:
+        m: array with ndim >= {nd}.
+
+    Returns:
+        An array of ``m``'s backend.
+"""
+
+
+def _flip_along(name: str, m: Any, axis: int) -> Array:
+    _, x = _one(name, m)
+    if len(x.shape) < axis + 1:
+        raise ValueError(f"xops.numpy.{name}: input must be >= {axis + 1}-d")
+    return flip(x, axis=axis)
+
+
+@declare("shape", composite=True, doc_args=_FLIP_ARGS.format(nd=2))
 def fliplr(m: Array) -> Array:
-    """Reverse the order along axis 1 (left/right).
-
-    Args:
-        m: array with ndim >= 2.
-
-    Returns:
-        An array of ``m``'s backend.
-    """
-    _, x = _one("fliplr", m)
-    if len(x.shape) < 2:
-        raise ValueError("xops.numpy.fliplr: input must be >= 2-d")
-    return flip(x, axis=1)
+    """Reverse the order along axis 1 (left/right)."""
+    return _flip_along("fliplr", m, 1)
 
 
-@declare("shape", composite=True)
+@declare("shape", composite=True, doc_args=_FLIP_ARGS.format(nd=1))
 def flipud(m: Array) -> Array:
-    """Reverse the order along axis 0 (up/down).
-
-    Args:
-        m: array with ndim >= 1.
-
-    Returns:
-        An array of ``m``'s backend.
-    """
-    _, x = _one("flipud", m)
-    if len(x.shape) < 1:
-        raise ValueError("xops.numpy.flipud: input must be >= 1-d")
-    return flip(x, axis=0)
+    """Reverse the order along axis 0 (up/down)."""
+    return _flip_along("flipud", m, 0)
 
 
 @declare("shape", composite=True)

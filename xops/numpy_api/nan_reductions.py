@@ -30,50 +30,42 @@ def _nan_mask(be: Backend, x: Array) -> Array | None:
     return ew.isnan(x) if _is_float(be.dtype_of(x)) else None
 
 
-@declare("statistics", composite=True)
+def _nan_filled(name: str, a: Any, out: Any, value: float) -> Array:
+    """``a`` as an array with its NaN replaced by ``value`` (the body of nansum, nanprod,
+    nancumsum and nancumprod before their reduction)."""
+    _no_out(name, out)
+    be, x = _array(name, a)
+    m = _nan_mask(be, x)
+    return x if m is None else _zero_fill(x, m, value)
+
+
+_NAN_SUM_ARGS = """
+    Args:
+        a: array.
+        axis: None, int or tuple.
+        dtype: accumulation dtype.
+        out: must be None.
+        keepdims: keep reduced axes.
+
+    Returns:
+        An array of ``a``'s backend; an all-NaN slice {gives}.
+"""
+
+
+@declare("statistics", composite=True, doc_args=_NAN_SUM_ARGS.format(gives="sums to 0"))
 def nansum(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
            keepdims: bool = False) -> Array:
     """Sum along ``axis`` treating NaN as zero; dtypes as :func:`sum` (narrow integers and bool
-    accumulate in the default integer).
-
-    Args:
-        a: array.
-        axis: None, int or tuple.
-        dtype: accumulation dtype.
-        out: must be None.
-        keepdims: keep reduced axes.
-
-    Returns:
-        An array of ``a``'s backend; an all-NaN slice sums to 0.
-    """
-    _no_out("nansum", out)
-    be, x = _array("nansum", a)
-    m = _nan_mask(be, x)
-    if m is not None:
-        x = _zero_fill(x, m, 0)
+    accumulate in the default integer)."""
+    x = _nan_filled("nansum", a, out, 0)
     return red.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_NAN_SUM_ARGS.format(gives="gives 1"))
 def nanprod(a: Array, axis: Any = None, dtype: Any = None, out: Any = None,
             keepdims: bool = False) -> Array:
-    """Product along ``axis`` treating NaN as one; dtypes as :func:`prod`.
-
-    Args:
-        a: array.
-        axis: None, int or tuple.
-        dtype: accumulation dtype.
-        out: must be None.
-        keepdims: keep reduced axes.
-
-    Returns:
-        An array of ``a``'s backend; an all-NaN slice gives 1.
-    """
-    _no_out("nanprod", out)
-    be, x = _array("nanprod", a)
-    m = _nan_mask(be, x)
-    if m is not None:
-        x = _zero_fill(x, m, 1)
+    """Product along ``axis`` treating NaN as one; dtypes as :func:`prod`."""
+    x = _nan_filled("nanprod", a, out, 1)
     return red.prod(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
@@ -135,12 +127,7 @@ def _nanvar(name: str, a: Any, axis: Any, dtype: Any, ddof: Any, correction: Any
     return var
 
 
-@declare("statistics", composite=True)
-def nanvar(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
-           keepdims: bool = False, *, correction: float | None = None) -> Array:
-    """Variance along ``axis`` ignoring NaN, with ``ddof`` (alias ``correction``) delta degrees
-    of freedom; a slice with no more than ``ddof`` non-NaN values gives NaN.
-
+_NAN_VAR_ARGS = """
     Args:
         a: array.
         axis: None, int or tuple.
@@ -153,85 +140,72 @@ def nanvar(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof:
     Returns:
         An array of ``a``'s backend, ``a``'s float dtype (complex: its real dtype; integers:
         the default float).
-    """
+"""
+
+
+@declare("statistics", composite=True, doc_args=_NAN_VAR_ARGS)
+def nanvar(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+           keepdims: bool = False, *, correction: float | None = None) -> Array:
+    """Variance along ``axis`` ignoring NaN, with ``ddof`` (alias ``correction``) delta degrees
+    of freedom; a slice with no more than ``ddof`` non-NaN values gives NaN."""
     _no_out("nanvar", out)
     return _nanvar("nanvar", a, axis, dtype, ddof, correction, keepdims)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_NAN_VAR_ARGS)
 def nanstd(a: Array, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
            keepdims: bool = False, *, correction: float | None = None) -> Array:
-    """Standard deviation along ``axis`` ignoring NaN: ``sqrt(nanvar(...))``.
-
-    Args:
-        a: array.
-        axis: None, int or tuple.
-        dtype: float dtype to compute in.
-        out: must be None.
-        ddof: delta degrees of freedom.
-        keepdims: keep reduced axes.
-        correction: delta degrees of freedom (the Array API name of ``ddof``).
-
-    Returns:
-        An array of ``a``'s backend, ``a``'s float dtype (complex: its real dtype; integers:
-        the default float).
-    """
+    """Standard deviation along ``axis`` ignoring NaN: ``sqrt(nanvar(...))``."""
     _no_out("nanstd", out)
     return ew.sqrt(_nanvar("nanstd", a, axis, dtype, ddof, correction, keepdims))
 
 
-def _nanextreme(name: str, a: Any, axis: Any, keepdims: bool, is_max: bool) -> Array:
+def _real(name: str, a: Any, out: Any) -> tuple[Array, Array | None]:
+    """``a`` as an array of a real kind (bool, integer or real float), and its NaN mask."""
+    _no_out(name, out)
     be, x = _array(name, a)
     _kind_check(name, be, x, "biuf")
+    return x, _nan_mask(be, x)
+
+
+def _nanextreme(name: str, a: Any, axis: Any, out: Any, keepdims: bool, is_max: bool) -> Array:
+    x, m = _real(name, a, out)
     f = red.max if is_max else red.min
-    m = _nan_mask(be, x)
     if m is None:
         return f(x, axis=axis, keepdims=keepdims)
     r = f(_zero_fill(x, m, -math.inf if is_max else math.inf), axis=axis, keepdims=keepdims)
     return ew.where(red.all(m, axis=axis, keepdims=keepdims), math.nan, r)
 
 
-@declare("statistics", composite=True)
+_NAN_EXTREME_ARGS = """
+    Args:
+        a: real array.
+        axis: None, int or tuple.
+        out: must be None.
+        keepdims: keep reduced axes.
+
+    Returns:
+        An array of ``a``'s backend and dtype.
+"""
+
+
+@declare("statistics", composite=True, doc_args=_NAN_EXTREME_ARGS)
 def nanmax(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> Array:
     """Maximum along ``axis`` ignoring NaN; an all-NaN slice gives NaN (NumPy also warns), an
-    empty reduction raises ValueError.
-
-    Args:
-        a: real array.
-        axis: None, int or tuple.
-        out: must be None.
-        keepdims: keep reduced axes.
-
-    Returns:
-        An array of ``a``'s backend and dtype.
-    """
-    _no_out("nanmax", out)
-    return _nanextreme("nanmax", a, axis, keepdims, True)
+    empty reduction raises ValueError."""
+    return _nanextreme("nanmax", a, axis, out, keepdims, True)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_NAN_EXTREME_ARGS)
 def nanmin(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> Array:
     """Minimum along ``axis`` ignoring NaN; an all-NaN slice gives NaN (NumPy also warns), an
-    empty reduction raises ValueError.
-
-    Args:
-        a: real array.
-        axis: None, int or tuple.
-        out: must be None.
-        keepdims: keep reduced axes.
-
-    Returns:
-        An array of ``a``'s backend and dtype.
-    """
-    _no_out("nanmin", out)
-    return _nanextreme("nanmin", a, axis, keepdims, False)
+    empty reduction raises ValueError."""
+    return _nanextreme("nanmin", a, axis, out, keepdims, False)
 
 
-def _nanarg(name: str, a: Any, axis: Any, keepdims: bool, is_max: bool) -> Array:
-    be, x = _array(name, a)
-    _kind_check(name, be, x, "biuf")
+def _nanarg(name: str, a: Any, axis: Any, out: Any, keepdims: bool, is_max: bool) -> Array:
+    x, m = _real(name, a, out)
     f = red.argmax if is_max else red.argmin
-    m = _nan_mask(be, x)
     if m is None:
         return f(x, axis=axis, keepdims=keepdims)
     nd0 = len(tuple(x.shape))
@@ -251,84 +225,56 @@ def _nanarg(name: str, a: Any, axis: Any, keepdims: bool, is_max: bool) -> Array
     return i if keepdims else mp.squeeze(i, axis=ax)
 
 
-@declare("statistics", composite=True)
+_NAN_ARG_ARGS = """
+    Args:
+        a: real array.
+        axis: None or int.
+        out: must be None.
+        keepdims: keep the reduced axis.
+
+    Returns:
+        An array of the default integer dtype of ``a``'s backend.
+"""
+
+
+@declare("statistics", composite=True, doc_args=_NAN_ARG_ARGS)
 def nanargmax(a: Array, axis: int | None = None, out: Any = None, *,
               keepdims: bool = False) -> Array:
     """Index of the first maximum along ``axis`` ignoring NaN (None: of the flattened array).
     An all-NaN slice gives -1 (as jax.numpy; NumPy raises ValueError, which would need a device
-    sync and cannot work under jit).
-
-    Args:
-        a: real array.
-        axis: None or int.
-        out: must be None.
-        keepdims: keep the reduced axis.
-
-    Returns:
-        An array of the default integer dtype of ``a``'s backend.
-    """
-    _no_out("nanargmax", out)
-    return _nanarg("nanargmax", a, axis, keepdims, True)
+    sync and cannot work under jit)."""
+    return _nanarg("nanargmax", a, axis, out, keepdims, True)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_NAN_ARG_ARGS)
 def nanargmin(a: Array, axis: int | None = None, out: Any = None, *,
               keepdims: bool = False) -> Array:
     """Index of the first minimum along ``axis`` ignoring NaN (None: of the flattened array).
-    An all-NaN slice gives -1 (as jax.numpy; NumPy raises ValueError).
+    An all-NaN slice gives -1 (as jax.numpy; NumPy raises ValueError)."""
+    return _nanarg("nanargmin", a, axis, out, keepdims, False)
 
+
+_NAN_SCAN_ARGS = """
     Args:
-        a: real array.
+        a: array.
         axis: None or int.
+        dtype: accumulation dtype.
         out: must be None.
-        keepdims: keep the reduced axis.
 
     Returns:
-        An array of the default integer dtype of ``a``'s backend.
-    """
-    _no_out("nanargmin", out)
-    return _nanarg("nanargmin", a, axis, keepdims, False)
+        An array of ``a``'s backend.
+"""
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_NAN_SCAN_ARGS)
 def nancumsum(a: Array, axis: int | None = None, dtype: Any = None, out: Any = None) -> Array:
     """Cumulative sum along ``axis`` (None: flattened) treating NaN as zero; dtypes as
-    :func:`cumsum`.
-
-    Args:
-        a: array.
-        axis: None or int.
-        dtype: accumulation dtype.
-        out: must be None.
-
-    Returns:
-        An array of ``a``'s backend.
-    """
-    _no_out("nancumsum", out)
-    be, x = _array("nancumsum", a)
-    m = _nan_mask(be, x)
-    if m is not None:
-        x = _zero_fill(x, m, 0)
-    return red.cumsum(x, axis=axis, dtype=dtype)
+    :func:`cumsum`."""
+    return red.cumsum(_nan_filled("nancumsum", a, out, 0), axis=axis, dtype=dtype)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_NAN_SCAN_ARGS)
 def nancumprod(a: Array, axis: int | None = None, dtype: Any = None, out: Any = None) -> Array:
     """Cumulative product along ``axis`` (None: flattened) treating NaN as one; dtypes as
-    :func:`cumprod`.
-
-    Args:
-        a: array.
-        axis: None or int.
-        dtype: accumulation dtype.
-        out: must be None.
-
-    Returns:
-        An array of ``a``'s backend.
-    """
-    _no_out("nancumprod", out)
-    be, x = _array("nancumprod", a)
-    m = _nan_mask(be, x)
-    if m is not None:
-        x = _zero_fill(x, m, 1)
-    return red.cumprod(x, axis=axis, dtype=dtype)
+    :func:`cumprod`."""
+    return red.cumprod(_nan_filled("nancumprod", a, out, 1), axis=axis, dtype=dtype)

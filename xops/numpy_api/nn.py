@@ -322,6 +322,12 @@ def _pool_args(op: str, x: Array, window: Any, strides: Any, padding: Any, data_
     return x, be, window, strides, pads, cl
 
 
+def _pool(op: str, x: Array, window: Any, strides: Any, padding: Any, data_format: str) -> Array:
+    """The body of max_pool and avg_pool: the arguments checked, then the kernel ``nn.<op>``."""
+    x, be, window, strides, pads, cl = _pool_args(op, x, window, strides, padding, data_format)
+    return call(be, "nn." + op, x, window, strides, pads, cl)
+
+
 _POOL_ARGS = """
     Args:
         x: ``(N, *spatial, C)`` (channels-last, default) or ``(N, C, *spatial)``
@@ -336,52 +342,37 @@ _POOL_ARGS = """
 """
 
 
-def _max_pool_doc(fn):
-    fn.__doc__ = """Maximum over each window; padding never wins (it counts as ``-inf``).
-
-    Native kernels: ``lax.reduce_window``, ``torch.nn.functional.max_pool{1,2,3}d`` (after
-    ``F.pad`` with ``-inf`` when the padding is asymmetric), ``tf.nn.max_pool``.
-    """ + _POOL_ARGS + """
+@declare("nn", ref="", namespace="nn", doc_args=_POOL_ARGS + """
     Returns:
         ``(N, *out, C)`` (or channels-first) of ``x``'s backend and dtype, ``out = (n + lo +
         hi - window) // stride + 1``. The gradient goes to the window's maximum (which of tied
         maxima gets it is the framework's choice).
+""")
+def max_pool(x: Array, window: Any, strides: Any = None, padding: Any = "valid",
+             data_format: str = "channels_last") -> Array:
+    """Maximum over each window; padding never wins (it counts as ``-inf``).
+
+    Native kernels: ``lax.reduce_window``, ``torch.nn.functional.max_pool{1,2,3}d`` (after
+    ``F.pad`` with ``-inf`` when the padding is asymmetric), ``tf.nn.max_pool``.
     """
-    return fn
+    return _pool("max_pool", x, window, strides, padding, data_format)
 
 
-def _avg_pool_doc(fn):
-    fn.__doc__ = """Mean over each window of the elements inside the input: padding is not
+@declare("nn", ref="", namespace="nn", doc_args=_POOL_ARGS + """
+    Returns:
+        ``(N, *out, C)`` (or channels-first) of ``x``'s backend and dtype.
+""")
+def avg_pool(x: Array, window: Any, strides: Any = None, padding: Any = "valid",
+             data_format: str = "channels_last") -> Array:
+    """Mean over each window of the elements inside the input: padding is not
     counted (tf and keras "same"; torch's ``count_include_pad=False``), so border windows
     average fewer elements.
 
     Native kernels: ``lax.reduce_window`` sums divided by the (shape-only, constant) counts,
     ``torch.nn.functional.avg_pool{1,2,3}d``, ``tf.nn.avg_pool``. float16/bfloat16 are summed
     in float32 on jax and numpy.
-    """ + _POOL_ARGS + """
-    Returns:
-        ``(N, *out, C)`` (or channels-first) of ``x``'s backend and dtype.
     """
-    return fn
-
-
-# the docstrings are set before declare() registers the function (the manifest reads them)
-@declare("nn", ref="", namespace="nn")
-@_max_pool_doc
-def max_pool(x: Array, window: Any, strides: Any = None, padding: Any = "valid",
-             data_format: str = "channels_last") -> Array:
-    x, be, window, strides, pads, cl = _pool_args("max_pool", x, window, strides, padding,
-                                                  data_format)
-    return call(be, "nn.max_pool", x, window, strides, pads, cl)
-
-
-@declare("nn", ref="", namespace="nn")
-@_avg_pool_doc
-def avg_pool(x: Array, window: Any, strides: Any = None, padding: Any = "valid",
-             data_format: str = "channels_last") -> Array:
-    x, be, window, strides, pads, cl = _pool_args("avg_pool", x, window, strides, padding,
-                                                  data_format)
-    return call(be, "nn.avg_pool", x, window, strides, pads, cl)
+    return _pool("avg_pool", x, window, strides, padding, data_format)
 
 
 # --------------------------------------------------------------------------------------------

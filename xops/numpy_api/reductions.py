@@ -35,7 +35,7 @@ from . import creation as cr
 from . import dtypes as dt
 from . import elementwise as ew
 from . import manipulation as mp
-from ._common import _is_float
+from ._common import _backend, _is_float
 from ._registry import declare
 
 Array = Any
@@ -189,10 +189,7 @@ def sum(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = Fa
     return _sum(x, axis, dtype, keepdims)
 
 
-@declare("reduction")
-def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
-    """Product over ``axis``; accumulation dtype as for :func:`sum`.
-
+_DTYPE_ARGS = """
     Args:
         x: input array.
         axis: None, int or tuple.
@@ -200,84 +197,55 @@ def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = F
         keepdims: keep axes.
 
     Returns:
-        An array of ``x``'s backend.
-    """
+        An array of ``x``'s backend{note}.
+"""
+
+
+@declare("reduction", doc_args=_DTYPE_ARGS.format(note=""))
+def prod(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
+    """Product over ``axis``; accumulation dtype as for :func:`sum`."""
     return _prod(x, axis, dtype, keepdims)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_DTYPE_ARGS.format(note="; NaN for an empty reduction"))
 def mean(x: Array, /, axis: Any = None, dtype: Any = None, *, keepdims: bool = False) -> Array:
-    """Arithmetic mean over ``axis``; integers average in the default float dtype.
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        dtype: result dtype.
-        keepdims: keep axes.
-
-    Returns:
-        An array of ``x``'s backend; NaN for an empty reduction.
-    """
+    """Arithmetic mean over ``axis``; integers average in the default float dtype."""
     return _mean(x, axis, dtype, keepdims)
 
 
-@declare("reduction", aliases=("amax",))
-def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
-    """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError.
-
+_AXIS_ARGS = """
     Args:
         x: input array.
         axis: None, int or tuple.
         keepdims: keep reduced axes.
 
     Returns:
-        An array of ``x``'s backend and dtype.
-    """
+        {returns}
+"""
+_EXTREME_ARGS = _AXIS_ARGS.format(returns="An array of ``x``'s backend and dtype.")
+
+
+@declare("reduction", aliases=("amax",), doc_args=_EXTREME_ARGS)
+def max(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
+    """Maximum over ``axis``; NaN propagates. An empty reduction raises ValueError."""
     return _max(x, axis, None, keepdims)
 
 
-@declare("reduction", aliases=("amin",))
+@declare("reduction", aliases=("amin",), doc_args=_EXTREME_ARGS)
 def min(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
-    """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError.
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        keepdims: keep reduced axes.
-
-    Returns:
-        An array of ``x``'s backend and dtype.
-    """
+    """Minimum over ``axis``; NaN propagates. An empty reduction raises ValueError."""
     return _min(x, axis, None, keepdims)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_AXIS_ARGS.format(returns="A bool array of ``x``'s backend."))
 def all(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
-    """True where every element along ``axis`` is truthy (NaN counts as true).
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        keepdims: keep reduced axes.
-
-    Returns:
-        A bool array of ``x``'s backend.
-    """
+    """True where every element along ``axis`` is truthy (NaN counts as true)."""
     return _all(x, axis, None, keepdims)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_AXIS_ARGS.format(returns="A bool array of ``x``'s backend."))
 def any(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
-    """True where some element along ``axis`` is truthy (NaN counts as true).
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        keepdims: keep reduced axes.
-
-    Returns:
-        A bool array of ``x``'s backend.
-    """
+    """True where some element along ``axis`` is truthy (NaN counts as true)."""
     return _any(x, axis, None, keepdims)
 
 
@@ -299,42 +267,32 @@ def _moment(name: str, x: Array, axis: Any, dtype: Any, ddof: Any, correction: A
     return call(be, name, xc, axes, bool(keepdims), ddof or 0)
 
 
-@declare("reduction")
+_MOMENT_ARGS = """
+    Args:
+        x: input array.
+        axis: None, int or tuple.
+        dtype: result dtype.
+        ddof: delta degrees of freedom.
+        keepdims: keep reduced axes.
+        correction: delta degrees of freedom (the Array API name of ``ddof``).
+
+    Returns:
+        An array of ``x``'s backend (real dtype for complex input).
+"""
+
+
+@declare("reduction", doc_args=_MOMENT_ARGS)
 def var(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
         keepdims: bool = False, correction: float | None = None) -> Array:
     """Variance over ``axis`` with ``ddof`` (alias ``correction``, Array API) degrees of freedom
-    subtracted; integers compute in the default float dtype.
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        dtype: result dtype.
-        ddof: delta degrees of freedom.
-        keepdims: keep reduced axes.
-        correction: delta degrees of freedom (the Array API name of ``ddof``).
-
-    Returns:
-        An array of ``x``'s backend (real dtype for complex input).
-    """
+    subtracted; integers compute in the default float dtype."""
     return _moment("var", x, axis, dtype, ddof, correction, keepdims)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_MOMENT_ARGS)
 def std(x: Array, /, axis: Any = None, dtype: Any = None, *, ddof: float = 0,
         keepdims: bool = False, correction: float | None = None) -> Array:
-    """Standard deviation over ``axis``; see :func:`var`.
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        dtype: result dtype.
-        ddof: delta degrees of freedom.
-        keepdims: keep reduced axes.
-        correction: delta degrees of freedom (the Array API name of ``ddof``).
-
-    Returns:
-        An array of ``x``'s backend (real dtype for complex input).
-    """
+    """Standard deviation over ``axis``; see :func:`var`."""
     return _moment("std", x, axis, dtype, ddof, correction, keepdims)
 
 
@@ -350,11 +308,7 @@ def _arg(name: str, x: Array, axis: Any, keepdims: bool) -> Array:
     return call(be, name, x, ax, bool(keepdims), idx)
 
 
-@declare("reduction")
-def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
-    """Index of the first maximum along ``axis`` (None: of the flattened array); the first NaN
-    counts as the maximum (NumPy semantics). Returns the default integer dtype.
-
+_ARG_ARGS = """
     Args:
         x: input array.
         axis: None or an int.
@@ -362,39 +316,28 @@ def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> A
 
     Returns:
         An integer array of ``x``'s backend.
-    """
+"""
+
+
+@declare("reduction", doc_args=_ARG_ARGS)
+def argmax(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
+    """Index of the first maximum along ``axis`` (None: of the flattened array); the first NaN
+    counts as the maximum (NumPy semantics). Returns the default integer dtype."""
     return _arg("argmax", x, axis, keepdims)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_ARG_ARGS)
 def argmin(x: Array, /, axis: int | None = None, *, keepdims: bool = False) -> Array:
     """Index of the first minimum along ``axis`` (None: of the flattened array); the first NaN
-    counts as the minimum (NumPy semantics). Returns the default integer dtype.
-
-    Args:
-        x: input array.
-        axis: None or an int.
-        keepdims: keep the reduced axis.
-
-    Returns:
-        An integer array of ``x``'s backend.
-    """
+    counts as the minimum (NumPy semantics). Returns the default integer dtype."""
     return _arg("argmin", x, axis, keepdims)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_AXIS_ARGS.format(
+    returns="An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike "
+            "NumPy's\n        Python int)."))
 def count_nonzero(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
-    """Number of non-zero (truthy) elements along ``axis``, in the default integer dtype.
-
-    Args:
-        x: input array.
-        axis: None, int or tuple.
-        keepdims: keep reduced axes.
-
-    Returns:
-        An integer array of ``x``'s backend (a 0-d array when ``axis`` is None, unlike NumPy's
-        Python int).
-    """
+    """Number of non-zero (truthy) elements along ``axis``, in the default integer dtype."""
     be, xc, axes = _count_red.prepare(x, axis, None)
     return call(be, "count_nonzero", xc, axes, bool(keepdims),
                 be.check_dtype(be.default_int, "count_nonzero"))
@@ -410,11 +353,7 @@ def _scan(name: str, x: Array, axis: Any, dtype: Any) -> Array:
     return call(be, name, xc, ax)
 
 
-@declare("reduction")
-def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
-    """Cumulative sum along ``axis`` (None: over the flattened array); accumulation dtype as for
-    :func:`sum`.
-
+_SCAN_ARGS = """
     Args:
         x: input array.
         axis: None or int.
@@ -422,22 +361,19 @@ def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
 
     Returns:
         An array of ``x``'s backend.
-    """
+"""
+
+
+@declare("reduction", doc_args=_SCAN_ARGS)
+def cumsum(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
+    """Cumulative sum along ``axis`` (None: over the flattened array); accumulation dtype as for
+    :func:`sum`."""
     return _scan("cumsum", x, axis, dtype)
 
 
-@declare("reduction")
+@declare("reduction", doc_args=_SCAN_ARGS)
 def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
-    """Cumulative product along ``axis`` (None: over the flattened array).
-
-    Args:
-        x: input array.
-        axis: None or int.
-        dtype: accumulation and result dtype.
-
-    Returns:
-        An array of ``x``'s backend.
-    """
+    """Cumulative product along ``axis`` (None: over the flattened array)."""
     return _scan("cumprod", x, axis, dtype)
 
 
@@ -446,9 +382,7 @@ def cumprod(x: Array, /, axis: int | None = None, dtype: Any = None) -> Array:
 
 def _cumulative(name: str, scan: Any, x: Array, axis: int | None, dtype: Any,
                 include_initial: bool, initial: int) -> Array:
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    be = _backend(name, x)
     nd = len(x.shape)
     if axis is None:
         if nd > 1:
@@ -467,39 +401,32 @@ def _cumulative(name: str, scan: Any, x: Array, axis: int | None, dtype: Any,
     return out
 
 
-@declare("reduction", composite=True)
+_CUMULATIVE_ARGS = """
+    Args:
+        x: array.
+        axis: int (None for 0-d/1-d input).
+        dtype: accumulation and result dtype.
+        include_initial: prepend the {what} of no elements ({v}) along ``axis``.
+
+    Returns:
+        An array of ``x``'s backend; ``axis`` has ``n + 1`` entries with ``include_initial``.
+"""
+
+
+@declare("reduction", composite=True, doc_args=_CUMULATIVE_ARGS.format(what="sum", v=0))
 def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: Any = None,
                    include_initial: bool = False) -> Array:
     """Cumulative sum along ``axis`` (required for ndim > 1), optionally starting with the
     initial 0; accumulation dtype as for :func:`sum` (narrow integers widen to the default int).
-
-    Args:
-        x: array.
-        axis: int (None for 0-d/1-d input).
-        dtype: accumulation and result dtype.
-        include_initial: prepend the sum of no elements (0) along ``axis``.
-
-    Returns:
-        An array of ``x``'s backend; ``axis`` has ``n + 1`` entries with ``include_initial``.
     """
     return _cumulative("cumulative_sum", cumsum, x, axis, dtype, include_initial, 0)
 
 
-@declare("reduction", composite=True)
+@declare("reduction", composite=True, doc_args=_CUMULATIVE_ARGS.format(what="product", v=1))
 def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: Any = None,
                     include_initial: bool = False) -> Array:
     """Cumulative product along ``axis`` (required for ndim > 1), optionally starting with the
-    initial 1; accumulation dtype as for :func:`prod`.
-
-    Args:
-        x: array.
-        axis: int (None for 0-d/1-d input).
-        dtype: accumulation and result dtype.
-        include_initial: prepend the product of no elements (1) along ``axis``.
-
-    Returns:
-        An array of ``x``'s backend; ``axis`` has ``n + 1`` entries with ``include_initial``.
-    """
+    initial 1; accumulation dtype as for :func:`prod`."""
     return _cumulative("cumulative_prod", cumprod, x, axis, dtype, include_initial, 1)
 
 
@@ -581,47 +508,48 @@ def _close(name: str, a: Any, b: Any, rtol: Any, atol: Any, equal_nan: bool) -> 
     return r
 
 
-@declare("statistics", composite=True)
+_CLOSE_ARGS = """
+    Args:
+        a: arrays of one backend or Python scalars{bc}.
+        b: arrays of one backend or Python scalars{bc}.
+        rtol: relative tolerance.
+        atol: absolute tolerance.
+        equal_nan: treat NaN as equal to NaN.
+
+    Returns:
+        {returns}
+"""
+_EXTREME_ARGS = _AXIS_ARGS.format(returns="An array of ``x``'s backend and dtype.")
+
+
+@declare("statistics", composite=True, doc_args=_CLOSE_ARGS.format(
+    bc=" (broadcast)", returns="A bool array of the inputs' backend."))
 def isclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Array:
     """Elementwise ``|a - b| <= atol + rtol * |b|`` (not symmetric, as NumPy), with equal
     infinities close and NaN close to NaN only with ``equal_nan``. Integers compare in the
-    default float; the inputs are promoted with xops' table first.
-
-    Args:
-        a: arrays of one backend or Python scalars (broadcast).
-        b: arrays of one backend or Python scalars (broadcast).
-        rtol: relative tolerance.
-        atol: absolute tolerance.
-        equal_nan: treat NaN as equal to NaN.
-
-    Returns:
-        A bool array of the inputs' backend.
-    """
+    default float; the inputs are promoted with xops' table first."""
     return _close("isclose", a, b, rtol, atol, equal_nan)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True, doc_args=_CLOSE_ARGS.format(bc="", returns=(
+    "A 0-d bool array of the inputs' backend (NumPy returns a Python bool; a native array\n"
+    "        keeps the op usable under jit: ``bool(...)`` it when eager).")))
 def allclose(a: Array, b: Array, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> Array:
-    """True when :func:`isclose` holds everywhere.
-
-    Args:
-        a: arrays of one backend or Python scalars.
-        b: arrays of one backend or Python scalars.
-        rtol: relative tolerance.
-        atol: absolute tolerance.
-        equal_nan: treat NaN as equal to NaN.
-
-    Returns:
-        A 0-d bool array of the inputs' backend (NumPy returns a Python bool; a native array
-        keeps the op usable under jit: ``bool(...)`` it when eager).
-    """
+    """True when :func:`isclose` holds everywhere."""
     return all(_close("allclose", a, b, rtol, atol, equal_nan))
 
 
-def _false(be: Backend, like: Array) -> Array:
+def _false(like: Array) -> Array:
     return cr.asarray(False, like=like)
+
+
+def _shapes(name: str, a1: Any, a2: Any) -> tuple[Backend, Array, tuple, tuple]:
+    """The backend of ``a1``/``a2``, the one to build a result like, and their shapes."""
+    be = resolve(name, a1, a2)
+    like = a1 if backend_of(a1) is not None else a2
+    return be, like, tuple(getattr(a1, "shape", ())), tuple(getattr(a2, "shape", ()))
 
 
 @declare("statistics", composite=True)
@@ -637,13 +565,10 @@ def array_equal(a1: Array, a2: Array, equal_nan: bool = False) -> Array:
     Returns:
         A 0-d bool array of the inputs' backend (NumPy returns a Python bool).
     """
-    name = "array_equal"
-    be = resolve(name, a1, a2)
-    like = a1 if backend_of(a1) is not None else a2
-    s1, s2 = tuple(getattr(a1, "shape", ())), tuple(getattr(a2, "shape", ()))
+    be, like, s1, s2 = _shapes("array_equal", a1, a2)
     if s1 != s2:
-        return _false(be, like)
-    (x, y), d = promote_args(name, be, (a1, a2))
+        return _false(like)
+    (x, y), d = promote_args("array_equal", be, (a1, a2))
     eq = ew.equal(x, y)
     if equal_nan and _is_float(d):
         eq = ew.logical_or(eq, ew.logical_and(ew.isnan(x), ew.isnan(y)))
@@ -661,12 +586,9 @@ def array_equiv(a1: Array, a2: Array) -> Array:
     Returns:
         A 0-d bool array of the inputs' backend (NumPy returns a Python bool).
     """
-    name = "array_equiv"
-    be = resolve(name, a1, a2)
-    like = a1 if backend_of(a1) is not None else a2
-    s1, s2 = tuple(getattr(a1, "shape", ())), tuple(getattr(a2, "shape", ()))
+    be, like, s1, s2 = _shapes("array_equiv", a1, a2)
     for p, q in zip(reversed(s1), reversed(s2)):
         if p != q and p != 1 and q != 1:
-            return _false(be, like)
-    (x, y), _ = promote_args(name, be, (a1, a2))
+            return _false(like)
+    (x, y), _ = promote_args("array_equiv", be, (a1, a2))
     return all(ew.equal(x, y))

@@ -10,7 +10,7 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, check_kind, opname_of, promote_args, resolve
+from .._dispatch import check_kind, promote_args, resolve
 from .._dtypes import bool_
 from . import creation as cr
 from . import dtypes as dt
@@ -18,7 +18,7 @@ from . import elementwise as ew
 from . import indexing as ix
 from . import manipulation as mp
 from . import reductions as red
-from ._common import _is_float
+from ._common import _backend, _is_float
 from ._registry import declare
 from .creation import _array
 from .indexing import _searchsorted, nonzero
@@ -48,9 +48,7 @@ def _unique(name: str, x: Array, size: int | None, fill_value: Any,
             want: str) -> tuple[Array, Array | None, Array | None, Array | None]:
     """Sort-based unique: group starts are where a sorted element differs from its predecessor.
     NaN != NaN, so every NaN is its own group (NumPy 2's array API functions do the same)."""
-    be = resolve(name, x)
-    if type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
+    be = _backend(name, x)
     d = be.dtype_of(x)
     check_kind(name, d, "biuf", hint="xops sorts to find unique values and complex numbers "
                "have no order")
@@ -97,12 +95,7 @@ def _unique(name: str, x: Array, size: int | None, fill_value: Any,
     return values, indices, inverse, counts
 
 
-@declare("set", ref="unique_all", composite=True)
-def unique_all(x: Array, /, *, size: int | None = None, fill_value: Any = None
-               ) -> UniqueAllResult:
-    """Sorted unique elements of the flattened ``x`` with the index of each one's first
-    occurrence, the inverse indices (shape of ``x``) and the counts; each NaN is distinct.
-
+_UNIQUE_ARGS = """
     Args:
         x: real or bool array.
         size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
@@ -110,64 +103,46 @@ def unique_all(x: Array, /, *, size: int | None = None, fill_value: Any = None
         fill_value: the padded values (default: the smallest value); padded counts are 0.
 
     Returns:
-        ``UniqueAllResult(values, indices, inverse_indices, counts)``; index arrays in the
-        default integer dtype.
-    """
+        {returns}
+"""
+
+
+@declare("set", ref="unique_all", composite=True, doc_args=_UNIQUE_ARGS.format(
+    returns="``UniqueAllResult(values, indices, inverse_indices, counts)``; index arrays in the\n"
+            "        default integer dtype."))
+def unique_all(x: Array, /, *, size: int | None = None, fill_value: Any = None
+               ) -> UniqueAllResult:
+    """Sorted unique elements of the flattened ``x`` with the index of each one's first
+    occurrence, the inverse indices (shape of ``x``) and the counts; each NaN is distinct."""
     v, i, inv, c = _unique("unique_all", x, size, fill_value, "icv")
     return UniqueAllResult(v, i, inv, c)
 
 
-@declare("set", ref="unique_counts", composite=True)
+@declare("set", ref="unique_counts", composite=True, doc_args=_UNIQUE_ARGS.format(
+    returns="``UniqueCountsResult(values, counts)``; counts in the default integer dtype."))
 def unique_counts(x: Array, /, *, size: int | None = None, fill_value: Any = None
                   ) -> UniqueCountsResult:
     """Sorted unique elements of the flattened ``x`` and how often each occurs; each NaN is
-    distinct (count 1).
-
-    Args:
-        x: real or bool array.
-        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
-            entries, as in ``jax.numpy``.
-        fill_value: the padded values (default: the smallest value); padded counts are 0.
-
-    Returns:
-        ``UniqueCountsResult(values, counts)``; counts in the default integer dtype.
-    """
+    distinct (count 1)."""
     v, _, _, c = _unique("unique_counts", x, size, fill_value, "c")
     return UniqueCountsResult(v, c)
 
 
-@declare("set", ref="unique_inverse", composite=True)
+@declare("set", ref="unique_inverse", composite=True, doc_args=_UNIQUE_ARGS.format(
+    returns="``UniqueInverseResult(values, inverse_indices)``; indices in the default integer "
+            "dtype."))
 def unique_inverse(x: Array, /, *, size: int | None = None, fill_value: Any = None
                    ) -> UniqueInverseResult:
     """Sorted unique elements of the flattened ``x`` and, for every element of ``x``, the index
-    of its value among them (same shape as ``x``); each NaN is distinct.
-
-    Args:
-        x: real or bool array.
-        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
-            entries, as in ``jax.numpy``.
-        fill_value: the padded values (default: the smallest value); padded counts are 0.
-
-    Returns:
-        ``UniqueInverseResult(values, inverse_indices)``; indices in the default integer dtype.
-    """
+    of its value among them (same shape as ``x``); each NaN is distinct."""
     v, _, inv, _ = _unique("unique_inverse", x, size, fill_value, "v")
     return UniqueInverseResult(v, inv)
 
 
-@declare("set", ref="unique_values", composite=True)
+@declare("set", ref="unique_values", composite=True, doc_args=_UNIQUE_ARGS.format(
+    returns="A 1-d array of ``x``'s backend and dtype."))
 def unique_values(x: Array, /, *, size: int | None = None, fill_value: Any = None) -> Array:
-    """Sorted unique elements of the flattened ``x``; each NaN is distinct (NumPy 2).
-
-    Args:
-        x: real or bool array.
-        size: for ``jax.jit`` (data-dependent output shape): truncate or pad the result to ``size``
-            entries, as in ``jax.numpy``.
-        fill_value: the padded values (default: the smallest value); padded counts are 0.
-
-    Returns:
-        A 1-d array of ``x``'s backend and dtype.
-    """
+    """Sorted unique elements of the flattened ``x``; each NaN is distinct (NumPy 2)."""
     return _unique("unique_values", x, size, fill_value, "")[0]
 
 

@@ -26,15 +26,10 @@ from .._dtypes import REAL_OF, DType
 from ..backends import Backend
 from . import creation, indexing, manipulation, reductions
 from . import elementwise as ew
+from ._common import _backend
 from ._registry import declare
 
 Array = Any
-
-
-def _array(name: str, x: Any) -> Backend:
-    if x is None or type(x) in PY_SCALARS:
-        raise TypeError(f"{opname_of(name)}: expected an array, got {type(x).__name__}")
-    return resolve(name, x)
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,7 +196,7 @@ def trapezoid(y: Array, x: Array | None = None, dx: Any = 1.0, axis: int = -1) -
         default float, as ``sum(d * (y[1:] + y[:-1]) / 2.0)`` does in NumPy).
     """
     name = "trapezoid"
-    _array(name, y)
+    _backend(name, y)
     resolve(name, y, x if type(x) not in PY_SCALARS else None)  # one backend, or a clear error
     nd = len(y.shape)
     ax = normalize_axis(name, axis, nd)
@@ -240,7 +235,7 @@ def sinc(x: Array, /) -> Array:
     Returns:
         An array of ``x``'s backend in the floating (or complex) dtype.
     """
-    _array("sinc", x)
+    _backend("sinc", x)
     zero = ew.equal(x, 0)
     y = ew.multiply(ew.where(zero, 1, x), math.pi)
     return ew.where(zero, 1, ew.divide(ew.sin(y), y))
@@ -257,7 +252,7 @@ def i0(x: Array, /) -> Array:
     Returns:
         An array of ``x``'s backend and floating dtype (float16/bfloat16 computed in float32).
     """
-    be = _array("i0", x)
+    be = _backend("i0", x)
     d = be.dtype_of(x)
     if d.kind == "c":
         raise TypeError(f"{opname_of('i0')}: not supported for complex values (NumPy raises "
@@ -303,6 +298,18 @@ def _cosine_window(name: str, M: Any, coeffs: tuple[float, ...], dtype: Any, dev
     return out
 
 
+_WINDOW_ARGS = """
+    Args:
+        M: number of points.{beta}
+        dtype: real floating dtype.
+        device: backend device.
+        like: array whose backend and device to use.
+
+    Returns:
+        A 1-d native array of length ``max(M, 0)``.
+"""
+
+
 @declare("signal", composite=True)
 def bartlett(M: int, /, *, dtype: Any = None, device: Any = None,
              like: Array | None = None) -> Array:
@@ -325,74 +332,34 @@ def bartlett(M: int, /, *, dtype: Any = None, device: Any = None,
     return ew.where(ew.less_equal(n, 0), ew.add(1, r), ew.subtract(1, r))
 
 
-@declare("signal", composite=True)
+@declare("signal", composite=True, doc_args=_WINDOW_ARGS.format(beta=""))
 def blackman(M: int, /, *, dtype: Any = None, device: Any = None,
              like: Array | None = None) -> Array:
     """Blackman window of ``M`` points: ``0.42 + 0.5 cos(pi n/(M-1)) + 0.08 cos(2 pi n/(M-1))``
-    for ``n = 1-M, 3-M, ..., M-1``.
-
-    Args:
-        M: number of points.
-        dtype: real floating dtype.
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A 1-d native array of length ``max(M, 0)``.
-    """
+    for ``n = 1-M, 3-M, ..., M-1``."""
     return _cosine_window("blackman", M, (0.42, 0.5, 0.08), dtype, device, like)
 
 
-@declare("signal", composite=True)
+@declare("signal", composite=True, doc_args=_WINDOW_ARGS.format(beta=""))
 def hamming(M: int, /, *, dtype: Any = None, device: Any = None,
             like: Array | None = None) -> Array:
-    """Hamming window of ``M`` points: ``0.54 + 0.46 cos(pi n/(M-1))``.
-
-    Args:
-        M: number of points.
-        dtype: real floating dtype.
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A 1-d native array of length ``max(M, 0)``.
-    """
+    """Hamming window of ``M`` points: ``0.54 + 0.46 cos(pi n/(M-1))``."""
     return _cosine_window("hamming", M, (0.54, 0.46), dtype, device, like)
 
 
-@declare("signal", composite=True)
+@declare("signal", composite=True, doc_args=_WINDOW_ARGS.format(beta=""))
 def hanning(M: int, /, *, dtype: Any = None, device: Any = None,
             like: Array | None = None) -> Array:
-    """Hann window of ``M`` points: ``0.5 + 0.5 cos(pi n/(M-1))``.
-
-    Args:
-        M: number of points.
-        dtype: real floating dtype.
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A 1-d native array of length ``max(M, 0)``.
-    """
+    """Hann window of ``M`` points: ``0.5 + 0.5 cos(pi n/(M-1))``."""
     return _cosine_window("hanning", M, (0.5, 0.5), dtype, device, like)
 
 
-@declare("signal", composite=True)
+@declare("signal", composite=True, doc_args=_WINDOW_ARGS.format(
+    beta="\n        beta: shape parameter (real Python number)."))
 def kaiser(M: int, beta: float, /, *, dtype: Any = None, device: Any = None,
            like: Array | None = None) -> Array:
     """Kaiser window of ``M`` points with shape parameter ``beta``:
-    ``i0(beta sqrt(1 - ((n - a)/a)^2)) / i0(beta)``, ``a = (M - 1)/2``.
-
-    Args:
-        M: number of points.
-        beta: shape parameter (real Python number).
-        dtype: real floating dtype.
-        device: backend device.
-        like: array whose backend and device to use.
-
-    Returns:
-        A 1-d native array of length ``max(M, 0)``.
-    """
+    ``i0(beta sqrt(1 - ((n - a)/a)^2)) / i0(beta)``, ``a = (M - 1)/2``."""
     M, d, done = _window_n("kaiser", M, dtype, device, like)
     if done is not None:
         return done

@@ -187,8 +187,9 @@ def _finish(r: Array, qshape: tuple, out_shape: tuple) -> Array:
     return mp.reshape(r, qshape + out_shape)
 
 
-def _quantile(name: str, a: Any, q: Any, axis: Any, method: str, keepdims: bool,
-              nan: bool, scale: float) -> Array:
+def _quantile(name: str, a: Any, q: Any, out: Any, weights: Any, axis: Any, method: str,
+              keepdims: bool, nan: bool, scale: float) -> Array:
+    _no_out(name, out, weights)
     if method not in METHODS:
         raise ValueError(_err(name, f"{method!r} is not a valid method; use one of "
                                     f"{', '.join(METHODS)}"))
@@ -255,56 +256,41 @@ _Q_ARGS = """
 """
 
 
-def _qdoc(rng: str) -> Any:
-    def deco(fn: Any) -> Any:
-        fn.__doc__ = fn.__doc__ + _Q_ARGS.format(rng=rng, methods=", ".join(METHODS))
-        return fn
-    return deco
+def _qdoc(rng: str) -> str:
+    return _Q_ARGS.format(rng=rng, methods=", ".join(METHODS))
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 1]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 1]"))
 def quantile(a: Array, q: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False,
              method: str = "linear", keepdims: bool = False, *, weights: Any = None) -> Array:
     """The ``q``-th quantiles of ``a`` along ``axis`` (NumPy's 13 methods, default "linear");
-    a slice holding NaN gives NaN. Sort-based: works under jit.
-"""
-    _no_out("quantile", out, weights)
-    return _quantile("quantile", a, q, axis, method, keepdims, False, 1)
+    a slice holding NaN gives NaN. Sort-based: works under jit."""
+    return _quantile("quantile", a, q, out, weights, axis, method, keepdims, False, 1)
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 100]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 100]"))
 def percentile(a: Array, q: Any, axis: Any = None, out: Any = None,
                overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                *, weights: Any = None) -> Array:
-    """The ``q``-th percentiles of ``a`` along ``axis``: :func:`quantile` of ``q / 100``.
-"""
-    _no_out("percentile", out, weights)
-    return _quantile("percentile", a, q, axis, method, keepdims, False, 100)
+    """The ``q``-th percentiles of ``a`` along ``axis``: :func:`quantile` of ``q / 100``."""
+    return _quantile("percentile", a, q, out, weights, axis, method, keepdims, False, 100)
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 1]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 1]"))
 def nanquantile(a: Array, q: Any, axis: Any = None, out: Any = None,
                 overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                 *, weights: Any = None) -> Array:
     """:func:`quantile` ignoring NaN: each slice's positions use its count of non-NaN values;
-    an all-NaN (or empty) slice gives NaN.
-"""
-    _no_out("nanquantile", out, weights)
-    return _quantile("nanquantile", a, q, axis, method, keepdims, True, 1)
+    an all-NaN (or empty) slice gives NaN."""
+    return _quantile("nanquantile", a, q, out, weights, axis, method, keepdims, True, 1)
 
 
-@declare("statistics", composite=True)
-@_qdoc(" in [0, 100]")
+@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 100]"))
 def nanpercentile(a: Array, q: Any, axis: Any = None, out: Any = None,
                   overwrite_input: bool = False, method: str = "linear",
                   keepdims: bool = False, *, weights: Any = None) -> Array:
-    """:func:`percentile` ignoring NaN (see :func:`nanquantile`).
-"""
-    _no_out("nanpercentile", out, weights)
-    return _quantile("nanpercentile", a, q, axis, method, keepdims, True, 100)
+    """:func:`percentile` ignoring NaN (see :func:`nanquantile`)."""
+    return _quantile("nanpercentile", a, q, out, weights, axis, method, keepdims, True, 100)
 
 
 def _median(name: str, a: Any, axis: Any, keepdims: bool, nan: bool) -> Array:
@@ -331,12 +317,7 @@ def _median(name: str, a: Any, axis: Any, keepdims: bool, nan: bool) -> Array:
     return mp.reshape(r, out_shape)
 
 
-@declare("statistics", composite=True)
-def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
-           keepdims: bool = False) -> Array:
-    """Median along ``axis``: the middle value, or the mean of the two middle values of an even
-    count (NumPy); a slice holding NaN gives NaN, an empty slice NaN. Works under jit.
-
+_MEDIAN_ARGS = """
     Args:
         a: real or bool array.
         axis: None, int or tuple of ints.
@@ -345,29 +326,27 @@ def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = 
         keepdims: keep reduced axes.
 
     Returns:
-        An array of ``a``'s backend in ``a``'s float dtype (integers and bool: the backend's
-        default float, float64 in NumPy, float32 on jax without x64 and on tensorflow).
-    """
+        An array of ``a``'s backend in ``a``'s float dtype{note}.
+"""
+
+
+@declare("statistics", composite=True, doc_args=_MEDIAN_ARGS.format(
+    note=" (integers and bool: the backend's\n        default float, float64 in NumPy, float32 "
+         "on jax without x64 and on tensorflow)"))
+def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
+           keepdims: bool = False) -> Array:
+    """Median along ``axis``: the middle value, or the mean of the two middle values of an even
+    count (NumPy); a slice holding NaN gives NaN, an empty slice NaN. Works under jit."""
     _no_out("median", out)
     return _median("median", a, axis, keepdims, False)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", composite=True,
+         doc_args=_MEDIAN_ARGS.format(note=" (integers: the default float)"))
 def nanmedian(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
               keepdims: bool = False) -> Array:
     """Median along ``axis`` ignoring NaN; an all-NaN or empty slice gives NaN (NumPy also
-    warns). Works under jit.
-
-    Args:
-        a: real or bool array.
-        axis: None, int or tuple of ints.
-        out: accepted for NumPy compatibility (``out`` must be None).
-        overwrite_input: accepted for NumPy compatibility (``out`` must be None).
-        keepdims: keep reduced axes.
-
-    Returns:
-        An array of ``a``'s backend in ``a``'s float dtype (integers: the default float).
-    """
+    warns). Works under jit."""
     _no_out("nanmedian", out)
     return _median("nanmedian", a, axis, keepdims, True)
 
