@@ -94,3 +94,30 @@ def test_axis_out_of_range_is_an_axis_error(name, op, ndim, over, negative):
     with pytest.raises(xops.AxisError, match=rf"xops\.numpy\.{op}") as info:
         _AXIS_CALLS[op](x, ax)
     assert isinstance(info.value, ValueError) and isinstance(info.value, IndexError)
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+@pytest.mark.parametrize("shapes", [((0,), (1,)), ((2, 3), (4, 5)), ((3,), (2,))])
+def test_matmul_refuses_core_dimensions_that_differ_on_its_fast_path_too(name, dtype, shapes):
+    # torch's integer matmul (exact wrapping products) broadcast a size-1 core dimension and
+    # answered 0 for (0,) @ (1,) once the eager fast path was warm; every kernel's own shape
+    # error (torch RuntimeError, tf InvalidArgumentError) is one ValueError naming the op
+    h = handle(name)
+    ok = h.arr(np.ones(3, dtype))
+    for _ in range(2):
+        xnp.matmul(ok, ok)  # warm the fast path
+    a, b = (h.arr(np.ones(s, dtype)) for s in shapes)
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"xops\.numpy\.matmul"):
+            xnp.matmul(a, b)
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+def test_kernel_shape_errors_are_one_value_error(name):
+    h = handle(name)
+    with pytest.raises(ValueError, match=r"xops\.numpy\.einsum"):
+        xnp.einsum("ij,jk->ik", h.arr(np.ones((2, 3), np.float32)),
+                   h.arr(np.ones((4, 5), np.float32)))
+    with pytest.raises(ValueError, match=r"xops\.numpy\.zeros: negative dimensions"):
+        xnp.zeros((-2,), like=h.arr(np.ones(1, np.float32)))

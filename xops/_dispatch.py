@@ -68,6 +68,8 @@ def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any
             raise ValueError(f"{opname_of(name)}: shapes "
                              f"{' and '.join(str(s) for s in shapes)} do not broadcast together"
                              + ("" if be is None else f" (on the {be.name} backend)")) from e
+    if _is_framework_shape_error(e):
+        raise shape_error(name, e, [("", a) for a in args]) from e
     where = f" on the {be.name} backend" if be is not None else ""
     note = f"(raised in {opname_of(name)}{where})"
     if note not in getattr(e, "__notes__", ()):
@@ -162,11 +164,32 @@ def _bad_array_value(v: Any, depth: int = 0) -> tuple[type, str] | None:
 # torch reports shapes that do not fit as a plain RuntimeError; these are its wordings (a
 # RuntimeError that says nothing of sizes or dimensions, an out-of-memory one, stays itself)
 _TORCH_SHAPE_WORDS = re.compile(
-    r"must match the size|size mismatch|shapes? .* cannot be multiplied|is invalid for input of "
+    r"must match the size|size mismatch|cannot be multiplied|is invalid for input of "
     r"size|number of dimensions|negative dimension|invalid shape dimension|does not match the "
     r"length|Expected .*dimension|kernel size should be greater than zero|must be of size|"
     r"dimension specified as|expected .* to have .* dimensions|doesn.t match the broadcast shape|"
-    r"does not broadcast")
+    r"does not broadcast|inconsistent tensor size")
+
+
+_JAX_SHAPE_WORDS = re.compile(r"requires contracting dimensions to have the same shape|"
+                              r"Incompatible shapes for (broadcasting|dot)")
+
+
+def shape_error(name: str, e: BaseException, args: list[tuple[str, Any]]) -> ValueError:
+    """The one ValueError for shapes a framework's kernel refused (``args``: (label, value);
+    a list or tuple value, such as ``*operands``, is listed element by element)."""
+    flat = []
+    for label, v in args:
+        if isinstance(v, (list, tuple)):
+            flat += [(f"{label}[{i}]", el) for i, el in enumerate(v)]
+        else:
+            flat.append((label, v))
+    shapes = ", ".join(f"{label} {tuple(v.shape)}".strip() for label, v in flat
+                       if hasattr(v, "shape") and not isinstance(v, type))
+    text = str(e).strip()
+    msg = text.splitlines()[0] if text else type(e).__name__
+    return ValueError(f"{opname_of(name)}: invalid arguments (shapes: {shapes or 'none'}); the "
+                      f"framework says {type(e).__name__}: {msg[:300]}")
 
 
 def _is_framework_shape_error(e: BaseException) -> bool:
@@ -175,6 +198,8 @@ def _is_framework_shape_error(e: BaseException) -> bool:
     t = type(e)
     if t.__name__ == "InvalidArgumentError" and t.__module__.startswith("tensorflow"):
         return True
+    if t is TypeError:  # jax/XLA word some shape errors as TypeErrors
+        return _JAX_SHAPE_WORDS.search(str(e)) is not None
     return t is RuntimeError and _TORCH_SHAPE_WORDS.search(str(e)) is not None
 
 
@@ -215,11 +240,7 @@ def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseExceptio
             err.__cause__ = e
             return err
         if _is_framework_shape_error(e):
-            shapes = ", ".join(f"{arg} {tuple(v.shape)}" for arg, v in arrays.items()
-                               if hasattr(v, "shape") and not isinstance(v, type))
-            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            err = ValueError(f"{op}: invalid arguments (shapes: {shapes or 'none'}); the "
-                             f"framework says {type(e).__name__}: {msg[:300]}")
+            err = shape_error(name, e, list(arrays.items()))
             err.__cause__ = e
             return err
     except Exception:  # noqa: BLE001 - never hide the original failure behind a checker's

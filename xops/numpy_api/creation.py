@@ -521,14 +521,23 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
         A native array of the target backend.
     """
     be = resolve("from_dlpack", like=like)
-    out = call(be, "from_dlpack", x, device, copy)
+    if not hasattr(x, "__dlpack__"):
+        t = type(x)
+        raise TypeError(f"xops.numpy.from_dlpack: x must be a DLPack producer (an object with "
+                        f"__dlpack__), got {t.__module__}.{t.__qualname__}")
+    try:
+        out = call(be, "from_dlpack", x, device, copy)
+    except BufferError as e:  # a dtype DLPack cannot carry (object, str, datetime)
+        raise TypeError(f"xops.numpy.from_dlpack: x's dtype {getattr(x, 'dtype', '?')} cannot "
+                        f"travel through DLPack: {e}") from e
     src = getattr(x, "dtype", None)
     if src is not None:
         try:
             want = _dtypes.canonical(src)
         except TypeError:
-            want = None
-        if want is not None and be.dtype_of(out) is not want:
+            raise TypeError(f"xops.numpy.from_dlpack: x has dtype {src}, which xops does not "
+                            "support (no object, string or datetime dtypes)") from None
+        if be.dtype_of(out) is not want:
             raise TypeError(f"xops.numpy.from_dlpack: the {be.name} backend turned {want.name} "
                             f"into {be.dtype_of(out).name}; xops never changes a dtype silently")
     return out

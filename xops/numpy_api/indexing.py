@@ -20,6 +20,7 @@ from .._dispatch import (
     backend_of,
     call,
     check_kind,
+    none_given,
     normalize_axis,
     normalize_shape,
     opname_of,
@@ -680,6 +681,15 @@ def insert(arr: Array, obj: Any, values: Any, axis: int | None = None) -> Array:
     """
     be, x = _one("insert", arr)
     d = be.dtype_of(x)
+    if values is None:
+        raise none_given("insert")
+    if isinstance(values, (str, bytes)) or not (
+            type(values) in PY_SCALARS or isinstance(values, (list, tuple))
+            or hasattr(values, "dtype")):
+        t = type(values)
+        raise TypeError(f"xops.numpy.insert: unsupported argument type "
+                        f"{t.__module__}.{t.__qualname__} for values; pass an array, a Python "
+                        "scalar or a sequence of numbers")
     if _is_array(values):
         resolve("insert", x, values)
         v = _dt.astype(values, d, copy=False)

@@ -145,6 +145,16 @@ def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     Returns:
         An array of the inputs' backend.
     """
+    _d.resolve("vecdot", x1, x2)  # host data are converted first (HostConstants)
+    s1, s2 = tuple(getattr(x1, "shape", ())), tuple(getattr(x2, "shape", ()))
+    if not s1 or not s2:
+        raise ValueError(f"xops.numpy.vecdot: x1 and x2 need at least one dimension, got shapes "
+                         f"{s1} and {s2}")
+    n1 = s1[normalize_axis("vecdot", axis, len(s1))]
+    n2 = s2[normalize_axis("vecdot", axis, len(s2))]
+    if n1 is not None and n2 is not None and n1 != n2:  # no broadcasting of the summed axis
+        raise ValueError(f"xops.numpy.vecdot: shapes {s1} and {s2} differ along axis {axis} "
+                         f"({n1} != {n2})")
     return _rd.sum(_ew.multiply(_ew.conj(x1), x2), axis=axis)
 
 

@@ -10,7 +10,7 @@ import operator
 from typing import Any, NamedTuple
 
 from .. import _dtypes
-from .._dispatch import check_kind, promote_args, resolve
+from .._dispatch import check_kind, opname_of, promote_args, resolve
 from .._dtypes import bool_
 from . import creation as cr
 from . import dtypes as dt
@@ -60,6 +60,9 @@ def _unique(name: str, x: Array, size: int | None, fill_value: Any,
     idx_d = be.default_int
     if n == 0:
         k = 0 if size is None else size
+        if k and fill_value is None:  # no smallest value to pad with (jax's rule)
+            raise ValueError(f"{opname_of(name)}: x is empty and size={k}: pass fill_value= "
+                             "for the padded entries")
         empty_i = cr.zeros((k,), idx_d, like=x)
         vals = cr.full((k,), 0 if fill_value is None else fill_value, d, like=x)
         return vals, empty_i, cr.zeros(shape, idx_d, like=x), empty_i

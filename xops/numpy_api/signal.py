@@ -51,6 +51,8 @@ def _conv(name: str, a: Any, v: Any, mode: str, correlate: bool) -> Array:
             raise ValueError(f"{opname_of(name)}: {what} must be 1-d, got shape "
                              f"{tuple(arg.shape)}")
         if nd == 0:
+            if correlate:  # NumPy's correlate refuses 0-d input, its convolve takes it as 1-d
+                raise ValueError(f"{opname_of(name)}: {what} must be 1-d, got shape ()")
             arg = be.k.reshape(arg, (1,))
         if arg.shape[0] == 0:
             raise ValueError(f"{opname_of(name)}: {what} cannot be empty")

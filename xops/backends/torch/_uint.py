@@ -218,6 +218,9 @@ def int_matmul(x1, x2):
         b = b.unsqueeze(-1)
     # (..., n, k, 1) * (..., 1, k, m) summed over k, in row blocks to bound the scratch memory.
     n, k, m = a.shape[-2], a.shape[-1], b.shape[-1]
+    if b.shape[-2] != k:  # the product would broadcast a size-1 k: refuse as torch.matmul does
+        raise RuntimeError(f"size mismatch, got input ({tuple(x1.shape)}), mat "
+                           f"({tuple(x2.shape)}): mat1 and mat2 shapes cannot be multiplied")
     rows = max(1, (1 << 24) // max(1, k * m))
     outs = [(a[..., i:i + rows, :, None] * b[..., None, :, :]).sum(-2)
             for i in range(0, max(n, 1), rows)]
