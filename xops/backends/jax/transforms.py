@@ -1,8 +1,5 @@
 """jax's transforms: each is jax's own (``jax.jit``, ``jax.grad``, ``jax.vmap``,
 ``jax.custom_vjp``, ``jax.lax`` control flow, ``jax.export``), pytrees through jax's registry.
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 
@@ -14,10 +11,7 @@ from jax import lax
 
 from .. import _transforms_common as C
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-           "export", "load", "exported_runner"]
+__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
 
 _jtu = jax.tree_util
 

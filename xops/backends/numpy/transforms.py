@@ -2,9 +2,6 @@
 ``value_and_grad``, ``vjp`` and ``jvp`` run jax on the same data, see ``via_jax``), ``vmap`` a
 Python loop over the batch, control flow in Python, no deployment format of its own (``export``
 of numpy arrays goes through the format's framework).
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 
@@ -16,18 +13,10 @@ import numpy as np
 from .. import _transforms_common as C
 from .. import get_backend
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-           "export", "load", "exported_runner"]
+__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
 
-# --------------------------------------------------------------------------------------------
 # pytrees: optree, None a leaf
-# --------------------------------------------------------------------------------------------
-tree_flatten = C.optree_flatten
-tree_unflatten = C.optree_unflatten
-tree_map = C.optree_map
-tree_leaves = C.optree_leaves
+tree_flatten, tree_unflatten, tree_map, tree_leaves = C.OPTREE
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,16 +158,8 @@ while_loop = C.py_while_loop
 fori_loop = C.py_fori_loop
 
 
-def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> tuple[Any, Any]:
-    return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
-
-
-def map(f: Callable, xs: Any) -> Any:
-    return C.loop_map(f, xs, tree_flatten, tree_unflatten)
-
-
-def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
-    return C.odd_even_associative_scan(fn, elems, reverse, axis, tree_flatten, tree_unflatten)
+# scan, map, associative_scan: Python loops (_transforms_common.loop_scan, ...)
+scan, map, associative_scan = C.loop_control(tree_flatten, tree_unflatten)
 
 
 # --------------------------------------------------------------------------------------------

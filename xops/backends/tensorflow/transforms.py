@@ -2,9 +2,6 @@
 value_and_grad, vjp), ``tf.autodiff.ForwardAccumulator`` (jvp), ``tf.vectorized_map`` (vmap,
 batched axes moved to 0), ``tf.custom_gradient``, ``tf.cond`` / ``tf.switch_case`` /
 ``tf.while_loop``, SavedModel export. Pytrees go through optree.
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 
@@ -14,18 +11,10 @@ import tensorflow as tf
 
 from .. import _transforms_common as C
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-           "export", "load", "exported_runner"]
+__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
 
-# --------------------------------------------------------------------------------------------
 # pytrees: optree, None a leaf
-# --------------------------------------------------------------------------------------------
-tree_flatten = C.optree_flatten
-tree_unflatten = C.optree_unflatten
-tree_map = C.optree_map
-tree_leaves = C.optree_leaves
+tree_flatten, tree_unflatten, tree_map, tree_leaves = C.OPTREE
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,16 +227,8 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> Any:
                          (i0, init_val))[1]
 
 
-def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> tuple[Any, Any]:
-    return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
-
-
-def map(f: Callable, xs: Any) -> Any:
-    return C.loop_map(f, xs, tree_flatten, tree_unflatten)
-
-
-def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
-    return C.odd_even_associative_scan(fn, elems, reverse, axis, tree_flatten, tree_unflatten)
+# scan, map, associative_scan: Python loops, which tf.function unrolls
+scan, map, associative_scan = C.loop_control(tree_flatten, tree_unflatten)
 
 
 # --------------------------------------------------------------------------------------------
