@@ -51,6 +51,10 @@ def int_cast_bounds(dt: DType) -> tuple[int, float, int]:
 TWO_OVER_SQRT_PI = 1.1283791670955126
 
 
+# The kernels of every backend's fft.py: (x, s, axes, norm) with x already in its compute dtype,
+# s and axes tuples (the axes non-negative, in the caller's order), norm backward/ortho/forward.
+FFT_NAMES = ("fftn", "ifftn", "rfftn", "irfftn")
+
 # The kernels of every backend's linalg.py (xops.numpy.linalg ops with a native kernel).
 LINALG_NAMES = ("inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eig",
                 "eigvals", "eigh", "eigvalsh", "pinv", "vector_norm", "diagonal")
