@@ -13,12 +13,6 @@ from typing import Any, Callable, Iterator, Sequence
 
 from . import _FRAMEWORK_MODULE, TYPE_CACHE, backend_of, get_backend
 
-# What every backend's transforms module defines (its ``__all__``); ``xops.xla`` calls them.
-API = ("tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-       "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-       "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-       "export", "load", "exported_runner")
-
 PY_SCALARS = (bool, int, float, complex)
 Flatten = Callable[[Any], "tuple[list[Any], Any]"]
 Unflatten = Callable[[Any, Sequence[Any]], Any]
@@ -96,10 +90,6 @@ def optree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
 
 def optree_leaves(tree: Any) -> list[Any]:
     return _optree().tree_leaves(tree, none_is_leaf=True)
-
-
-# tree_flatten, tree_unflatten, tree_map, tree_leaves of a backend whose pytrees are optree's
-OPTREE = (optree_flatten, optree_unflatten, optree_map, optree_leaves)
 
 
 def optree_broadcast_prefix(prefix: Any, tree: Any, where: str) -> list[Any]:
@@ -338,9 +328,11 @@ def py_fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> A
 
 
 def loop_scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool,
-              flatten: Flatten, unflatten: Unflatten) -> tuple[Any, Any]:
+              flatten: Flatten = optree_flatten,
+              unflatten: Unflatten = optree_unflatten) -> tuple[Any, Any]:
     """jax.lax.scan as a Python loop, ys stacked with xnp (torch.compile and tf.function unroll
-    it: fine for short, static lengths)."""
+    it: fine for short, static lengths). Pytrees are optree's unless ``flatten``/``unflatten``
+    say otherwise (as in the two below)."""
     from .. import numpy as xnp
     x_leaves, x_spec = flatten(xs)
     arr = [x for x in x_leaves if x is not None]
@@ -370,12 +362,14 @@ def loop_scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool
     return carry, unflatten(y_spec, stacked)
 
 
-def loop_map(f: Callable, xs: Any, flatten: Flatten, unflatten: Unflatten) -> Any:
+def loop_map(f: Callable, xs: Any, flatten: Flatten = optree_flatten,
+             unflatten: Unflatten = optree_unflatten) -> Any:
     return loop_scan(lambda c, x: (c, f(x)), None, xs, None, False, flatten, unflatten)[1]
 
 
 def odd_even_associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int,
-                              flatten: Flatten, unflatten: Unflatten) -> Any:
+                              flatten: Flatten = optree_flatten,
+                              unflatten: Unflatten = optree_unflatten) -> Any:
     """jax.lax.associative_scan's recursive odd/even algorithm (O(log n) depth), written with
     xnp, slicing and stacking."""
     from .. import numpy as xnp
@@ -413,23 +407,6 @@ def odd_even_associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int
         out = [xnp.flip(x, axis=0) for x in out]
     out = [xnp.moveaxis(x, 0, axis) if axis not in (0, -len(x.shape)) else x for x in out]
     return unflatten(spec, out)
-
-
-def loop_control(flatten: Flatten, unflatten: Unflatten) -> tuple[Callable, Callable, Callable]:
-    """A transforms module's ``scan``, ``map`` and ``associative_scan`` as the loops above, over
-    the backend's own pytrees (every backend but jax, which has them natively)."""
-
-    def scan(f: Callable, init: Any, xs: Any, length: int | None,
-             reverse: bool) -> tuple[Any, Any]:
-        return loop_scan(f, init, xs, length, reverse, flatten, unflatten)
-
-    def map(f: Callable, xs: Any) -> Any:
-        return loop_map(f, xs, flatten, unflatten)
-
-    def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
-        return odd_even_associative_scan(fn, elems, reverse, axis, flatten, unflatten)
-
-    return scan, map, associative_scan
 
 
 # --------------------------------------------------------------------------------------------

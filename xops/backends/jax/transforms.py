@@ -11,7 +11,10 @@ from jax import lax
 
 from .. import _transforms_common as C
 
-__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
+__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
+           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
+           "export", "load", "exported_runner"]
 
 _jtu = jax.tree_util
 

@@ -13,10 +13,18 @@ import numpy as np
 from .. import _transforms_common as C
 from .. import get_backend
 
-__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
+__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
+           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
+           "export", "load", "exported_runner"]
 
+# --------------------------------------------------------------------------------------------
 # pytrees: optree, None a leaf
-tree_flatten, tree_unflatten, tree_map, tree_leaves = C.OPTREE
+# --------------------------------------------------------------------------------------------
+tree_flatten = C.optree_flatten
+tree_unflatten = C.optree_unflatten
+tree_map = C.optree_map
+tree_leaves = C.optree_leaves
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,10 +164,9 @@ cond = C.py_cond
 switch = C.py_switch
 while_loop = C.py_while_loop
 fori_loop = C.py_fori_loop
-
-
-# scan, map, associative_scan: Python loops (_transforms_common.loop_scan, ...)
-scan, map, associative_scan = C.loop_control(tree_flatten, tree_unflatten)
+scan = C.loop_scan  # over optree pytrees, as the three below
+map = C.loop_map
+associative_scan = C.odd_even_associative_scan
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,10 +11,18 @@ import tensorflow as tf
 
 from .. import _transforms_common as C
 
-__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
+__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
+           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
+           "export", "load", "exported_runner"]
 
+# --------------------------------------------------------------------------------------------
 # pytrees: optree, None a leaf
-tree_flatten, tree_unflatten, tree_map, tree_leaves = C.OPTREE
+# --------------------------------------------------------------------------------------------
+tree_flatten = C.optree_flatten
+tree_unflatten = C.optree_unflatten
+tree_map = C.optree_map
+tree_leaves = C.optree_leaves
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,8 +235,10 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> Any:
                          (i0, init_val))[1]
 
 
-# scan, map, associative_scan: Python loops, which tf.function unrolls
-scan, map, associative_scan = C.loop_control(tree_flatten, tree_unflatten)
+# Python loops over optree pytrees (tf.function unrolls them: fine for short, static lengths)
+scan = C.loop_scan
+map = C.loop_map
+associative_scan = C.odd_even_associative_scan
 
 
 # --------------------------------------------------------------------------------------------

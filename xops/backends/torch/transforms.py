@@ -14,7 +14,10 @@ import torch.utils._pytree as pytree
 from .. import _compiling
 from .. import _transforms_common as C
 
-__all__ = list(C.API)  # the functions xops.xla calls, the same on every backend
+__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
+           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
+           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
+           "export", "load", "exported_runner"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,8 +491,16 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any) -> Any:
 fori_loop = C.py_fori_loop  # torch.compile unrolls it
 
 
-# scan, map, associative_scan: Python loops, which torch.compile unrolls
-scan, map, associative_scan = C.loop_control(tree_flatten, tree_unflatten)
+def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> tuple[Any, Any]:
+    return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
+
+
+def map(f: Callable, xs: Any) -> Any:
+    return C.loop_map(f, xs, tree_flatten, tree_unflatten)
+
+
+def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
+    return C.odd_even_associative_scan(fn, elems, reverse, axis, tree_flatten, tree_unflatten)
 
 
 # --------------------------------------------------------------------------------------------
