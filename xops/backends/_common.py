@@ -51,6 +51,21 @@ def int_cast_bounds(dt: DType) -> tuple[int, float, int]:
 TWO_OVER_SQRT_PI = 1.1283791670955126
 
 
+# The elementwise kernels every backend's elementwise.py has (each adds its own after them):
+# arithmetic, comparisons, logic and bits, then the special functions.
+ELEMENTWISE_NAMES = (
+    "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
+    "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative", "positive",
+    "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log1p",
+    "log2", "log10", "cos", "sin", "tan", "arccos", "arcsin", "arctan", "cosh", "sinh", "tanh",
+    "arccosh", "arcsinh", "arctanh", "deg2rad", "rad2deg", "floor", "ceil", "trunc", "rint",
+    "isnan", "isinf", "isfinite", "signbit", "real", "imag", "conj", "equal", "not_equal", "less",
+    "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor",
+    "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "left_shift",
+    "right_shift",
+)
+SPECIAL_NAMES = ("erf", "erfc", "erfinv", "frexp", "ldexp", "nextafter", "i0")
+
 # The kernels of every backend's fft.py: (x, s, axes, norm) with x already in its compute dtype,
 # s and axes tuples (the axes non-negative, in the caller's order), norm backward/ortho/forward.
 FFT_NAMES = ("fftn", "ifftn", "rfftn", "irfftn")
