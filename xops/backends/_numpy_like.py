@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from ._common import ELEMENTWISE_NAMES, LINALG_NAMES
+from ._common import ELEMENTWISE_NAMES, LINALG_NAMES, MANIPULATION_NAMES
 
 # Ops whose kernel is the namespace's function of the same name, called as is (bitwise_not is
 # NumPy's invert).
@@ -22,9 +22,7 @@ SAME_NAME = (
 _MODULE_OF = {
     **dict.fromkeys(("tril", "triu", "zeros", "ones", "empty", "full", "arange", "linspace", "eye",
                      "meshgrid"), "creation"),
-    **dict.fromkeys(("reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
-                     "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad"),
-                    "manipulation"),
+    **dict.fromkeys(MANIPULATION_NAMES, "manipulation"),
     **dict.fromkeys(("where", "take", "take_along_axis", "sort", "argsort"), "indexing"),
     **dict.fromkeys(("sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax",
                      "argmin", "count_nonzero", "cumsum", "cumprod"), "reductions"),
