@@ -9,6 +9,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .._dtypes import DType
 
+# What every backend package's __init__ exports (its __all__, torch adds device_clash): the dtype
+# map, defaults, devices, capabilities, casts and scalar construction.
+PACKAGE_NAMES = ("NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS",
+                 "default_float", "default_int", "unsupported_dtype", "device", "devices",
+                 "default_device", "CAPABILITIES", "astype", "scalar", "asarray", "known_true")
+
 # Array API: rounding an integer returns it unchanged, in its own dtype; the real part of a real
 # array is itself. Backends differ (NumPy's floor of an int is a float, torch's errors), so the
 # tables route these cases to the identity.
@@ -46,10 +52,45 @@ def int_cast_bounds(dt: DType) -> tuple[int, float, int]:
     return -(2 ** (dt.bits - 1)), 2.0 ** (dt.bits - 1), 2 ** (dt.bits - 1) - 1
 
 
+def interp_ends(where: Callable, eq: Callable, flat: Any, xp: Any, fp: Any, r: Any, left: Any,
+                right: Any) -> Any:
+    """NumPy's interp at and beyond the ends of ``xp``, for values ``r`` interpolated at points
+    ``flat``: ``left`` / ``right`` (``fp``'s end values by default) outside, ``fp[-1]`` exactly
+    at ``xp[-1]``. ``where`` and ``eq`` are the framework's select and elementwise equality."""
+    lo = fp[0] if left is None else left
+    hi = fp[-1] if right is None else right
+    r = where(flat < xp[0], lo, r)
+    r = where(flat > xp[-1], hi, r)
+    return where(eq(flat, xp[-1]), fp[-1], r)
+
+
 # erfinv: one Newton step on the backend's own approximation (jax/XLA's float32 erf_inv is up to
 # ~60 ulp off near +-1, tf's CPU kernels are worse) brings it to a few ulp of the exact value.
 TWO_OVER_SQRT_PI = 1.1283791670955126
 
+
+# The elementwise kernels every backend's elementwise.py has (each adds its own after them):
+# arithmetic, comparisons, logic and bits, then the special functions.
+ELEMENTWISE_NAMES = (
+    "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
+    "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative", "positive",
+    "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log1p",
+    "log2", "log10", "cos", "sin", "tan", "arccos", "arcsin", "arctan", "cosh", "sinh", "tanh",
+    "arccosh", "arcsinh", "arctanh", "deg2rad", "rad2deg", "floor", "ceil", "trunc", "rint",
+    "isnan", "isinf", "isfinite", "signbit", "real", "imag", "conj", "equal", "not_equal", "less",
+    "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor",
+    "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "left_shift",
+    "right_shift",
+)
+SPECIAL_NAMES = ("erf", "erfc", "erfinv", "frexp", "ldexp", "nextafter", "i0")
+
+# The kernels of every backend's manipulation.py.
+MANIPULATION_NAMES = ("reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
+                      "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad", "unstack")
+
+# The kernels of every backend's fft.py: (x, s, axes, norm) with x already in its compute dtype,
+# s and axes tuples (the axes non-negative, in the caller's order), norm backward/ortho/forward.
+FFT_NAMES = ("fftn", "ifftn", "rfftn", "irfftn")
 
 # The kernels of every backend's linalg.py (xops.numpy.linalg ops with a native kernel).
 LINALG_NAMES = ("inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eig",

@@ -6,18 +6,13 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from ._common import LINALG_NAMES
+from ._common import ELEMENTWISE_NAMES, LINALG_NAMES, MANIPULATION_NAMES
 
-# Ops whose kernel is the namespace's function of the same name, called as is.
+# Ops whose kernel is the namespace's function of the same name, called as is (bitwise_not is
+# NumPy's invert).
 SAME_NAME = (
-    "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
-    "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative", "positive",
-    "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log1p",
-    "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
-    "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "floor", "ceil", "trunc", "rint",
-    "isnan", "isinf", "isfinite", "signbit", "real", "imag", "conj", "equal", "not_equal", "less",
-    "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor",
-    "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift",
+    *(n for n in ELEMENTWISE_NAMES if n != "bitwise_not"),
+    "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm",
     "tril", "triu", "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
     "broadcast_to", "flip", "roll", "tile", "where", "matmul",
 )
@@ -27,9 +22,7 @@ SAME_NAME = (
 _MODULE_OF = {
     **dict.fromkeys(("tril", "triu", "zeros", "ones", "empty", "full", "arange", "linspace", "eye",
                      "meshgrid"), "creation"),
-    **dict.fromkeys(("reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
-                     "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad"),
-                    "manipulation"),
+    **dict.fromkeys(MANIPULATION_NAMES, "manipulation"),
     **dict.fromkeys(("where", "take", "take_along_axis", "sort", "argsort"), "indexing"),
     **dict.fromkeys(("sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax",
                      "argmin", "count_nonzero", "cumsum", "cumprod"), "reductions"),
@@ -48,6 +41,15 @@ def section(xp: Any, module: str) -> dict[str, Callable]:
     return {k: v for k, v in _all_kernels(xp).items() if _MODULE_OF.get(k, "elementwise") == module}
 
 
+def install(namespace: dict[str, Any], xp: Any, module: str, *own: str) -> list[str]:
+    """Put the shared kernels of kernel module ``module`` for ``xp`` into that module's
+    ``namespace`` (its ``globals()``); returns its ``__all__``: those, then its ``own`` kernels
+    (which may redefine shared ones)."""
+    shared = section(xp, module)
+    namespace.update(shared)
+    return list(dict.fromkeys([*shared, *own]))
+
+
 def kernels(xp: Any) -> dict[str, Callable]:
     """The kernel table entries for namespace ``xp`` (``numpy`` or ``jax.numpy``)."""
     out: dict[str, Callable] = {name: getattr(xp, name) for name in SAME_NAME}
@@ -60,35 +62,11 @@ def kernels(xp: Any) -> dict[str, Callable]:
     def prod(x, axis, keepdims):
         return xp.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
-    def mean(x, axis, keepdims):
-        return xp.mean(x, axis=axis, keepdims=keepdims)
-
     def var(x, axis, keepdims, ddof):
         return xp.var(x, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def std(x, axis, keepdims, ddof):
         return xp.std(x, axis=axis, keepdims=keepdims, ddof=ddof)
-
-    def max(x, axis, keepdims):
-        return xp.max(x, axis=axis, keepdims=keepdims)
-
-    def min(x, axis, keepdims):
-        return xp.min(x, axis=axis, keepdims=keepdims)
-
-    def all(x, axis, keepdims):
-        return xp.all(x, axis=axis, keepdims=keepdims)
-
-    def any(x, axis, keepdims):
-        return xp.any(x, axis=axis, keepdims=keepdims)
-
-    def argmax(x, axis, keepdims, idx):
-        return xp.asarray(xp.argmax(x, axis=axis, keepdims=keepdims), dtype=idx)
-
-    def argmin(x, axis, keepdims, idx):
-        return xp.asarray(xp.argmin(x, axis=axis, keepdims=keepdims), dtype=idx)
-
-    def count_nonzero(x, axis, keepdims, idx):
-        return xp.asarray(xp.count_nonzero(x, axis=axis, keepdims=keepdims), dtype=idx)
 
     def cumsum(x, axis):
         return xp.cumsum(x, axis=axis, dtype=x.dtype)
@@ -97,15 +75,6 @@ def kernels(xp: Any) -> dict[str, Callable]:
         return xp.cumprod(x, axis=axis, dtype=x.dtype)
 
     # creation (NumPy >= 2 and jax both take device=)
-    def zeros(shape, dtype, device):
-        return xp.zeros(shape, dtype=dtype, device=device)
-
-    def ones(shape, dtype, device):
-        return xp.ones(shape, dtype=dtype, device=device)
-
-    def empty(shape, dtype, device):
-        return xp.empty(shape, dtype=dtype, device=device)
-
     def full(shape, fill_value, dtype, device):
         return xp.full(shape, fill_value, dtype=dtype, device=device)
 
@@ -161,7 +130,35 @@ def kernels(xp: Any) -> dict[str, Callable]:
         return xp.asarray(xp.einsum(subscripts, *operands))
 
     out.update({k: v for k, v in locals().items() if callable(v) and k not in ("xp", "out")})
+    for name in ("mean", "max", "min", "all", "any", "argmax", "argmin", "count_nonzero"):
+        out[name] = _reduction(xp, name)
+    for name in ("zeros", "ones", "empty"):
+        out[name] = _filled(getattr(xp, name))
     return out
+
+
+def _reduction(xp: Any, name: str) -> Callable:
+    """The kernel of reduction ``xp.<name>`` with NumPy's result dtype: ``(x, axis, keepdims)``,
+    or ``(x, axis, keepdims, idx)`` for the index-valued ones (the result in dtype ``idx``)."""
+    fn = getattr(xp, name)
+    if name in ("argmax", "argmin", "count_nonzero"):
+        def k(x, axis, keepdims, idx):
+            return xp.asarray(fn(x, axis=axis, keepdims=keepdims), dtype=idx)
+    else:
+        def k(x, axis, keepdims):  # type: ignore[misc]
+            return fn(x, axis=axis, keepdims=keepdims)
+    k.__name__ = k.__qualname__ = name
+    return k
+
+
+def _filled(fn: Callable) -> Callable:
+    """The kernel ``(shape, dtype, device)`` of zeros/ones/empty."""
+
+    def k(shape, dtype, device):
+        return fn(shape, dtype=dtype, device=device)
+
+    k.__name__ = k.__qualname__ = fn.__name__
+    return k
 
 
 # --- edge-case semantics shared by numpy and jax (docs/semantics.md) ---------------------------

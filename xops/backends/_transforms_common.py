@@ -328,9 +328,11 @@ def py_fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> A
 
 
 def loop_scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool,
-              flatten: Flatten, unflatten: Unflatten) -> tuple[Any, Any]:
+              flatten: Flatten = optree_flatten,
+              unflatten: Unflatten = optree_unflatten) -> tuple[Any, Any]:
     """jax.lax.scan as a Python loop, ys stacked with xnp (torch.compile and tf.function unroll
-    it: fine for short, static lengths)."""
+    it: fine for short, static lengths). Pytrees are optree's unless ``flatten``/``unflatten``
+    say otherwise (as in the two below)."""
     from .. import numpy as xnp
     x_leaves, x_spec = flatten(xs)
     arr = [x for x in x_leaves if x is not None]
@@ -360,12 +362,14 @@ def loop_scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool
     return carry, unflatten(y_spec, stacked)
 
 
-def loop_map(f: Callable, xs: Any, flatten: Flatten, unflatten: Unflatten) -> Any:
+def loop_map(f: Callable, xs: Any, flatten: Flatten = optree_flatten,
+             unflatten: Unflatten = optree_unflatten) -> Any:
     return loop_scan(lambda c, x: (c, f(x)), None, xs, None, False, flatten, unflatten)[1]
 
 
 def odd_even_associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int,
-                              flatten: Flatten, unflatten: Unflatten) -> Any:
+                              flatten: Flatten = optree_flatten,
+                              unflatten: Unflatten = optree_unflatten) -> Any:
     """jax.lax.associative_scan's recursive odd/even algorithm (O(log n) depth), written with
     xnp, slicing and stacking."""
     from .. import numpy as xnp

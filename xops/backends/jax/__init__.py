@@ -7,11 +7,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ... import _dtypes as d
+from .. import _common
 
-__all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "devices", "default_device",
-           "CAPABILITIES", "astype", "scalar", "asarray",
-           "known_true"]
+__all__ = list(_common.PACKAGE_NAMES)
 
 NAME = "jax"
 # NumPy dtype objects, as jax arrays report them (bfloat16 is ml_dtypes', through jnp).

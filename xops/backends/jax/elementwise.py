@@ -6,15 +6,11 @@ import jax
 import jax.numpy as jnp
 
 from .. import _common, _numpy_like
-from .._common import adapt_common
+from .._common import SPECIAL_NAMES, adapt_common
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where jax needs its own.
-_SHARED = _numpy_like.section(jnp, "elementwise")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm",
-                              "erf", "erfc", "rsqrt", "xlogy", "frexp", "ldexp", "erfinv",
-                              "nextafter", "i0"]))
+__all__ = _numpy_like.install(globals(), jnp, "elementwise", *SPECIAL_NAMES, "rsqrt", "xlogy")
 
 
 def adapt(name, fn, dt):
@@ -42,12 +38,6 @@ def _sign_float(x):
 
 # jnp.floor_divide(x, 0) is -1 or -2 (uint: the max); jnp.remainder and jnp.fmod give 0 already.
 _int_floor_divide = _numpy_like.int_zero_safe(jnp.floor_divide, jnp)
-heaviside = jnp.heaviside
-logaddexp2 = jnp.logaddexp2
-fmax = jnp.fmax
-fmin = jnp.fmin
-gcd = jnp.gcd
-lcm = jnp.lcm
 erf = jax.scipy.special.erf
 erfc = jax.scipy.special.erfc
 rsqrt = jax.lax.rsqrt

@@ -1,15 +1,12 @@
-"""jax kernels for xops.numpy.fft. Every kernel name is listed in
-``__all__`` (the table imports exactly those)."""
+"""jax kernels for xops.numpy.fft: jnp.fft's own."""
 from __future__ import annotations
 
 import jax.numpy as jnp
 
-NAMESPACE = "fft"
-__all__ = ["fftn", "ifftn", "rfftn", "irfftn"]
+from .._common import FFT_NAMES
 
+NAMESPACE = "fft"
+__all__: list[str] = list(FFT_NAMES)
 
 # jnp.fft's functions take (x, s, axes, norm) in the order dispatch passes them.
-fftn = jnp.fft.fftn
-ifftn = jnp.fft.ifftn
-rfftn = jnp.fft.rfftn
-irfftn = jnp.fft.irfftn
+fftn, ifftn, rfftn, irfftn = jnp.fft.fftn, jnp.fft.ifftn, jnp.fft.rfftn, jnp.fft.irfftn

@@ -11,10 +11,8 @@ from .. import _numpy_like
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where jax needs its own.
-_SHARED = _numpy_like.section(jnp, "indexing")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "take", "take_along_axis", "nonzero", "searchsorted",
-                              "diagonal", "argwhere", "put_along_axis", "interp"]))
+__all__ = _numpy_like.install(globals(), jnp, "indexing", "take", "take_along_axis", "nonzero",
+                              "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp")
 
 
 def _concrete(*xs) -> bool:

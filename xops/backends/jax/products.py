@@ -8,9 +8,7 @@ from .. import _numpy_like
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where jax needs its own.
-_SHARED = _numpy_like.section(jnp, "products")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "convolve"]))
+__all__ = _numpy_like.install(globals(), jnp, "products", "convolve")
 
 
 def _windows_convolve(a, v):

@@ -7,9 +7,7 @@ from .. import _numpy_like
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where jax needs its own.
-_SHARED = _numpy_like.section(jnp, "reductions")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "bincount"]))
+__all__ = _numpy_like.install(globals(), jnp, "reductions", "bincount")
 
 
 def bincount(x, weights, length):

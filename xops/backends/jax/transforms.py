@@ -1,8 +1,5 @@
 """jax's transforms: each is jax's own (``jax.jit``, ``jax.grad``, ``jax.vmap``,
 ``jax.custom_vjp``, ``jax.lax`` control flow, ``jax.export``), pytrees through jax's registry.
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 

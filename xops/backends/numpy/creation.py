@@ -8,9 +8,8 @@ from .. import _numpy_like
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where NumPy needs its own.
-_SHARED = _numpy_like.section(np, "creation")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "from_dlpack", "copy", "tril_indices", "triu_indices"]))
+__all__ = _numpy_like.install(globals(), np, "creation", "from_dlpack", "copy", "tril_indices",
+                              "triu_indices")
 
 
 def from_dlpack(x, device, copy):

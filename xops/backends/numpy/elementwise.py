@@ -6,16 +6,13 @@ import numpy as np
 
 from ... import _dtypes as d
 from .. import _numpy_like
-from .._common import adapt_common
+from .._common import SPECIAL_NAMES, adapt_common
 from . import same_dtype
 from .products import matmul_bf16
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where NumPy needs its own.
-_SHARED = _numpy_like.section(np, "elementwise")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "heaviside", "logaddexp2", "fmax", "fmin", "gcd", "lcm",
-                              "ldexp", "frexp", "erf", "erfc", "erfinv", "nextafter", "i0"]))
+__all__ = _numpy_like.install(globals(), np, "elementwise", *SPECIAL_NAMES)
 
 
 def adapt(name, fn, dt):
@@ -35,14 +32,6 @@ _int_power = _numpy_like.int_power(np)
 def _sign_bf16(x):
     # ml_dtypes' bfloat16 sign(-0.0) is -0.0; NumPy's float sign gives +0.0.
     return np.where(x == 0, np.zeros((), x.dtype), np.sign(x))
-
-
-heaviside = np.heaviside
-logaddexp2 = np.logaddexp2
-fmax = np.fmax
-fmin = np.fmin
-gcd = np.gcd
-lcm = np.lcm
 
 
 def ldexp(x1, x2):

@@ -10,12 +10,10 @@ from . import DTYPES
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where NumPy needs its own.
+__all__ = _numpy_like.install(globals(), np, "indexing", "sort", "argsort", "nonzero",
+                              "searchsorted", "diagonal", "argwhere", "put_along_axis", "interp")
+
 _SHARED = _numpy_like.section(np, "indexing")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "sort", "argsort", "nonzero", "searchsorted", "diagonal",
-                              "argwhere", "put_along_axis", "interp"]))
-
-
 _sort_np, _argsort_np = _SHARED["sort"], _SHARED["argsort"]
 
 

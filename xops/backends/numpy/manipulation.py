@@ -8,9 +8,7 @@ from .. import _numpy_like
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where NumPy needs its own.
-_SHARED = _numpy_like.section(np, "manipulation")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "unstack"]))
+__all__ = _numpy_like.install(globals(), np, "manipulation", "unstack")
 
 
 def unstack(x, axis):

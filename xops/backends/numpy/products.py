@@ -8,9 +8,7 @@ from . import same_dtype
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where NumPy needs its own.
-_SHARED = _numpy_like.section(np, "products")
-globals().update(_SHARED)
-__all__ = list(dict.fromkeys([*_SHARED, "tensordot", "einsum", "convolve"]))
+__all__ = _numpy_like.install(globals(), np, "products", "tensordot", "einsum", "convolve")
 
 
 # ml_dtypes' bfloat16 has no matmul/einsum loops: NumPy answers in float32, so cast back.

@@ -2,9 +2,6 @@
 ``value_and_grad``, ``vjp`` and ``jvp`` run jax on the same data, see ``via_jax``), ``vmap`` a
 Python loop over the batch, control flow in Python, no deployment format of its own (``export``
 of numpy arrays goes through the format's framework).
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 
@@ -167,18 +164,9 @@ cond = C.py_cond
 switch = C.py_switch
 while_loop = C.py_while_loop
 fori_loop = C.py_fori_loop
-
-
-def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> tuple[Any, Any]:
-    return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
-
-
-def map(f: Callable, xs: Any) -> Any:
-    return C.loop_map(f, xs, tree_flatten, tree_unflatten)
-
-
-def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
-    return C.odd_even_associative_scan(fn, elems, reverse, axis, tree_flatten, tree_unflatten)
+scan = C.loop_scan  # over optree pytrees, as the three below
+map = C.loop_map
+associative_scan = C.odd_even_associative_scan
 
 
 # --------------------------------------------------------------------------------------------

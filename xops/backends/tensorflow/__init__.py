@@ -26,10 +26,7 @@ import tensorflow as tf
 from ... import _dtypes as d
 from .. import _common
 
-__all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "devices", "default_device",
-           "CAPABILITIES", "astype", "scalar", "asarray",
-           "known_true"]
+__all__ = list(_common.PACKAGE_NAMES)
 
 NAME = "tensorflow"
 

@@ -8,21 +8,12 @@ import tensorflow as tf
 
 from ... import _dtypes as d
 from .. import _common
-from .._common import adapt_common, identity
+from .._common import ELEMENTWISE_NAMES, SPECIAL_NAMES, adapt_common, identity
 from . import F16, from64, to64
 
 R = tf.raw_ops
 
-__all__ = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
-           "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative",
-           "positive", "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2",
-           "expm1", "log", "log1p", "log2", "log10", "cos", "sin", "tan", "arccos", "arcsin",
-           "arctan", "cosh", "sinh", "tanh", "arccosh", "arcsinh", "arctanh", "deg2rad", "rad2deg",
-           "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite", "signbit", "real",
-           "imag", "conj", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
-           "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "erf", "erfc", "rsqrt",
-           "erfinv", "frexp", "ldexp", "nextafter", "i0"]
+__all__ = [*ELEMENTWISE_NAMES, *SPECIAL_NAMES, "rsqrt"]
 
 
 # --- elementwise -------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
-"""tensorflow kernels for xops.numpy.fft and the signal helpers. Every kernel name is listed in
-``__all__`` (the table imports exactly those).
+"""tensorflow kernels for xops.numpy.fft (``tf.signal``).
 
 tf.signal transforms only the innermost 1-3 axes, takes complex input for the complex
 transforms, and always scales its inverse by 1/n; these kernels move the axes inward, cast real
@@ -12,8 +11,10 @@ import math
 
 import tensorflow as tf
 
+from .._common import FFT_NAMES
+
 NAMESPACE = "fft"
-__all__ = ["fftn", "ifftn", "rfftn", "irfftn"]
+__all__: list[str] = list(FFT_NAMES)
 
 _COMPLEX_OF = {tf.float16: tf.complex64, tf.bfloat16: tf.complex64, tf.float32: tf.complex64,
                tf.float64: tf.complex128}

@@ -7,6 +7,7 @@ import math
 
 import tensorflow as tf
 
+from .. import _common
 from . import F16
 
 R = tf.raw_ops
@@ -242,12 +243,7 @@ def interp(x, xp, fp, left, right):
         r = tf.where(tf.equal(flat, x0), y0, r)
     else:
         r = y0
-    lo = fp[0] if left is None else left
-    hi = fp[-1] if right is None else right
-    r = tf.where(flat < xp[0], lo, r)
-    r = tf.where(flat > xp[-1], hi, r)
-    r = tf.where(tf.equal(flat, xp[-1]), fp[-1], r)
-    return tf.reshape(r, shape)
+    return tf.reshape(_common.interp_ends(tf.where, tf.equal, flat, xp, fp, r, left, right), shape)
 
 
 def _isnan(r):

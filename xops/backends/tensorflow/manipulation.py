@@ -6,10 +6,10 @@ import builtins
 
 import tensorflow as tf
 
+from .._common import MANIPULATION_NAMES
 from . import const
 
-__all__ = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
-           "broadcast_to", "flip", "roll", "tile", "split", "repeat", "pad", "unstack"]
+__all__: list[str] = list(MANIPULATION_NAMES)
 
 
 # --- shape -------------------------------------------------------------------------------------

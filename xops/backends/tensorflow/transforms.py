@@ -2,9 +2,6 @@
 value_and_grad, vjp), ``tf.autodiff.ForwardAccumulator`` (jvp), ``tf.vectorized_map`` (vmap,
 batched axes moved to 0), ``tf.custom_gradient``, ``tf.cond`` / ``tf.switch_case`` /
 ``tf.while_loop``, SavedModel export. Pytrees go through optree.
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 
@@ -238,16 +235,10 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any) -> Any:
                          (i0, init_val))[1]
 
 
-def scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool) -> tuple[Any, Any]:
-    return C.loop_scan(f, init, xs, length, reverse, tree_flatten, tree_unflatten)
-
-
-def map(f: Callable, xs: Any) -> Any:
-    return C.loop_map(f, xs, tree_flatten, tree_unflatten)
-
-
-def associative_scan(fn: Callable, elems: Any, reverse: bool, axis: int) -> Any:
-    return C.odd_even_associative_scan(fn, elems, reverse, axis, tree_flatten, tree_unflatten)
+# Python loops over optree pytrees (tf.function unrolls them: fine for short, static lengths)
+scan = C.loop_scan
+map = C.loop_map
+associative_scan = C.odd_even_associative_scan
 
 
 # --------------------------------------------------------------------------------------------

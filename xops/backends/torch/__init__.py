@@ -19,11 +19,7 @@ from ... import _dtypes as d
 from .. import _common
 from ._uint import SIGNED_VIEW
 
-__all__ = ["NAME", "DTYPES", "EXTRA_NATIVE", "SCALARS_OK", "FULL_REDUCTIONS", "default_float",
-           "default_int", "unsupported_dtype", "device", "devices", "default_device",
-           "device_clash",
-           "CAPABILITIES", "astype", "scalar", "asarray",
-           "known_true"]
+__all__ = [*_common.PACKAGE_NAMES, "device_clash"]
 
 NAME = "torch"
 

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import torch
 
-from .._common import adapt_common
+from .._common import ELEMENTWISE_NAMES, SPECIAL_NAMES, adapt_common
 from . import DTYPES, _uint
 from ._uint import int_zero_safe
 
-__all__ = ["add", "subtract", "multiply", "divide", "floor_divide", "remainder", "fmod", "power",
-           "maximum", "minimum", "arctan2", "hypot", "logaddexp", "copysign", "negative",
-           "positive", "abs", "sign", "square", "reciprocal", "sqrt", "cbrt", "exp", "exp2",
-           "expm1", "log", "log1p", "log2", "log10", "cos", "sin", "tan", "arccos", "arcsin",
-           "arctan", "cosh", "sinh", "tanh", "arccosh", "arcsinh", "arctanh", "deg2rad", "rad2deg",
-           "floor", "ceil", "trunc", "rint", "isnan", "isinf", "isfinite", "signbit", "real",
-           "imag", "conj", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
-           "bitwise_xor", "bitwise_not", "left_shift", "right_shift", "erf", "erfc", "erfinv",
-           "rsqrt", "xlogy", "logaddexp2", "fmax", "fmin", "gcd", "lcm", "ldexp", "frexp",
-           "nextafter", "i0"]
+__all__ = [*ELEMENTWISE_NAMES, *SPECIAL_NAMES,
+           "rsqrt", "xlogy", "logaddexp2", "fmax", "fmin", "gcd", "lcm"]
 
 
 _T = torch.Tensor

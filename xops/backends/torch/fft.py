@@ -1,15 +1,12 @@
-"""torch kernels for xops.numpy.fft. Every kernel name is listed in
-``__all__`` (the table imports exactly those)."""
+"""torch kernels for xops.numpy.fft: torch.fft's own."""
 from __future__ import annotations
 
 import torch
 
-NAMESPACE = "fft"
-__all__ = ["fftn", "ifftn", "rfftn", "irfftn"]
+from .._common import FFT_NAMES
 
+NAMESPACE = "fft"
+__all__: list[str] = list(FFT_NAMES)
 
 # torch.fft's functions take (x, s, axes, norm) in the order dispatch passes them.
-fftn = torch.fft.fftn
-ifftn = torch.fft.ifftn
-rfftn = torch.fft.rfftn
-irfftn = torch.fft.irfftn
+fftn, ifftn, rfftn, irfftn = torch.fft.fftn, torch.fft.ifftn, torch.fft.rfftn, torch.fft.irfftn

@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from .. import _common
 from ._uint import I64, SEARCH_AS, SIGNED_VIEW, order_key
 from .manipulation import flip
 
@@ -178,9 +179,4 @@ def interp(x, xp, fp, left, right):
         r = torch.where(flat == x0, y0, r)
     else:
         r = y0
-    lo = fp[0] if left is None else left
-    hi = fp[-1] if right is None else right
-    r = torch.where(flat < xs[0], lo, r)
-    r = torch.where(flat > xs[-1], hi, r)
-    r = torch.where(flat == xs[-1], fp[-1], r)
-    return r.reshape(x.shape)
+    return _common.interp_ends(torch.where, torch.eq, flat, xs, fp, r, left, right).reshape(x.shape)

@@ -6,13 +6,12 @@ import builtins
 
 import torch
 
+from .._common import MANIPULATION_NAMES
 from ._uint import I64, SIGNED_VIEW, moves_bits
 
+__all__: list[str] = list(MANIPULATION_NAMES)
+
 _T = torch.Tensor
-
-
-__all__ = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
-           "broadcast_to", "roll", "tile", "flip", "split", "repeat", "pad", "unstack"]
 
 
 # --- shape -------------------------------------------------------------------------------------

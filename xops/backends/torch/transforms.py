@@ -3,9 +3,6 @@ a new-style ``torch.autograd.Function`` per custom_vjp, Python control flow eage
 ``torch.cond`` / ``while_loop`` while torch.compile traces, ``torch.export``. Pytrees go through
 ``torch.utils._pytree``: the registry torch.func uses and dynamo traces without graph breaks
 (dynamo's optree polyfill breaks the graph on dict nodes in torch 2.13).
-
-The same functions as every backend's transforms module (see ``__all__``); ``xops.xla`` resolves
-the backend from the arguments and calls them.
 """
 from __future__ import annotations
 
