@@ -25,6 +25,7 @@ from typing import Any, Callable, NamedTuple
 
 from .. import numpy as xnp
 from . import functional as F
+from ._common import doc_args
 
 __all__ = ["Metric", "mean", "accuracy", "sparse_categorical_accuracy", "top_k_accuracy",
            "binary_accuracy", "precision", "recall", "f1_score", "auc", "mse", "mae",
@@ -238,6 +239,7 @@ def _class_counts_metric(name: str, num_classes: int | None, average: str,
         raise ValueError(f"xops.nn.metrics.{name}: average must be 'binary', 'macro' or "
                          f"'micro', got {average!r}")
     if average == "binary":
+        _check_average(average, num_classes)
         n = 2
     else:
         if num_classes is None or num_classes < 1:
@@ -282,6 +284,19 @@ def _check_average(average: str, num_classes: int | None) -> None:
                          "average='macro' with num_classes")
 
 
+_COUNTS_ARGS = """
+    Args:
+        num_classes: the number of classes (required for ``"macro"``/``"micro"``).
+        average: ``"binary"``, ``"macro"`` or ``"micro"``.
+        threshold: the decision threshold of the binary case.
+        name: the history key.
+
+    Returns:
+        A :class:`Metric`.
+"""
+
+
+@doc_args(_COUNTS_ARGS)
 def precision(num_classes: int | None = None, average: str = "binary", threshold: float = 0.5,
               name: str = "precision") -> Metric:
     """Precision ``tp / (tp + fp)`` (0 where nothing is predicted positive).
@@ -293,56 +308,28 @@ def precision(num_classes: int | None = None, average: str = "binary", threshold
     ``precision_recall_fscore_support(labels=range(C), average="macro", zero_division=0)``);
     ``preds`` are scores (..., C) (argmax) or labels, ``targets`` labels (or one-hot).
     ``"micro"``: from the counts summed over classes (for single-label data: the accuracy).
-
-    Args:
-        num_classes: the number of classes (required for ``"macro"``/``"micro"``).
-        average: ``"binary"``, ``"macro"`` or ``"micro"``.
-        threshold: the decision threshold of the binary case.
-        name: the history key.
-
-    Returns:
-        A :class:`Metric`.
     """
-    _check_average(average, num_classes)
     return _class_counts_metric(name, num_classes, average, threshold,
                                 lambda tp, pred, true: _ratio(tp, pred))
 
 
+@doc_args(_COUNTS_ARGS)
 def recall(num_classes: int | None = None, average: str = "binary", threshold: float = 0.5,
            name: str = "recall") -> Metric:
     """Recall ``tp / (tp + fn)`` (0 for a class that never occurs); arguments as
     :func:`precision`.
-
-    Args:
-        num_classes: the number of classes (required for ``"macro"``/``"micro"``).
-        average: ``"binary"``, ``"macro"`` or ``"micro"``.
-        threshold: the decision threshold of the binary case.
-        name: the history key.
-
-    Returns:
-        A :class:`Metric`.
     """
-    _check_average(average, num_classes)
     return _class_counts_metric(name, num_classes, average, threshold,
                                 lambda tp, pred, true: _ratio(tp, true))
 
 
+@doc_args(_COUNTS_ARGS)
 def f1_score(num_classes: int | None = None, average: str = "binary", threshold: float = 0.5,
              name: str = "f1") -> Metric:
     """F1 ``2 tp / (2 tp + fp + fn)`` per class (0 where that is 0 / 0); ``"macro"`` averages
     the per-class F1 (scikit-learn's macro F1, not the F1 of macro precision and recall);
     arguments as :func:`precision`.
-
-    Args:
-        num_classes: the number of classes (required for ``"macro"``/``"micro"``).
-        average: ``"binary"``, ``"macro"`` or ``"micro"``.
-        threshold: the decision threshold of the binary case.
-        name: the history key.
-
-    Returns:
-        A :class:`Metric`.
     """
-    _check_average(average, num_classes)
     return _class_counts_metric(name, num_classes, average, threshold,
                                 lambda tp, pred, true: _ratio(2 * tp, pred + true))
 
