@@ -503,6 +503,9 @@ def unravel_index(indices: Any, shape: Any, order: str = "C") -> tuple[Array, ..
     if builtins.any(s < 0 for s in dims):
         raise ValueError("xops.numpy.unravel_index: dimensions must be non-negative")
     x = _int_index("unravel_index", be, x)
+    if not dims and len(x.shape):  # NumPy's rule: a 0-d array has one index, of shape ()
+        raise ValueError(f"xops.numpy.unravel_index: indices of shape {tuple(x.shape)} for a 0-d "
+                         "array; only a 0-d index is supported there")
     total = _prod(dims)
     bad = _ew.less(x, 0)
     if total <= _dtypes.iinfo(be.default_int).max:
