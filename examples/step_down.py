@@ -86,17 +86,8 @@ def way_grad(backend: str, epochs: int, jit: bool) -> float:
         updates, s = tx.update(grads, s, p)
         return optim.apply_updates(p, updates), s, loss
 
-    if jit:
-        step = xops.jit(step)
-    rng = np.random.default_rng(0)
-    for _ in range(epochs):
-        order = rng.permutation(len(xtr))
-        for b in range(len(xtr) // BATCH):
-            idx = order[b * BATCH:(b + 1) * BATCH]
-            params, opt_state, _ = step(params, opt_state, xops.convert(xtr[idx], backend),
-                                        xops.convert(ytr[idx], backend))
-    pred = xnp.argmax(model.apply(params, xops.convert(xte, backend)), axis=-1)
-    return float(np.mean(xops.convert(pred, "numpy") == yte))
+    params, _ = _epochs(xops.jit(step) if jit else step, (params, opt_state), backend, epochs)
+    return _accuracy(lambda x: model.apply(params, x), backend)
 
 
 def way_ops(backend: str, epochs: int, jit: bool) -> float:
@@ -129,16 +120,28 @@ def way_ops(backend: str, epochs: int, jit: bool) -> float:
         v = {k: 0.9 * v[k] + g[k] for k in p}
         return {k: p[k] - 0.05 * v[k] for k in p}, v, loss
 
-    if jit:
-        step = xops.jit(step)
+    params, _ = _epochs(xops.jit(step) if jit else step, (params, velocity), backend, epochs)
+    return _accuracy(lambda x: forward(params, x), backend)
+
+
+
+def _epochs(step, state: tuple, backend: str, epochs: int) -> tuple:
+    """``epochs`` passes of ``state = step(*state, x, y)[:2]`` over shuffled digits batches."""
+    xtr, ytr, _, _ = load_digits_split()
     rng = np.random.default_rng(0)
     for _ in range(epochs):
         order = rng.permutation(len(xtr))
         for b in range(len(xtr) // BATCH):
             idx = order[b * BATCH:(b + 1) * BATCH]
-            params, velocity, _ = step(params, velocity, xops.convert(xtr[idx], backend),
-                                       xops.convert(ytr[idx], backend))
-    pred = xnp.argmax(forward(params, xops.convert(xte, backend)), axis=-1)
+            state = step(*state, xops.convert(xtr[idx], backend),
+                         xops.convert(ytr[idx], backend))[:2]
+    return state
+
+
+def _accuracy(predict, backend: str) -> float:
+    """Test accuracy of ``predict`` (native logits of a native batch)."""
+    _, _, xte, yte = load_digits_split()
+    pred = xnp.argmax(predict(xops.convert(xte, backend)), axis=-1)
     return float(np.mean(xops.convert(pred, "numpy") == yte))
 
 
