@@ -171,6 +171,9 @@ _TORCH_SHAPE_WORDS = re.compile(
     r"does not broadcast|inconsistent tensor size")
 
 
+_TF_SHAPE_WORDS = re.compile(r"shape|dim|incompatible|size|rank|broadcast|mismatch|columns|"
+                             r"must be a (vector|matrix|scalar)",
+                             re.IGNORECASE)
 _JAX_SHAPE_WORDS = re.compile(r"requires contracting dimensions to have the same shape|"
                               r"Incompatible shapes for (broadcasting|dot)")
 
@@ -197,7 +200,7 @@ def _is_framework_shape_error(e: BaseException) -> bool:
     InvalidArgumentError, torch's RuntimeError with a shape wording): xops raises ValueError."""
     t = type(e)
     if t.__name__ == "InvalidArgumentError" and t.__module__.startswith("tensorflow"):
-        return True
+        return _TF_SHAPE_WORDS.search(str(e)) is not None  # not "Input is not invertible"
     if t is TypeError:  # jax/XLA word some shape errors as TypeErrors
         return _JAX_SHAPE_WORDS.search(str(e)) is not None
     return t is RuntimeError and _TORCH_SHAPE_WORDS.search(str(e)) is not None
