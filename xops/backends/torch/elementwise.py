@@ -153,6 +153,8 @@ def adapt(name, fn, dt):
     if out is not fn:
         return out
     kind = dt.kind
+    if name == "where" and not (kind == "u" and dt.bits > 8):  # no signed view needed
+        return torch.where
     if kind in "iu" and name in ("fmax", "fmin"):  # no NaN in integers: maximum/minimum
         base = "maximum" if name == "fmax" else "minimum"
         return adapt(base, globals()[base], dt)
