@@ -14,6 +14,12 @@ from typing import Any, Callable, Iterator, Sequence
 from . import _FRAMEWORK_MODULE, TYPE_CACHE, backend_of, get_backend
 
 PY_SCALARS = (bool, int, float, complex)
+
+# What every backend's transforms module exports (xops.xla reads them through the backend).
+TRANSFORM_NAMES = ("tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
+                   "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient",
+                   "custom_vjp", "cond", "switch", "while_loop", "fori_loop", "scan", "map",
+                   "associative_scan", "export", "load", "exported_runner")
 Flatten = Callable[[Any], "tuple[list[Any], Any]"]
 Unflatten = Callable[[Any, Sequence[Any]], Any]
 
@@ -90,6 +96,10 @@ def optree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
 
 def optree_leaves(tree: Any) -> list[Any]:
     return _optree().tree_leaves(tree, none_is_leaf=True)
+
+
+# tree_flatten, tree_unflatten, tree_map, tree_leaves of the backends that use optree.
+OPTREE_FUNCTIONS = (optree_flatten, optree_unflatten, optree_map, optree_leaves)
 
 
 def optree_broadcast_prefix(prefix: Any, tree: Any, where: str) -> list[Any]:

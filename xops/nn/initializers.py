@@ -75,16 +75,20 @@ def constant(value: float) -> Initializer:
     return init
 
 
+def _scaled_sample(name: str, sample: Callable, factor: float) -> Initializer:
+    def init(key: Array, shape: Any, dtype: Any = float32) -> Array:
+        d = _float(name, dtype)
+        return xnp.astype(xnp.multiply(sample(key, _shape(shape), float32), factor), d)
+    return init
+
+
 def normal(stddev: float = 1e-2) -> Initializer:
     """Normal with mean 0 and standard deviation ``stddev``.
 
     Returns:
         ``init(key, shape, dtype=float32)``.
     """
-    def init(key: Array, shape: Any, dtype: Any = float32) -> Array:
-        d = _float("normal", dtype)
-        return xnp.astype(xnp.multiply(xr.normal(key, _shape(shape), float32), stddev), d)
-    return init
+    return _scaled_sample("normal", xr.normal, stddev)
 
 
 def uniform(scale: float = 1e-2) -> Initializer:
@@ -93,10 +97,7 @@ def uniform(scale: float = 1e-2) -> Initializer:
     Returns:
         ``init(key, shape, dtype=float32)``.
     """
-    def init(key: Array, shape: Any, dtype: Any = float32) -> Array:
-        d = _float("uniform", dtype)
-        return xnp.astype(xnp.multiply(xr.uniform(key, _shape(shape), float32), scale), d)
-    return init
+    return _scaled_sample("uniform", xr.uniform, scale)
 
 
 def truncated_normal(stddev: float = 1e-2, lower: float = -2.0,
@@ -180,60 +181,27 @@ def variance_scaling(scale: float, mode: str, distribution: str,
     return init
 
 
-def glorot_uniform(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
-    """Glorot/Xavier uniform: ``variance_scaling(1, 'fan_avg', 'uniform')``.
+def _preset(name: str, who: str, scale: float, mode: str, distribution: str,
+            note: str = "") -> Callable[..., Initializer]:
+    def preset(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
+        return variance_scaling(scale, mode, distribution, in_axis, out_axis)
 
-    Returns:
-        ``init(key, shape, dtype=float32)``.
-    """
-    return variance_scaling(1.0, "fan_avg", "uniform", in_axis, out_axis)
-
-
-def glorot_normal(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
-    """Glorot/Xavier normal: ``variance_scaling(1, 'fan_avg', 'truncated_normal')``.
-
-    Returns:
-        ``init(key, shape, dtype=float32)``.
-    """
-    return variance_scaling(1.0, "fan_avg", "truncated_normal", in_axis, out_axis)
+    preset.__name__ = preset.__qualname__ = name
+    preset.__doc__ = (f"{who}: ``variance_scaling({scale:g}, {mode!r}, {distribution!r})``"
+                      f"{note}.\n\n    Returns:\n"
+                      "        ``init(key, shape, dtype=float32)``.\n    ")
+    return preset
 
 
-def he_uniform(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
-    """He/Kaiming uniform: ``variance_scaling(2, 'fan_in', 'uniform')``.
-
-    Returns:
-        ``init(key, shape, dtype=float32)``.
-    """
-    return variance_scaling(2.0, "fan_in", "uniform", in_axis, out_axis)
-
-
-def he_normal(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
-    """He/Kaiming normal: ``variance_scaling(2, 'fan_in', 'truncated_normal')``.
-
-    Returns:
-        ``init(key, shape, dtype=float32)``.
-    """
-    return variance_scaling(2.0, "fan_in", "truncated_normal", in_axis, out_axis)
-
-
-def lecun_uniform(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
-    """LeCun uniform: ``variance_scaling(1, 'fan_in', 'uniform')``.
-
-    Returns:
-        ``init(key, shape, dtype=float32)``.
-    """
-    return variance_scaling(1.0, "fan_in", "uniform", in_axis, out_axis)
-
-
-def lecun_normal(in_axis: Any = -2, out_axis: Any = -1) -> Initializer:
-    """LeCun normal: ``variance_scaling(1, 'fan_in', 'truncated_normal')`` (flax's Dense
-    default).
-
-    Returns:
-        ``init(key, shape, dtype=float32)``.
-    """
-    return variance_scaling(1.0, "fan_in", "truncated_normal", in_axis, out_axis)
-
+# The named variance_scaling presets (keras/jax/torch names).
+glorot_uniform = _preset("glorot_uniform", "Glorot/Xavier uniform", 1.0, "fan_avg", "uniform")
+glorot_normal = _preset("glorot_normal", "Glorot/Xavier normal", 1.0, "fan_avg",
+                        "truncated_normal")
+he_uniform = _preset("he_uniform", "He/Kaiming uniform", 2.0, "fan_in", "uniform")
+he_normal = _preset("he_normal", "He/Kaiming normal", 2.0, "fan_in", "truncated_normal")
+lecun_uniform = _preset("lecun_uniform", "LeCun uniform", 1.0, "fan_in", "uniform")
+lecun_normal = _preset("lecun_normal", "LeCun normal", 1.0, "fan_in", "truncated_normal",
+                       " (flax's Dense default)")
 
 xavier_uniform = glorot_uniform
 xavier_normal = glorot_normal

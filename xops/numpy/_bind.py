@@ -782,8 +782,24 @@ def _special_value_functions(be: Backend) -> dict[str, Callable]:
 
 # --- per-backend parts: creation functions, dtype functions, dtypes, info ----------------------
 
-class _FInfo:
+class _Info:
+    """finfo/iinfo answers with the bound backend's native dtype; the repr shows ``_shown``."""
+
+    __slots__: tuple[str, ...] = ()
+    _kind = ""
+    _shown: tuple[str, ...] = ()
+
+    def __init__(self, src: Any, native: Any) -> None:
+        for f in self.__slots__:
+            setattr(self, f, native[src.dtype] if f == "dtype" else getattr(src, f))
+
+    def __repr__(self) -> str:
+        return f"{self._kind}({', '.join(f'{f}={getattr(self, f)}' for f in self._shown)})"
+
+
+class _FInfo(_Info):
     __slots__ = ("bits", "eps", "max", "min", "smallest_normal", "dtype")
+    _kind, _shown = "finfo", ("bits", "eps", "dtype")
     bits: int
     eps: float
     max: float
@@ -791,19 +807,30 @@ class _FInfo:
     smallest_normal: float
     dtype: Any
 
-    def __repr__(self) -> str:
-        return f"finfo(bits={self.bits}, eps={self.eps}, dtype={self.dtype})"
 
-
-class _IInfo:
+class _IInfo(_Info):
     __slots__ = ("bits", "max", "min", "dtype")
+    _kind, _shown = "iinfo", ("bits", "min", "max", "dtype")
     bits: int
     max: int
     min: int
     dtype: Any
 
-    def __repr__(self) -> str:
-        return f"iinfo(bits={self.bits}, min={self.min}, max={self.max}, dtype={self.dtype})"
+
+class _Scoped:
+    """``with _Scoped(var, value):`` sets a context variable for the body and restores it."""
+
+    __slots__ = ("var", "value", "token")
+
+    def __init__(self, var: Any, value: Any) -> None:
+        self.var = var
+        self.value = value
+
+    def __enter__(self) -> None:
+        self.token = self.var.set(self.value)
+
+    def __exit__(self, *exc: Any) -> None:
+        self.var.reset(self.token)
 
 
 def _per_backend(be: Backend) -> dict[str, Any]:
@@ -818,11 +845,8 @@ def _per_backend(be: Backend) -> dict[str, Any]:
     # scoped default backend set to it (the contextvar xops.default_backend sets).
     def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
                device: Any = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return arange_(start, stop, step, dtype=dtype, device=device)
-        finally:
-            var.reset(t)
 
     def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None,
                 copy: bool | None = None) -> Array:
@@ -831,70 +855,43 @@ def _per_backend(be: Backend) -> dict[str, Any]:
             raise TypeError(f"asarray: got a {ob.name} array but this namespace is bound to "
                             f"{bname}; convert explicitly with xops.convert(x, {bname!r}) or "
                             "from_dlpack (xops never converts between frameworks implicitly)")
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return asarray_(obj, dtype, device=device, copy=copy)
-        finally:
-            var.reset(t)
 
     def empty(shape: Any, *, dtype: Any = None, device: Any = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return empty_(shape, dtype, device=device)
-        finally:
-            var.reset(t)
 
     def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None,
             device: Any = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return eye_(n_rows, n_cols, k=k, dtype=dtype, device=device)
-        finally:
-            var.reset(t)
 
     def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return from_dlpack_(x, device=device, copy=copy)
-        finally:
-            var.reset(t)
 
     def full(shape: Any, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return full_(shape, fill_value, dtype, device=device)
-        finally:
-            var.reset(t)
 
     def linspace(start: Any, stop: Any, /, num: int, *, dtype: Any = None, device: Any = None,
                  endpoint: bool = True) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return linspace_(start, stop, num, endpoint=endpoint, dtype=dtype, device=device)
-        finally:
-            var.reset(t)
 
     def ones(shape: Any, *, dtype: Any = None, device: Any = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return ones_(shape, dtype, device=device)
-        finally:
-            var.reset(t)
 
     def zeros(shape: Any, *, dtype: Any = None, device: Any = None) -> Array:
-        t = var.set(bname)
-        try:
+        with _Scoped(var, bname):
             return zeros_(shape, dtype, device=device)
-        finally:
-            var.reset(t)
 
     def _freq(name: str) -> Callable:
         def f(n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None) -> Array:
-            t = var.set(bname)
-            try:
+            with _Scoped(var, bname):
                 return _sub("fft", name)(n, d, dtype=dtype, device=device)
-            finally:
-                var.reset(t)
         f.__name__ = f.__qualname__ = name
         return f
 
@@ -906,18 +903,10 @@ def _per_backend(be: Backend) -> dict[str, Any]:
                                      else _dtypes.canonical(a) for a in arrays_and_dtypes])]
 
     def finfo(type: Any, /) -> _FInfo:
-        src = _dtypes.finfo(type)
-        out = _FInfo()
-        out.bits, out.eps, out.max, out.min = src.bits, src.eps, src.max, src.min
-        out.smallest_normal = src.smallest_normal
-        out.dtype = native[src.dtype]
-        return out
+        return _FInfo(_dtypes.finfo(type), native)
 
     def iinfo(type: Any, /) -> _IInfo:
-        src = _dtypes.iinfo(type)
-        out = _IInfo()
-        out.bits, out.max, out.min, out.dtype = src.bits, src.max, src.min, native[src.dtype]
-        return out
+        return _IInfo(_dtypes.iinfo(type), native)
 
     info = ArrayNamespaceInfo(be, native=True)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import Any, Callable, Sequence
 
 import jax
@@ -11,10 +12,7 @@ from jax import lax
 
 from .. import _transforms_common as C
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-           "export", "load", "exported_runner"]
+__all__ = list(C.TRANSFORM_NAMES)
 
 _jtu = jax.tree_util
 
@@ -22,20 +20,13 @@ _jtu = jax.tree_util
 # --------------------------------------------------------------------------------------------
 # pytrees: jax's registry, None a leaf
 # --------------------------------------------------------------------------------------------
-def tree_flatten(tree: Any) -> tuple[list[Any], Any]:
-    return _jtu.tree_flatten(tree, is_leaf=C.is_none)
+tree_flatten = functools.partial(_jtu.tree_flatten, is_leaf=C.is_none)
+tree_map = functools.partial(_jtu.tree_map, is_leaf=C.is_none)
+tree_leaves = functools.partial(_jtu.tree_leaves, is_leaf=C.is_none)
 
 
 def tree_unflatten(spec: Any, leaves: Sequence[Any]) -> Any:
     return _jtu.tree_unflatten(spec, list(leaves))
-
-
-def tree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
-    return _jtu.tree_map(fn, tree, *rest, is_leaf=C.is_none)
-
-
-def tree_leaves(tree: Any) -> list[Any]:
-    return _jtu.tree_leaves(tree, is_leaf=C.is_none)
 
 
 # --------------------------------------------------------------------------------------------

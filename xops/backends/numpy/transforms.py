@@ -13,18 +13,12 @@ import numpy as np
 from .. import _transforms_common as C
 from .. import get_backend
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-           "export", "load", "exported_runner"]
+__all__ = list(C.TRANSFORM_NAMES)
 
 # --------------------------------------------------------------------------------------------
 # pytrees: optree, None a leaf
 # --------------------------------------------------------------------------------------------
-tree_flatten = C.optree_flatten
-tree_unflatten = C.optree_unflatten
-tree_map = C.optree_map
-tree_leaves = C.optree_leaves
+tree_flatten, tree_unflatten, tree_map, tree_leaves = C.OPTREE_FUNCTIONS
 
 
 # --------------------------------------------------------------------------------------------

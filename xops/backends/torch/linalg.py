@@ -12,21 +12,16 @@ NAMESPACE = "linalg"
 __all__: list[str] = list(LINALG_NAMES)
 
 
-def inv(x):
-    return torch.linalg.inv(x)
-
-
-def det(x):
-    return torch.linalg.det(x)
-
-
 def slogdet(x):
-    sign, logabsdet = torch.linalg.slogdet(x)
-    return sign, logabsdet
+    return tuple(torch.linalg.slogdet(x))  # a plain tuple, as on the other backends
 
 
-def solve(a, b):
-    return torch.linalg.solve(a, b)
+# Kernels that are the framework function itself (same arguments, same results).
+inv = torch.linalg.inv
+det = torch.linalg.det
+solve = torch.linalg.solve
+eigvals = torch.linalg.eigvals
+svdvals = torch.linalg.svdvals
 
 
 def cholesky(x, upper):
@@ -43,17 +38,9 @@ def svd(x, full_matrices):
     return u, s, vh
 
 
-def svdvals(x):
-    return torch.linalg.svdvals(x)
-
-
 def eig(x):
     w, v = torch.linalg.eig(x)
     return w, v
-
-
-def eigvals(x):
-    return torch.linalg.eigvals(x)
 
 
 def eigh(x, UPLO):

@@ -14,10 +14,7 @@ import torch.utils._pytree as pytree
 from .. import _compiling
 from .. import _transforms_common as C
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves",
-           "jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient", "custom_vjp",
-           "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
-           "export", "load", "exported_runner"]
+__all__ = list(C.TRANSFORM_NAMES)
 
 
 # --------------------------------------------------------------------------------------------
