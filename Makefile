@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install -c constraints.txt
 STAMP  := $(VENV)/.installed
 
-.PHONY: .venv demo lint test test-deep bench clean-venv
+.PHONY: .venv demo lint test test-deep bench wrappers clean-venv
 
 .venv: $(STAMP)
 
@@ -33,6 +33,11 @@ test: lint
 
 test-deep: .venv
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n 2 -q
+
+# Regenerate the op wrappers and the xops.numpy name index after changing a declaration
+# (tests/test_import.py fails until they match).
+wrappers: .venv
+	$(BIN)/python -c "from xops.numpy_api._registry import write_wrappers; write_wrappers()"
 
 bench: .venv
 	$(BIN)/python benchmarks/overhead.py

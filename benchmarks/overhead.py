@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import subprocess
 import sys
@@ -200,14 +201,20 @@ _BARE = ("import time; t0 = time.perf_counter(); import numpy; "
 def import_cost(reps: int) -> tuple[float, float, str]:
     """Median ms of `import xops.numpy` after `import numpy` (fresh interpreter each time), the
     median ms of `import numpy` alone, and which frameworks xops pulled in ('-': none)."""
+    # As an installed package imports: from cached bytecode (pip compiles it at install time).
+    # PYTHONDONTWRITEBYTECODE (set in some shells and CI images) would recompile every module
+    # of xops in each fresh interpreter and measure the compiler instead; one warm-up run
+    # writes the caches.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "-c", "import xops.numpy, xops.nn"], env=env, check=True)
     xs, nps, fw = [], [], "-"
     for _ in range(reps):
         out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE], capture_output=True,
-                             text=True, check=True).stdout.split()
+                             text=True, check=True, env=env).stdout.split()
         xs.append(float(out[0]))
         fw = out[1]
         nps.append(float(subprocess.run([sys.executable, "-c", _BARE], capture_output=True,
-                                        text=True, check=True).stdout))
+                                        text=True, check=True, env=env).stdout))
     return statistics.median(xs), statistics.median(nps), fw
 
 

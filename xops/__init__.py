@@ -11,24 +11,6 @@ from ._convert import convert
 from ._dispatch import AxisError
 from ._dtypes import DType, finfo, iinfo
 from .backends import current_default_backend, default_backend, get_backend, installed_backends
-from .xla import (
-    Op,
-    associative_scan,
-    cond,
-    custom_vjp,
-    fori_loop,
-    grad,
-    jit,
-    jvp,
-    op,
-    scan,
-    stop_gradient,
-    switch,
-    value_and_grad,
-    vjp,
-    vmap,
-    while_loop,
-)
 
 __version__ = "0.1.0"
 
@@ -54,8 +36,22 @@ def backend(x: Any) -> str:
     return be.name
 
 
+# The transforms re-exported from xops.xla, which loads on first use like the submodules.
+_TRANSFORMS = ("jit", "grad", "value_and_grad", "vjp", "jvp", "vmap", "stop_gradient",
+               "custom_vjp", "cond", "switch", "while_loop", "fori_loop", "scan",
+               "associative_scan", "op", "Op")
+
+
 def __getattr__(name: str) -> Any:
-    if name in ("numpy", "random", "testing", "xla"):  # submodules, imported on first use
-        import importlib
+    import importlib
+    if name in ("numpy", "random", "testing", "xla", "nn"):  # submodules, imported on first use
         return importlib.import_module(f"xops.{name}")
+    if name in _TRANSFORMS:
+        value = getattr(importlib.import_module("xops.xla"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'xops' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, "numpy", "random", "testing", "xla", "nn"})

@@ -2,6 +2,9 @@
 tensorflow arrays. This module only re-exports; declarations live in ``xops.numpy_api``."""
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .._dtypes import DType as dtype
 from .._dtypes import (
     bfloat16,
@@ -20,8 +23,7 @@ from .._dtypes import (
     uint32,
     uint64,
 )
-from ..numpy_api import ALIASES as _ALIASES
-from ..numpy_api import REGISTRY as _REGISTRY
+from ._index import AREAS as _AREAS
 
 bool = bool_  # the Array API spelling
 
@@ -31,12 +33,6 @@ inf = float("inf")
 nan = float("nan")
 newaxis = None
 
-globals().update({name: info.fn for name, info in _REGISTRY.items() if not info.namespace})
-globals().update({a: _REGISTRY[n].fn for a, n in _ALIASES.items() if "." not in a})
-
-from . import fft, linalg  # noqa: E402 - the sub-namespaces, after the top-level names they reuse
-from ._bind import __array_namespace_info__, bind  # noqa: E402 - Array API namespaces
-
 __array_api_version__ = "2025.12"
 
 # Everything but the ops, as a literal list so that linters see the imports above are re-exports.
@@ -44,5 +40,29 @@ __all__ = ["fft", "linalg", "dtype", "bool", "bool_", "int8", "int16", "int32", 
            "uint16", "uint32", "uint64", "float16", "bfloat16", "float32", "float64", "complex64",
            "complex128", "e", "pi", "inf", "nan", "newaxis", "bind", "__array_api_version__",
            "__array_namespace_info__"]
-__all__ += [*(n for n in _REGISTRY if "." not in n), *(a for a in _ALIASES if "." not in a)]
+__all__ += list(_AREAS)
 __all__.sort()
+
+
+def __getattr__(name: str) -> Any:
+    # The ops load with their declaration module on first use (``from xops import numpy``
+    # declares nothing: about 40 ms saved); each name then lives in this module's globals.
+    area = _AREAS.get(name)
+    if area is not None:
+        importlib.import_module("xops.numpy_api." + area)
+        from ..numpy_api._registry import ALIASES, REGISTRY
+        g = globals()
+        for n, a in _AREAS.items():  # the whole area at once (its module is imported now)
+            if a == area:
+                g[n] = REGISTRY[ALIASES.get(n, n)].fn
+        return g[name]
+    if name in ("fft", "linalg"):
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in ("bind", "__array_namespace_info__"):
+        from . import _bind
+        return getattr(_bind, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -18,8 +18,10 @@ from typing import Any, Callable
 from .. import _dtypes
 from .._dispatch import is_tracing
 from ..backends import _DEFAULT, Backend, backend_of, current_default_backend, get_backend
-from ..numpy_api import REGISTRY
+from ..numpy_api import load_all
+from ..numpy_api._registry import REGISTRY
 
+load_all()  # a bound namespace holds every op
 __all__ = ["bind", "ArrayNamespaceInfo", "BoundNamespace", "API_VERSION", "STANDARD_NAMES",
            "LINALG_NAMES", "FFT_NAMES", "__array_namespace_info__"]
 

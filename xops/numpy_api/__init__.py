@@ -1,5 +1,6 @@
-"""Op declarations, one module per concern. Importing this package registers every op in
-``REGISTRY``.
+"""Op declarations, one module per concern. Importing this package loads none of them: an area
+loads on first use (``xops.numpy.add`` loads ``elementwise`` and the layers below it), and
+``REGISTRY``/``ALIASES`` taken from this package hold every op (``load_all``).
 
 Layers (a module imports only modules of the layers above it; no import cycles):
 
@@ -20,31 +21,63 @@ Layers (a module imports only modules of the layers above it; no import cycles):
 """
 from __future__ import annotations
 
-from .. import _dtypes
+import importlib
+from typing import Any
 
-# In layer order (the registration order), not alphabetical.
-# isort: off
-from . import creation, dtypes, manipulation, joining, elementwise  # noqa: F401 - registers
-from . import creation_composite, reductions, indexing, products  # noqa: F401 - registers
-from . import histograms, nan_reductions, sets, signal, statistics  # noqa: F401 - registers
-from . import fft, linalg  # noqa: F401 - registers xops.numpy.fft / xops.numpy.linalg
-from . import nn  # noqa: F401 - registers the nn ops (public in xops.nn.functional)
-# isort: on
-from ._registry import ALIASES, REGISTRY, OpInfo, declare
+# The declaration modules in layer order: load_all() imports them in this order, and the
+# registry is kept in it whatever order first use loaded them in.
+AREAS = ("creation", "dtypes", "manipulation", "joining", "elementwise", "creation_composite",
+         "reductions", "indexing", "products", "histograms", "nan_reductions", "sets", "signal",
+         "statistics", "fft", "linalg", "nn")
 
-for _cls in (_dtypes.finfo, _dtypes.iinfo):
-    declare("dtype", ref=_cls.__name__)(_cls)
+__all__ = ["AREAS", "REGISTRY", "ALIASES", "OpInfo", "declare", "load_all", "public_names",
+           "lookup"]
 
-__all__ = ["REGISTRY", "ALIASES", "OpInfo", "public_names", "lookup"]
+_loaded = False
 
 
-def lookup(name: str) -> OpInfo:
-    """The declaration of an op by name or alias."""
+def load_all() -> None:
+    """Import every declaration module, so that ``REGISTRY`` holds every op. ``xops.numpy``
+    loads an area on the first use of one of its names; asking this package for ``REGISTRY``
+    or ``ALIASES`` loads them all."""
+    global _loaded
+    if _loaded:
+        return
+    from . import _registry
+    for area in AREAS:
+        importlib.import_module(f"{__name__}.{area}")
+    order = {f"{__name__}.{a}": i for i, a in enumerate(AREAS)}
+    ranked = sorted(_registry.REGISTRY.items(),
+                    key=lambda kv: order.get(_registry.DECLARED_IN.get(kv[0], ""), len(order)))
+    _registry.REGISTRY.clear()
+    _registry.REGISTRY.update(ranked)  # sorted() is stable: declaration order within an area
+    _loaded = True
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("REGISTRY", "ALIASES"):
+        load_all()
+        from . import _registry
+        return getattr(_registry, name)
+    if name in ("OpInfo", "declare"):
+        from . import _registry
+        return getattr(_registry, name)
+    if name in AREAS:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def lookup(name: str) -> Any:
+    """The declaration (``OpInfo``) of an op by name or alias."""
+    load_all()
+    from ._registry import ALIASES, REGISTRY
     return REGISTRY[ALIASES.get(name, name)]
 
 
 def public_names(namespace: str = "") -> list[str]:
     """Public names (ops and aliases) of ``xops.numpy`` or of one of its sub-namespaces."""
+    load_all()
+    from ._registry import ALIASES, REGISTRY
     pre = namespace + "." if namespace else ""
     out = []
     for n in [*REGISTRY, *ALIASES]:

@@ -116,3 +116,8 @@ def isdtype(dtype: Any, kind: Any) -> bool:
 
 _KINDS = {"bool": "b", "signed integer": "i", "unsigned integer": "u", "integral": "iu",
           "real floating": "f", "complex floating": "c", "numeric": "iufc"}
+
+
+# finfo and iinfo are registered as they are (classes, NumPy's names)
+for _cls in (_dtypes.finfo, _dtypes.iinfo):
+    declare("dtype", ref=_cls.__name__)(_cls)
