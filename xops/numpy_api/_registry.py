@@ -9,7 +9,7 @@ import functools
 import inspect
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Mapping
 
 from .._dispatch import (
     Elementwise,
@@ -141,7 +141,7 @@ _ARRAY_ANNOTATIONS = ("Array", "Array | None", "Sequence[Array]")
 # import compiles nothing), then the ones compiled at import because the declarations changed
 # since it was generated (``make wrappers`` regenerates it; tests/test_manifest.py fails while
 # any op needs a compile).
-_GENERATED: dict[str, Callable]
+_GENERATED: Mapping[str, Callable]  # read-only
 try:
     from ._wrappers import TEMPLATES as _GENERATED
 except ImportError:  # pragma: no cover - deleted by hand; everything still works, slower import
