@@ -141,9 +141,10 @@ _ARRAY_ANNOTATIONS = ("Array", "Array | None", "Sequence[Array]")
 # import compiles nothing), then the ones compiled at import because the declarations changed
 # since it was generated (``make wrappers`` regenerates it; tests/test_manifest.py fails while
 # any op needs a compile).
-_GENERATED: Mapping[str, Callable]  # read-only
+_GENERATED: Mapping[str, Callable]
 try:
-    from ._wrappers import TEMPLATES as _GENERATED
+    from . import _wrappers
+    _GENERATED = _wrappers.TEMPLATES
 except ImportError:  # pragma: no cover - deleted by hand; everything still works, slower import
     _GENERATED = {}
 _COMPILED: dict[str, Callable] = {}
