@@ -9,7 +9,7 @@ import functools
 import inspect
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Literal
 
 from .._dispatch import (
     Elementwise,
@@ -141,10 +141,9 @@ _ARRAY_ANNOTATIONS = ("Array", "Array | None", "Sequence[Array]")
 # import compiles nothing), then the ones compiled at import because the declarations changed
 # since it was generated (``make wrappers`` regenerates it; tests/test_manifest.py fails while
 # any op needs a compile).
-_GENERATED: Mapping[str, Callable]
+_GENERATED: dict[str, Callable[..., Any]]
 try:
-    from . import _wrappers
-    _GENERATED = _wrappers.TEMPLATES
+    from ._wrappers import TEMPLATES as _GENERATED
 except ImportError:  # pragma: no cover - deleted by hand; everything still works, slower import
     _GENERATED = {}
 _COMPILED: dict[str, Callable] = {}
@@ -238,6 +237,7 @@ their source. Do not edit by hand; a declaration whose wrapper is missing here s
 (compiled at import) and tests/test_manifest.py asks for a regeneration."""
 # fmt: off
 # ruff: noqa
+from typing import Any, Callable
 '''
 
 
@@ -248,7 +248,7 @@ def wrappers_source() -> str:
     srcs = sorted(_USED)
     for i, src in enumerate(srcs):
         out.append("\n" + src.replace("def _make(", f"def _t{i}(", 1))
-    out.append("\n\nTEMPLATES = {\n")
+    out.append("\n\nTEMPLATES: dict[str, Callable[..., Any]] = {\n")
     for i, src in enumerate(srcs):
         if '"""' in src or "\\" in src:  # pragma: no cover - the template writes neither
             raise ValueError("wrapper source not writable as a triple-quoted string")

@@ -4,6 +4,7 @@ their source. Do not edit by hand; a declaration whose wrapper is missing here s
 (compiled at import) and tests/test_manifest.py asks for a regeneration."""
 # fmt: off
 # ruff: noqa
+from typing import Any, Callable
 
 def _t0(_body, _none, _HC, _name, _explain):
     def _op(*arrays):
@@ -1943,7 +1944,7 @@ def _t130(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
     return _op
 
 
-TEMPLATES = {
+TEMPLATES: dict[str, Callable[..., Any]] = {
     """def _make(_body, _none, _HC, _name, _explain):
     def _op(*arrays):
         try:
