@@ -268,7 +268,7 @@ def test_jax_without_x64_refuses_float64_results():
 def test_integer_input_computes_in_the_default_float(backend):
     x = backend.arr(np.arange(6, dtype=np.int32))
     out = xnp.fft.fft(x)
-    assert xops.dtype(out) is xops.numpy_api._dtypes.to_complex(backend.be.default_float)
+    assert xops.dtype(out) is xops._dtypes.to_complex(backend.be.default_float)
     np.testing.assert_allclose(backend.np(out), np.fft.fft(np.arange(6)), rtol=1e-5, atol=1e-5)
     c = xnp.convolve(x, backend.arr(np.array([1, -1], np.int32)))
     assert xops.dtype(c) is xnp.int32

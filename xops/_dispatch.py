@@ -814,18 +814,14 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
                         except Exception as e:
                             annotate(e, name, TYPE_CACHE.get(t), (x1, x2), broadcast=True)
                             raise
-        elif t2 is float or t2 is int:
-            st = sget(t)
-            if st is not None:
-                k = st.get((x1.dtype, t2, 1))
-                if k is not None:
-                    return k(x1, x2)
-        elif t is float or t is int:
-            st = sget(t2)
-            if st is not None:
-                k = st.get((x2.dtype, t, 0))
-                if k is not None:
-                    return k(x2, x1)
+        elif (t2 is float or t2 is int) and (st := sget(t)) is not None:
+            k = st.get((x1.dtype, t2, 1))  # array <op> Python scalar
+            if k is not None:
+                return k(x1, x2)
+        elif (t is float or t is int) and (st := sget(t2)) is not None:
+            k = st.get((x2.dtype, t, 0))  # Python scalar <op> array
+            if k is not None:
+                return k(x2, x1)
         return slow(op, (x1, x2))
 
     return fn

@@ -88,7 +88,7 @@ def _register(info: OpInfo) -> None:
 
 def declare(category: Category, *, ref: str | None = None, composite: bool = False,
             kernels: tuple[str, ...] | None = None, aliases: tuple[str, ...] = (),
-            namespace: str = "", doc_args: str = "",
+            namespace: str = "", doc_args: str = "", fast: Callable | None = None,
             **extra: Any) -> Callable[[Callable], Callable]:
     """Register a hand-written op (its body normalises arguments then calls one kernel, or
     composes other xops ops when ``composite``).
@@ -99,7 +99,10 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
     signature, run where a backend has no kernel.
     ``doc_args``: the ``Args:``/``Returns:`` sections of the docstring, when a family of ops that
     take the same parameters shares them (written once beside the family); they go after the
-    op's own summary, before its ``>>>`` examples."""
+    op's own summary, before its ``>>>`` examples.
+    ``fast``: ``fast(op) -> public`` wraps the declared op in a function with the same
+    signature that answers its hottest calls from an eager cache and passes the rest on (the
+    reductions' whole-array path)."""
 
     def deco(body: Callable) -> Callable:
         if doc_args:
@@ -108,6 +111,10 @@ def declare(category: Category, *, ref: str | None = None, composite: bool = Fal
         name = f"{namespace}.{short}" if namespace else short
 
         fn = body if isinstance(body, type) else _checked(body, name)  # finfo, iinfo: the class
+        if fast is not None:
+            pub = fast(fn)
+            pub.__code__ = pub.__code__.replace(co_name=short, co_qualname=short)
+            fn = functools.wraps(body)(pub)
         _register(OpInfo(name, fn, category, name if ref is None else ref, composite,
                          () if composite else (kernels if kernels is not None else (name,)),
                          aliases, None, extra, namespace))

@@ -200,191 +200,159 @@ def _c2r(name: str, x: Any, lengths: Any, axes: Any, norm: str, nd_args: bool,
 # --------------------------------------------------------------------------------------------
 # complex transforms
 # --------------------------------------------------------------------------------------------
-@declare("fft", namespace="fft", kernels=("fft.fftn",))
-def fft(x: Array, /, n: int | None = None, axis: int = -1, norm: str | None = "backward") -> Array:
-    """One-dimensional discrete Fourier transform along ``axis``, zero-padded or cropped to
-    ``n`` points.
-
+# The Args/Returns sections of the transforms (one template per family, filled per op).
+_NORM = "'backward', 'ortho' or 'forward'."
+_COMPLEX = "A complex array of ``x``'s backend."
+_ONE_D = """
     Args:
-        x: array (real input is transformed as complex).
-        n: transform length (default: the axis length; at least 1).
-        axis: axis to transform.
-        norm: 'backward' (no scaling), 'ortho' (1/sqrt(n)) or 'forward' (1/n).
+        x: {x}
+        n: {n}
+        axis: {axis}
+        norm: {norm}
 
     Returns:
-        A complex array of ``x``'s backend (complex64 for float32/float16 input, complex128 for
-        float64, the default float's complex for integers).
-    """
+        {returns}
+"""
+_N_D = """
+    Args:
+        x: {x}
+        s: {s}
+        axes: {axes}
+        norm: {norm}
+
+    Returns:
+        {returns}
+"""
+
+
+def _one_d(x: str, n: str, axis: str = "axis to transform.", norm: str = _NORM,
+           returns: str = _COMPLEX) -> str:
+    return _ONE_D.format(x=x, n=n, axis=axis, norm=norm, returns=returns)
+
+
+def _n_d(x: str, s: str, axes: str = "axes to transform.", norm: str = _NORM,
+         returns: str = _COMPLEX) -> str:
+    return _N_D.format(x=x, s=s, axes=axes, norm=norm, returns=returns)
+
+
+@declare("fft", namespace="fft", kernels=("fft.fftn",),
+         doc_args=_one_d(x='array (real input is transformed as complex).',
+                         n='transform length (default: the axis length; at least 1).',
+                         norm="'backward' (no scaling), 'ortho' (1/sqrt(n)) or 'forward' "
+                              "(1/n).",
+                         returns="A complex array of ``x``'s backend (complex64 for "
+                                 "float32/float16 input, complex128 for\n        float64, "
+                                 "the default float's complex for integers)."))
+def fft(x: Array, /, n: int | None = None, axis: int = -1, norm: str | None = "backward") -> Array:
+    """One-dimensional discrete Fourier transform along ``axis``, zero-padded or cropped to
+    ``n`` points."""
     return _c2c("fft.fft", x, n, axis, norm, False, False)
 
 
-@declare("fft", namespace="fft", kernels=("fft.ifftn",))
+@declare("fft", namespace="fft", kernels=("fft.ifftn",),
+         doc_args=_one_d(x='array.',
+                         n='transform length (default: the axis length).',
+                         norm="'backward' (1/n), 'ortho' (1/sqrt(n)) or 'forward' (no scaling)."))
 def ifft(x: Array, /, n: int | None = None, axis: int = -1,
          norm: str | None = "backward") -> Array:
-    """One-dimensional inverse discrete Fourier transform along ``axis`` (``n`` points).
-
-    Args:
-        x: array.
-        n: transform length (default: the axis length).
-        axis: axis to transform.
-        norm: 'backward' (1/n), 'ortho' (1/sqrt(n)) or 'forward' (no scaling).
-
-    Returns:
-        A complex array of ``x``'s backend.
-    """
+    """One-dimensional inverse discrete Fourier transform along ``axis`` (``n`` points)."""
     return _c2c("fft.ifft", x, n, axis, norm, True, False)
 
 
-@declare("fft", namespace="fft", kernels=("fft.fftn",))
+@declare("fft", namespace="fft", kernels=("fft.fftn",),
+         doc_args=_n_d(x='array.', s='transform lengths (inputs are zero-padded or cropped).'))
 def fftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
          norm: str | None = "backward") -> Array:
     """N-dimensional discrete Fourier transform over ``axes`` with lengths ``s``.
 
     Axes default to the last ``len(s)`` axes, or all axes; an ``s`` entry of -1 keeps that
     axis's input length (NumPy 2; for ``irfftn`` too, where an omitted ``s`` gives
-    ``2 * (m - 1)`` instead). Repeated axes raise ValueError (NumPy would transform an axis twice).
-
-    Args:
-        x: array.
-        s: transform lengths (inputs are zero-padded or cropped).
-        axes: axes to transform.
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A complex array of ``x``'s backend.
-    """
+    ``2 * (m - 1)`` instead). Repeated axes raise ValueError (NumPy would transform an axis
+    twice)."""
     return _c2c("fft.fftn", x, s, axes, norm, False, True)
 
 
-@declare("fft", namespace="fft", kernels=("fft.ifftn",))
+@declare("fft", namespace="fft", kernels=("fft.ifftn",),
+         doc_args=_n_d(x='array.',
+                       s='transform lengths.',
+                       axes='axes to transform (default as in ``fftn``).'))
 def ifftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: str | None = "backward") -> Array:
-    """N-dimensional inverse discrete Fourier transform over ``axes`` with lengths ``s``.
-
-    Args:
-        x: array.
-        s: transform lengths.
-        axes: axes to transform (default as in ``fftn``).
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A complex array of ``x``'s backend.
-    """
+    """N-dimensional inverse discrete Fourier transform over ``axes`` with lengths ``s``."""
     return _c2c("fft.ifftn", x, s, axes, norm, True, True)
 
 
 # --------------------------------------------------------------------------------------------
 # real transforms
 # --------------------------------------------------------------------------------------------
-@declare("fft", namespace="fft", kernels=("fft.rfftn",))
+@declare("fft", namespace="fft", kernels=("fft.rfftn",),
+         doc_args=_one_d(x='real array (complex input raises TypeError, as in NumPy).',
+                         n='transform length.',
+                         returns="A complex array of ``x``'s backend, length ``n // 2 + 1`` "
+                                 "along ``axis``."))
 def rfft(x: Array, /, n: int | None = None, axis: int = -1,
          norm: str | None = "backward") -> Array:
     """One-dimensional discrete Fourier transform of real input: the ``n // 2 + 1``
-    non-negative frequency terms.
-
-    Args:
-        x: real array (complex input raises TypeError, as in NumPy).
-        n: transform length.
-        axis: axis to transform.
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A complex array of ``x``'s backend, length ``n // 2 + 1`` along ``axis``.
-    """
+    non-negative frequency terms."""
     return _r2c("fft.rfft", x, n, axis, _norm("fft.rfft", norm), False)
 
 
-@declare("fft", namespace="fft", kernels=("fft.irfftn",))
+@declare("fft", namespace="fft", kernels=("fft.irfftn",),
+         doc_args=_one_d(x="array (the half spectrum; cropped or zero-padded to "
+                           "``n // 2 + 1`` points).",
+                         n="output length.",
+                         returns="A real array of ``x``'s backend (float32 for complex64, "
+                                 "float64 for complex128)."))
 def irfft(x: Array, /, n: int | None = None, axis: int = -1,
           norm: str | None = "backward") -> Array:
     """Inverse of ``rfft``: ``n`` real points from a half spectrum (default ``n``:
     ``2 * (m - 1)`` for ``m`` input points along ``axis``).
 
     The imaginary parts of the zero-frequency term (and, for even ``n``, the Nyquist term) are
-    ignored, as in NumPy.
-
-    Args:
-        x: array (the half spectrum; cropped or zero-padded to ``n // 2 + 1`` points).
-        n: output length.
-        axis: axis to transform.
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A real array of ``x``'s backend (float32 for complex64, float64 for complex128).
-    """
+    ignored, as in NumPy."""
     return _c2r("fft.irfft", x, n, axis, _norm("fft.irfft", norm), False)
 
 
-@declare("fft", namespace="fft", kernels=("fft.rfftn",))
+@declare("fft", namespace="fft", kernels=("fft.rfftn",),
+         doc_args=_n_d(x='real array.',
+                       s='transform lengths.',
+                       axes='axes to transform (default as in ``fftn``).'))
 def rfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: str | None = "backward") -> Array:
     """N-dimensional discrete Fourier transform of real input; the last of ``axes`` keeps
-    ``s[-1] // 2 + 1`` non-negative frequencies.
-
-    Args:
-        x: real array.
-        s: transform lengths.
-        axes: axes to transform (default as in ``fftn``).
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A complex array of ``x``'s backend.
-    """
+    ``s[-1] // 2 + 1`` non-negative frequencies."""
     return _r2c("fft.rfftn", x, s, axes, _norm("fft.rfftn", norm), True)
 
 
-@declare("fft", namespace="fft", kernels=("fft.irfftn",))
+@declare("fft", namespace="fft", kernels=("fft.irfftn",),
+         doc_args=_n_d(x='array (half spectrum along the last of ``axes``).',
+                       s='output lengths.',
+                       returns="A real array of ``x``'s backend."))
 def irfftn(x: Array, /, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
            norm: str | None = "backward") -> Array:
     """Inverse of ``rfftn``: a real array with lengths ``s`` along ``axes`` (the last length
-    defaults to ``2 * (m - 1)``).
-
-    Args:
-        x: array (half spectrum along the last of ``axes``).
-        s: output lengths.
-        axes: axes to transform.
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A real array of ``x``'s backend.
-    """
+    defaults to ``2 * (m - 1)``)."""
     return _c2r("fft.irfftn", x, s, axes, _norm("fft.irfftn", norm), True)
 
 
-@declare("fft", namespace="fft", kernels=("fft.irfftn",))
+@declare("fft", namespace="fft", kernels=("fft.irfftn",),
+         doc_args=_one_d(x='array (the first half of a Hermitian signal).',
+                         n='output length.',
+                         returns="A real array of ``x``'s backend."))
 def hfft(x: Array, /, n: int | None = None, axis: int = -1,
          norm: str | None = "backward") -> Array:
     """Discrete Fourier transform of a Hermitian-symmetric signal given by its first half:
-    ``n`` real points (default ``2 * (m - 1)``).
-
-    Args:
-        x: array (the first half of a Hermitian signal).
-        n: output length.
-        axis: axis to transform.
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A real array of ``x``'s backend.
-    """
+    ``n`` real points (default ``2 * (m - 1)``)."""
     norm = _norm("fft.hfft", norm)
     return _c2r("fft.hfft", x, n, axis, _SWAP[norm], False, conj=True)
 
 
-@declare("fft", namespace="fft", kernels=("fft.rfftn",))
+@declare("fft", namespace="fft", kernels=("fft.rfftn",),
+         doc_args=_one_d(x='real array.', n='transform length.'))
 def ihfft(x: Array, /, n: int | None = None, axis: int = -1,
           norm: str | None = "backward") -> Array:
     """Inverse of ``hfft``: the first ``n // 2 + 1`` points of the Hermitian spectrum of a real
-    signal.
-
-    Args:
-        x: real array.
-        n: transform length.
-        axis: axis to transform.
-        norm: 'backward', 'ortho' or 'forward'.
-
-    Returns:
-        A complex array of ``x``'s backend.
-    """
+    signal."""
     norm = _norm("fft.ihfft", norm)
     out = _r2c("fft.ihfft", x, n, axis, _SWAP[norm], False)
     return resolve("fft.ihfft", out).k.conj(out)
