@@ -74,7 +74,9 @@ def test_block_guard_count_stays_bounded():
     # where and matmul fast caches (numpy_api/reductions.py, indexing.py) still add guards.
     # +10: declared ops are wrapped once more (host constants, None checks), and dynamo
     # guards each wrapper's closure (one guard on the body's code per op): 284 measured.
-    assert rx["guards"] <= 8 * rt["guards"] + 40, rx["guards"]
+    # +5: reductions, where and matmul answer eager cache hits in a public function around
+    # the declared op (declare(fast=), one closure more each): 289 measured.
+    assert rx["guards"] <= 8 * rt["guards"] + 45, rx["guards"]
     assert len(rx["aliasing"]) <= 8, rx["aliasing"]
     np.testing.assert_allclose(float(cx(*args)), float(ct(*args)), rtol=1e-5)
 

@@ -791,6 +791,29 @@ def make_unary(op: Elementwise) -> Callable[[Any], Any]:
     return fn
 
 
+def same_dtype_fast(name: str, cache: dict[type, dict[Any, Callable]],
+                    op: Callable) -> Callable:
+    """``declare(fast=)`` for a binary op with an eager cache ``cache[array type][native
+    dtype] -> kernel`` (filled by the op itself): two arrays of one type and dtype call the
+    kernel in this one frame; anything else, and everything while dynamo traces, goes to
+    ``op`` (the declared op)."""
+    def fast(x1: Any, x2: Any, /) -> Any:
+        t = type(x1)
+        ft = None if IS_DYNAMO() else cache.get(t)
+        if ft is not None and type(x2) is t:
+            d = x1.dtype
+            k = ft.get(d) if d is x2.dtype else None
+            if k is not None:
+                try:
+                    return k(x1, x2)
+                except Exception as e:
+                    annotate(e, name, TYPE_CACHE.get(t), (x1, x2))
+                    raise
+        return op(x1, x2)
+
+    return fast
+
+
 def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
     fget = op.fast.get
     sget = op.scalar_fast.get

@@ -561,7 +561,27 @@ def frexp(x: Array, /) -> Array:
 _WHERE_FAST: dict[type, tuple[Any, dict[Any, Callable]]] = {}
 
 
-@declare("indexing")
+def _where_fast(op: Callable) -> Callable:
+    """``declare(fast=)``: three arrays of one type (a bool condition, x1 and x2 of one dtype)
+    call the cached native where in this one frame; the rest goes to the declared op."""
+    def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
+        t = type(x1)
+        # the eager cache is not read while dynamo traces (it would guard on it)
+        f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
+        if f is not None and type(condition) is t and type(x2) is t:
+            k = f[1].get(x1.dtype)
+            if k is not None and condition.dtype is f[0] and x1.dtype is x2.dtype:
+                try:
+                    return k(condition, x1, x2)
+                except Exception as e:
+                    annotate(e, "where", TYPE_CACHE.get(t), (condition, x1, x2), broadcast=True)
+                    raise
+        return op(condition, x1, x2)
+
+    return where
+
+
+@declare("indexing", fast=_where_fast)
 def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
     """Elements of ``x1`` where ``condition`` is true, else of ``x2`` (broadcast together;
     ``x1``/``x2`` promoted, Python scalars weak). ``condition`` must be bool. With only
@@ -586,16 +606,6 @@ def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
             return _nonzero(condition)
         raise TypeError("xops.numpy.where: pass both x1 and x2, or neither")
     t = type(x1)
-    # the eager cache is not read while dynamo traces (it would guard on it)
-    f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
-    if f is not None and type(condition) is t and type(x2) is t:
-        k = f[1].get(x1.dtype)
-        if k is not None and condition.dtype is f[0] and x1.dtype is x2.dtype:
-            try:
-                return k(condition, x1, x2)
-            except Exception as e:
-                annotate(e, "where", TYPE_CACHE.get(t), (condition, x1, x2), broadcast=True)
-                raise
     be = resolve("where", condition, x1, x2)
     if type(condition) in PY_SCALARS:
         raise TypeError("xops.numpy.where: condition must be a bool array")

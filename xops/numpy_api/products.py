@@ -12,13 +12,13 @@ from typing import Any, Callable
 
 from .. import _dispatch as _d
 from .._dispatch import (
-    TYPE_CACHE,
     annotate,
     call,
     check_kind,
     normalize_axis,
     promote_args,
     resolve,
+    same_dtype_fast,
 )
 from .._dtypes import bool_
 from ..backends import Backend, _compiling
@@ -33,7 +33,12 @@ from .indexing import diagonal
 Array = Any
 
 
-@declare("linalg")
+# matmul fast path: same array type and dtype, both at least 1-d (shape errors come from the
+# native call, annotated with the op and backend).
+_MATMUL_FAST: dict[type, dict[Any, Callable]] = {}
+
+
+@declare("linalg", fast=lambda op: same_dtype_fast("matmul", _MATMUL_FAST, op))
 def matmul(x1: Array, x2: Array, /) -> Array:
     """Matrix product with NumPy's rules (1-d operands promoted and the added axis removed,
     batch axes broadcast); dtypes promoted.
@@ -45,20 +50,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
     Returns:
         An array of the inputs' backend.
     """
-    # Same fast path as the generated binary wrappers (_dispatch.make_binary), inlined on
-    # purpose: a shared helper would add a Python call to every hot call.
     t = type(x1)
-    ft = None if _d.IS_DYNAMO() else _MATMUL_FAST.get(t)  # no eager cache reads while tracing
-    if ft is not None and type(x2) is t:
-        d = x1.dtype
-        if d is x2.dtype:
-            k = ft.get(d)
-            if k is not None:
-                try:
-                    return k(x1, x2)
-                except Exception as e:
-                    annotate(e, "matmul", TYPE_CACHE.get(t), (x1, x2))
-                    raise
     be = resolve("matmul", x1, x2)
     (a, b), d = promote_args("matmul", be, (x1, x2), kinds="iufc")
     sa, sb = tuple(a.shape), tuple(b.shape)
@@ -75,11 +67,6 @@ def matmul(x1: Array, x2: Array, /) -> Array:
         _MATMUL_FAST[t] = {native: be.require("matmul", dt) for dt, native in be.native.items()
                            if dt.kind in "iufc" and not be.k.unsupported_dtype(dt)}
     return out
-
-
-# matmul fast path: same array type and dtype, both at least 1-d (shape errors come from the
-# native call, annotated with the op and backend).
-_MATMUL_FAST: dict[type, dict[Any, Callable]] = {}
 
 
 @declare("linalg")
