@@ -460,8 +460,9 @@ def compiled_table(results: list[Compiled], target: Callable[[str], str], unit: 
         if c.r is None:
             body.append([c.backend, c.what, c.native_how, "-", "-", c.note, target(c.backend)])
             continue
-        body.append([c.backend, c.what, c.native_how, f"{c.r.native_us / scale:.3g}",
-                     f"{c.r.impl_us / scale:.3g}", fmt_ratio(c.r), target(c.backend)])
+        digits = 3 if unit == "ms" else 1
+        body.append([c.backend, c.what, c.native_how, f"{c.r.native_us / scale:.{digits}f}",
+                     f"{c.r.impl_us / scale:.{digits}f}", fmt_ratio(c.r), target(c.backend)])
     return md_table(header, body)
 
 
