@@ -107,10 +107,16 @@ def test_tables():
 
 
 def test_headline_uses_the_small_shape():
-    h = R.headline(_rows())
-    assert "numpy: xops 1.5x, array-api-compat" not in h  # +ns column is not installed
-    assert "numpy: xops 1.5x, autoray 2x, keras.ops 20x" in h
-    assert "torch: xops 1.2x" in h
+    rows = _rows()
+    h = R.headline(rows)
+    assert ("numpy: xops 1.5x, array-api-compat 1x (namespace cached), autoray 2x, "
+            "keras.ops 20x; torch: xops 1.2x") in h
+    for r in rows:
+        r.cells["array-api-compat+ns"] = _ratio(3.0)
+    assert "array-api-compat 3x (1x with the namespace cached)" in R.headline(rows)
+    for r in rows:
+        r.cells["array-api-compat"] = "n/a"
+    assert "xops 1.5x, array-api-compat 3x, autoray" in R.headline(rows)
 
 
 def test_plot_on_synthetic_data(tmp_path):
