@@ -39,8 +39,19 @@ test-deep: .venv
 wrappers: .venv
 	$(BIN)/python -c "from xops.numpy_api._registry import write_wrappers; write_wrappers()"
 
-bench: .venv
-	$(BIN)/python benchmarks/overhead.py
+# The benchmark report (benchmarks/report.py): native, xops and the peers (keras.ops,
+# array-api-compat, autoray: the bench extra) side by side; prints the tables and writes
+# benchmarks/results/report.md and overhead.png. About 10 minutes on 2 cores;
+# `make bench BENCH_ARGS=--quick` takes under 2.
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(PIP) -e '.[bench]'
+	touch $@
+
+bench: .venv $(BENCH_STAMP)
+	$(BIN)/python benchmarks/report.py $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
