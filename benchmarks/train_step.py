@@ -4,6 +4,7 @@ measured alternately in one run.
 
     python benchmarks/train_step.py [--backends jax,torch] [--repeats 15] [--steps 10]
         [--device cpu|cuda|cuda:1|...] [--tiny | --large] [--donate] [--cuda-graphs]
+        [--dtype float32|bfloat16|float16|mixed_bfloat16|mixed_float16]
 
 - jax: hand-written jnp model + optax.adam under jax.jit, against xops.nn (MLP /
   TransformerBlock) + xops.nn.optim.adam under xops.jit (jax.jit).
@@ -29,6 +30,15 @@ default device, or on the device the flag names when jax has that platform (``cu
 gpu platform). Each timed batch of steps ends with a device synchronisation
 (``torch.cuda.synchronize`` / ``jax.block_until_ready`` of the whole state), so GPU times are
 not just launch times.
+
+``--dtype`` (default float32, the unchanged benchmark) trains in lower precision on both
+sides. ``mixed_bfloat16``/``mixed_float16``: xops models get ``policy=`` that preset (float32
+params, matmuls in 16 bits, norms/softmax/loss in float32; ``mixed_float16`` adds
+``optim.loss_scale``), against torch.autocast (``GradScaler`` for float16) and, on jax,
+float32 params cast to the compute dtype inside the jitted step (no loss scaling on jax's
+native side: optax has none). ``bfloat16``/``float16``: params and data in that dtype on both
+sides (xops: the pure preset; torch: ``model.to(dtype)``; jax: cast params). Run it once with
+``--dtype float32`` and once with the low-precision dtype for the speedup of each side.
 
 Each repeat runs ``--steps`` steps of each entry (synchronised); the table reports median
 milliseconds per step and throughput relative to native (native time / xops time; the target
@@ -93,8 +103,16 @@ def _data(shapes: tuple[dict, dict], seed: int = 0):
     return x, y, xs
 
 
-def _xops_steps(shapes: tuple[dict, dict], x, y, xs):
-    """xops.nn models and their (uncompiled) train steps, on the backend and device of ``x``."""
+DTYPES = ("float32", "bfloat16", "float16", "mixed_bfloat16", "mixed_float16")
+
+
+def _compute(dtype: str) -> str:
+    return dtype.replace("mixed_", "")
+
+
+def _xops_steps(shapes: tuple[dict, dict], x, y, xs, dtype: str = "float32"):
+    """xops.nn models and their (uncompiled) train steps, on the backend and device of ``x``;
+    ``dtype`` other than float32 is the models' dtype policy (losses in float32)."""
     import xops
     from xops import nn
     from xops import numpy as xnp
@@ -102,24 +120,32 @@ def _xops_steps(shapes: tuple[dict, dict], x, y, xs):
     from xops.nn import functional as F
     from xops.nn import optim
     m, t = shapes
-    mlp = nn.MLP((*m["hidden"], m["classes"]))
-    block = nn.TransformerBlock(num_heads=t["heads"], mlp_dim=t["mlp"])
+    pol = None if dtype == "float32" else dtype
+    mlp = nn.MLP((*m["hidden"], m["classes"]), policy=pol)
+    block = nn.TransformerBlock(num_heads=t["heads"], mlp_dim=t["mlp"], policy=pol)
     k1, k2 = xr.split(xr.key(0, like=x))  # the key, and so every parameter, on x's device
     p_mlp = mlp.init(k1, x)
     p_blk = block.init(k2, xs)
-    tx = optim.adam(1e-3)
+    scaled = dtype == "mixed_float16"
+    tx = optim.loss_scale(optim.adam(1e-3)) if scaled else optim.adam(1e-3)
+    ce = nn.loss_in_float32(F.sparse_softmax_cross_entropy)
+
+    def sq(out):
+        return xnp.mean(xnp.square(xnp.astype(out, xnp.float32)))
 
     def mlp_step(p, s, x, y):
         def loss(p):
-            return F.sparse_softmax_cross_entropy(mlp.apply(p, x), y)
-        val, g = xops.value_and_grad(loss)(p)
+            v = ce(mlp.apply(p, x), y)
+            return (optim.scale_loss(v, s) if scaled else v), v
+        (_, val), g = xops.value_and_grad(loss, has_aux=True)(p)
         u, s = tx.update(g, s, p)
         return optim.apply_updates(p, u), s, val
 
     def blk_step(p, s, x):
         def loss(p):
-            return xnp.mean(xnp.square(block.apply(p, x)))
-        val, g = xops.value_and_grad(loss)(p)
+            v = sq(block.apply(p, x))
+            return (optim.scale_loss(v, s) if scaled else v), v
+        (_, val), g = xops.value_and_grad(loss, has_aux=True)(p)
         u, s = tx.update(g, s, p)
         return optim.apply_updates(p, u), s, val
 
@@ -141,16 +167,16 @@ def _jax_device(spec: str) -> Any:
 
 
 def bench_jax(shapes: tuple[dict, dict], device: str, variants: list[tuple[str, dict]],
-              repeats: int, steps: int) -> list[tuple]:
+              repeats: int, steps: int, dtype: str = "float32") -> list[tuple]:
     import contextlib
 
     import jax
     dev = _jax_device(device)
     with jax.default_device(dev) if dev is not None else contextlib.nullcontext():
-        return _bench_jax(shapes, variants, repeats, steps, dev)
+        return _bench_jax(shapes, variants, repeats, steps, dev, dtype)
 
 
-def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
+def _bench_jax(shapes, variants, repeats, steps, dev, dtype="float32") -> list[tuple]:
     import jax
     import jax.numpy as jnp
     import optax
@@ -159,10 +185,17 @@ def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
     x_np, y_np, xs_np = _data(shapes)
     x, y, xs = jnp.asarray(x_np), jnp.asarray(y_np), jnp.asarray(xs_np)
     t = shapes[1]
-    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps(shapes, x, y, xs)
+    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps(shapes, x, y, xs, dtype)
+    cdt = jnp.dtype(_compute(dtype))
+
+    def cast(p, x):  # the native low-precision setup: params and input in the compute dtype
+        if dtype == "float32":
+            return p, x
+        return jax.tree_util.tree_map(lambda a: a.astype(cdt), p), x.astype(cdt)
 
     # hand-written jax, same shapes and initial values
     def mlp_fwd(p, x):
+        p, x = cast(p, x)
         n = len(p)
         for i in range(n):
             x = x @ p[str(i)]["w"] + p[str(i)]["b"]
@@ -171,11 +204,16 @@ def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
         return x
 
     def ln(p, x, eps=1e-5):
-        mu = jnp.mean(x, -1, keepdims=True)
-        var = jnp.mean(jnp.square(x - mu), -1, keepdims=True)
-        return (x - mu) * jax.lax.rsqrt(var + eps) * p["scale"] + p["bias"]
+        x32 = x.astype(jnp.float32)  # statistics in float32, as xops' norms
+        mu = jnp.mean(x32, -1, keepdims=True)
+        var = jnp.mean(jnp.square(x32 - mu), -1, keepdims=True)
+        y = (x32 - mu) * jax.lax.rsqrt(var + eps) * p["scale"].astype(jnp.float32)
+        return (y + p["bias"].astype(jnp.float32)).astype(x.dtype)
 
     def blk_fwd(p, x):
+        p32 = p
+        p, x = cast(p, x)
+        p["ln1"], p["ln2"] = p32["ln1"], p32["ln2"]
         b, s, d = x.shape
         h = t["heads"]
         a = p["attn"]
@@ -185,7 +223,8 @@ def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
             return (y @ a[name]["w"] + a[name]["b"]).reshape(b, s, h, d // h)
         q, k, v = proj("query"), proj("key"), proj("value")
         w = jnp.einsum("bqhd,bkhd->bhqk", q, k) / np.sqrt(d // h)
-        o = jnp.einsum("bhqk,bkhd->bqhd", jax.nn.softmax(w, -1), v).reshape(b, s, d)
+        sm = jax.nn.softmax(w.astype(jnp.float32), -1).astype(w.dtype)
+        o = jnp.einsum("bhqk,bkhd->bqhd", sm, v).reshape(b, s, d)
         x = x + o @ a["out"]["w"] + a["out"]["b"]
         y = ln(p["ln2"], x)
         mp = p["mlp"]
@@ -196,13 +235,15 @@ def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
 
     def nat_mlp(p, s, x, y):
         def loss(p):
-            return optax.softmax_cross_entropy_with_integer_labels(mlp_fwd(p, x), y).mean()
+            logits = mlp_fwd(p, x).astype(jnp.float32)
+            return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
         val, g = jax.value_and_grad(loss)(p)
         u, s = opt.update(g, s, p)
         return optax.apply_updates(p, u), s, val
 
     def nat_blk(p, s, x):
-        val, g = jax.value_and_grad(lambda p: jnp.mean(jnp.square(blk_fwd(p, x))))(p)
+        val, g = jax.value_and_grad(
+            lambda p: jnp.mean(jnp.square(blk_fwd(p, x).astype(jnp.float32))))(p)
         u, s = opt.update(g, s, p)
         return optax.apply_updates(p, u), s, val
 
@@ -210,6 +251,8 @@ def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
     # same computation: the hand-written models give xops' losses on the same parameters
     # (TF32 matmuls on a GPU round differently in the two programs: a looser tolerance there)
     rtol = 1e-4 if dev is None or dev.platform == "cpu" else 2e-2
+    if dtype != "float32":  # 16-bit matmuls: a few of the format's epsilons
+        rtol = max(rtol, 4 * float(jnp.finfo(cdt).eps))
     for nat, ours, p, s, data in ((nat_mlp, mlp_step, p_mlp, s_mlp, (x, y)),
                                   (nat_blk, blk_step, p_blk, s_blk, (xs,))):
         np.testing.assert_allclose(float(jax.jit(nat)(p, opt.init(p), *data)[2]),
@@ -244,8 +287,12 @@ def _bench_jax(shapes, variants, repeats, steps, dev) -> list[tuple]:
         for label, kw in variants:
             nat_key = "native donate" if "donate_argnums" in kw else "native"
             how = "jax.jit(donate) + optax" if "donate_argnums" in kw else "jax.jit + optax"
-            rows.append(("jax", model, label, how, tm[nat_key], tm[label]))
+            rows.append(("jax", model, label, how + _suffix(dtype), tm[nat_key], tm[label]))
     return rows
+
+
+def _suffix(dtype: str) -> str:
+    return "" if dtype == "float32" else f" [{dtype}]"
 
 
 def _check_same_structure(p, keys):
@@ -256,7 +303,9 @@ def _check_same_structure(p, keys):
 
 
 def bench_torch(shapes: tuple[dict, dict], device: str, variants: list[tuple[str, dict]],
-                repeats: int, steps: int) -> list[tuple]:
+                repeats: int, steps: int, dtype: str = "float32") -> list[tuple]:
+    import contextlib
+
     import torch
 
     import xops
@@ -267,7 +316,10 @@ def bench_torch(shapes: tuple[dict, dict], device: str, variants: list[tuple[str
     y = torch.from_numpy(y_np).long().to(dev)
     xs = torch.from_numpy(xs_np).to(dev)
     m, t = shapes
-    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps(shapes, x, y.int(), xs)
+    (mlp_step, p_mlp, s_mlp), (blk_step, p_blk, s_blk) = _xops_steps(shapes, x, y.int(), xs,
+                                                                      dtype)
+    cdt = getattr(torch, _compute(dtype))
+    mixed = dtype.startswith("mixed_")
 
     dims = [m["d_in"], *m["hidden"], m["classes"]]
     layers: list[torch.nn.Module] = []
@@ -279,24 +331,41 @@ def bench_torch(shapes: tuple[dict, dict], device: str, variants: list[tuple[str
     block = torch.nn.TransformerEncoderLayer(t["d"], t["heads"], t["mlp"], dropout=0.0,
                                              activation="gelu", batch_first=True,
                                              norm_first=True).to(dev)
+    if dtype in ("bfloat16", "float16"):  # pure low precision: params and data in the dtype
+        mlp, block = mlp.to(cdt), block.to(cdt)
+        x, xs = x.to(cdt), xs.to(cdt)
     opt_m = torch.optim.Adam(mlp.parameters(), lr=1e-3)
     opt_b = torch.optim.Adam(block.parameters(), lr=1e-3)
     cm, cb = torch.compile(mlp), torch.compile(block)
     step_m, step_b = torch.compile(opt_m.step), torch.compile(opt_b.step)
     ce = torch.nn.functional.cross_entropy
 
+    def autocast():
+        return torch.autocast(dev.type, dtype=cdt) if mixed else contextlib.nullcontext()
+
+    scaler = torch.amp.GradScaler(dev.type) if dtype == "mixed_float16" else None
+
+    def backward(loss, opt, step):
+        if scaler is None:
+            loss.backward()
+            step()
+        else:  # GradScaler's own step (unscale, skip on inf/NaN) around the eager optimizer
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+
     def nat_mlp():
         opt_m.zero_grad(set_to_none=True)
-        loss = ce(cm(x), y)
-        loss.backward()
-        step_m()
+        with autocast():
+            loss = ce(cm(x).float(), y)
+        backward(loss, opt_m, step_m)
         return loss
 
     def nat_blk():
         opt_b.zero_grad(set_to_none=True)
-        loss = torch.mean(torch.square(cb(xs)))
-        loss.backward()
-        step_b()
+        with autocast():
+            loss = torch.mean(torch.square(cb(xs).float()))
+        backward(loss, opt_b, step_b)
         return loss
 
     if dev.type == "cuda":
@@ -331,8 +400,10 @@ def bench_torch(shapes: tuple[dict, dict], device: str, variants: list[tuple[str
             pairs[label] = entry(xops.jit(ours, **kw), (p, s), *data)
         tm = _time(pairs, repeats, steps, sync)
         for label, _ in variants:
-            rows.append(("torch", model, label, "torch.compile + torch.optim.Adam",
-                         tm["native"], tm[label]))
+            how = "torch.compile + torch.optim.Adam"
+            if mixed:
+                how += " + autocast" + (" + GradScaler" if scaler is not None else "")
+            rows.append(("torch", model, label, how + _suffix(dtype), tm["native"], tm[label]))
     return rows
 
 
@@ -356,13 +427,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="also time xops.jit(donate_argnums=(0, 1)) (params, optimizer state)")
     ap.add_argument("--cuda-graphs", action="store_true",
                     help="also time xops.jit(cuda_graphs=True) (torch on CUDA)")
+    ap.add_argument("--dtype", default="float32", choices=DTYPES,
+                    help="train both sides in this precision (xops: the dtype policy of that "
+                         "name; native: autocast / casts, see the module docstring)")
     args = ap.parse_args(argv)
     shapes = PRESETS["tiny" if args.tiny else "large" if args.large else "default"]
     variants = _variants(args.donate, args.cuda_graphs)
     rows = []
     for name in args.backends.split(","):
-        rows += BENCHES[name.strip()](shapes, args.device, variants, args.repeats, args.steps)
-    print(f"device {args.device}; shapes MLP {shapes[0]}, block {shapes[1]}")
+        rows += BENCHES[name.strip()](shapes, args.device, variants, args.repeats, args.steps,
+                                      args.dtype)
+    print(f"device {args.device}; dtype {args.dtype}; shapes MLP {shapes[0]}, block {shapes[1]}")
     print("| backend | model | xops variant | native | native ms/step | xops ms/step "
           "| throughput vs native | target |")
     print("|---|---|---|---|---:|---:|---:|---|")

@@ -6,7 +6,7 @@ checkpoints (``save``/``load``) and the torch/tensorflow bridges are re-exported
 docs/nn.md and docs/nn_layers.md. This module only re-exports."""
 from __future__ import annotations
 
-from . import functional, initializers, optim
+from . import functional, initializers, optim, precision
 from ._pytree import (
                       count_params,
                       flatten_with_names,
@@ -41,6 +41,7 @@ from .layers import (
                       Sequential,
                       TransformerBlock,
 )
+from .precision import PRESETS, Policy, loss_in_float32, policy, with_policy
 
 # (importing .training binds the xops.nn.metrics submodule too)
 from .training import (
@@ -55,11 +56,13 @@ from .training import (
 )
 
 __all__ = [
-    "functional", "initializers", "optim",
+    "functional", "initializers", "optim", "precision",
     # layers
     "Layer", "Dense", "Embedding", "LayerNorm", "RMSNorm", "BatchNorm", "GroupNorm", "Dropout",
     "MultiHeadAttention", "TransformerBlock", "Sequential", "MLP", "Lambda", "Conv", "Conv1D",
     "Conv2D", "Conv3D", "ConvTranspose", "ConvTranspose1D", "ConvTranspose2D", "ConvTranspose3D",
+    # mixed precision
+    "Policy", "policy", "PRESETS", "with_policy", "loss_in_float32",
     # pytrees
     "tree_map", "tree_leaves", "tree_flatten", "tree_unflatten", "tree_structure",
     "flatten_with_names", "count_params",

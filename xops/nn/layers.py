@@ -30,6 +30,8 @@ from .._dispatch import backend_of
 from .._dtypes import float32, int32, uint32
 from . import functional as F
 from . import initializers as init_lib
+from .precision import Policy, _cast_tree, cast_float, in_float32, is_low
+from .precision import policy as _resolve_policy
 
 Array = Any
 Params = Any
@@ -68,10 +70,23 @@ def _split(key: Array, n: int) -> list[Array]:
 @dataclasses.dataclass(frozen=True)
 class Layer:
     """Base class: subclasses implement ``_init(key, x) -> (params, state)`` and
-    ``_apply(params, state, x, key, training, **kwargs) -> (y, state)``."""
+    ``_apply(params, state, x, key, training, **kwargs) -> (y, state)``.
+
+    ``policy`` (keyword-only, every layer): a dtype policy (``xops.nn.Policy`` or a preset name
+    such as ``"mixed_bfloat16"``; see ``xops.nn.precision``). ``init`` stores float params and
+    state in its ``param_dtype`` (overriding the layer's ``param_dtype``); ``apply`` casts float
+    params and float inputs once to its ``compute_dtype`` and the float output to its
+    ``output_dtype``. ``None`` (default): no casts, or the policy of an enclosing
+    ``Sequential``."""
+
+    policy: Any = dataclasses.field(default=None, kw_only=True)
 
     #: dtype of the example made from a shape in ``init`` (Embedding: int32)
     input_dtype = float32
+
+    def __post_init__(self) -> None:
+        if self.policy is not None:
+            object.__setattr__(self, "policy", _resolve_policy(self.policy))
 
     @property
     def has_state(self) -> bool:
@@ -111,7 +126,38 @@ class Layer:
             ``(params, state)``: trees of arrays of the key's backend (state ``{}`` for a
             stateless layer).
         """
-        return self._init(key, self._example(key, x))
+        return self._init_with(key, self._example(key, x), None)
+
+    def _init_with(self, key: Array, x: Array, inherited: Policy | None) -> tuple[Params, Params]:
+        pol = self.policy if self.policy is not None else inherited
+        return self._init_policy(key, x, pol)
+
+    def _init_policy(self, key: Array, x: Array, pol: Policy | None) -> tuple[Params, Params]:
+        params, state = self._init(key, x)
+        if pol is not None:
+            params = _cast_tree(params, pol.param_dtype)
+            state = _cast_tree(state, pol.param_dtype)
+        return params, state
+
+    def _compute_params(self, params: Params, dtype: Any) -> Params:
+        """The params as ``_apply`` sees them under a policy computing in ``dtype`` (norm layers
+        keep theirs: their statistics run in float32)."""
+        return _cast_tree(params, dtype)
+
+    def _run(self, params: Params, state: Params, x: Array, key: Array | None, training: bool,
+             inherited: Policy | None, kwargs: dict) -> tuple[Array, Params]:
+        """``_apply`` under the layer's policy (or the inherited one): float params, inputs and
+        keyword arrays cast to the compute dtype, the float output to the output dtype."""
+        pol = self.policy if self.policy is not None else inherited
+        if pol is None:
+            return self._apply(params, state, x, key=key, training=training, **kwargs)
+        c = pol.compute_dtype
+        params = self._compute_params(params, c)
+        x = cast_float(x, c)
+        if kwargs:
+            kwargs = {k: cast_float(v, c) for k, v in kwargs.items()}
+        y, state = self._apply(params, state, x, key=key, training=training, **kwargs)
+        return cast_float(y, pol.output_dtype), state
 
     def init(self, key: Array, x: Any) -> Params:
         """Parameters from a key and an input shape (tuple) or example array.
@@ -135,7 +181,7 @@ class Layer:
         Returns:
             ``(y, new_state)``; ``new_state`` is ``state`` unless training a stateful layer.
         """
-        return self._apply(params, state, x, key=key, training=training, **kwargs)
+        return self._run(params, state, x, key, training, None, kwargs)
 
     def apply(self, params: Params, x: Array, *, key: Array | None = None,
               training: bool = False, **kwargs: Any) -> Array:
@@ -150,7 +196,7 @@ class Layer:
         if self.has_state:
             raise TypeError(f"xops.nn.{type(self).__name__}.apply: this layer has state (batch "
                             "statistics); use apply_with_state(params, state, x, ...)")
-        return self._apply(params, {}, x, key=key, training=training, **kwargs)[0]
+        return self._run(params, {}, x, key, training, None, kwargs)[0]
 
     # subclasses
     def _init(self, key: Array, x: Array) -> tuple[Params, Params]:  # pragma: no cover
@@ -159,6 +205,13 @@ class Layer:
     def _apply(self, params: Params, state: Params, x: Array, *, key: Array | None,
                training: bool, **kwargs: Any) -> tuple[Array, Params]:  # pragma: no cover
         raise NotImplementedError
+
+
+def _keep_params(self: Layer, params: Params, dtype: Any) -> Params:
+    """Norm layers' ``_compute_params``: the params stay in their dtype (float32 master weights
+    under a mixed policy); the statistics and the affine step run in float32 when the input
+    is 16-bit, the result cast back (``precision.in_float32``)."""
+    return params
 
 
 def _no_kwargs(name: str, kwargs: dict) -> None:
@@ -267,14 +320,18 @@ class LayerNorm(Layer):
     def _uses_key(self, training: bool) -> bool:
         return False
 
+    _compute_params = _keep_params
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("LayerNorm", kwargs)
         return _layer_norm(params, x, self.eps), state
 
 
 def _layer_norm(params: Params, x: Array, eps: float) -> Array:
-    """``LayerNorm``'s computation on its params ``{"scale"?, "bias"?}``."""
-    return F.layer_norm(x, params.get("scale"), params.get("bias"), axis=-1, eps=eps)
+    """``LayerNorm``'s computation on its params ``{"scale"?, "bias"?}`` (float32 for a 16-bit
+    ``x``, the result in ``x``'s dtype, as torch's ``layer_norm``)."""
+    return in_float32(F.layer_norm, x, params.get("scale"), params.get("bias"), axis=-1,
+                      eps=eps)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -292,9 +349,11 @@ class RMSNorm(Layer):
     def _uses_key(self, training: bool) -> bool:
         return False
 
+    _compute_params = _keep_params
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("RMSNorm", kwargs)
-        return F.rms_norm(x, params.get("scale"), axis=-1, eps=self.eps), state
+        return in_float32(F.rms_norm, x, params.get("scale"), axis=-1, eps=self.eps), state
 
 
 @dataclasses.dataclass(frozen=True)
@@ -317,10 +376,16 @@ class GroupNorm(Layer):
     def _uses_key(self, training: bool) -> bool:
         return False
 
+    _compute_params = _keep_params
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("GroupNorm", kwargs)
-        return F.group_norm(x, self.num_groups, params.get("scale"), params.get("bias"),
-                            eps=self.eps), state
+        return in_float32(_group_norm, x, params.get("scale"), params.get("bias"),
+                          num_groups=self.num_groups, eps=self.eps), state
+
+
+def _group_norm(x, scale, bias, *, num_groups, eps):
+    return F.group_norm(x, num_groups, scale, bias, eps=eps)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -352,8 +417,18 @@ class BatchNorm(Layer):
                  "var": xnp.ones((c,), dtype=self.param_dtype, like=key)}
         return _feature_params(key, c, self.use_scale, self.use_bias, self.param_dtype), state
 
+    _compute_params = _keep_params
+
     def _apply(self, params, state, x, *, key, training, **kwargs):
         _no_kwargs("BatchNorm", kwargs)
+        if is_low(x):
+            # statistics in float32 (the running statistics keep their dtype), output in x's
+            low = backend_of(x).dtype_of(x)
+            y, new = self._apply(_cast_tree(params, float32), _cast_tree(state, float32),
+                                 xnp.astype(x, float32), key=key, training=training)
+            return (xnp.astype(y, low),
+                    {k: cast_float(v, backend_of(state[k]).dtype_of(state[k]))
+                     for k, v in new.items()})
         if training:
             y, st = F.batch_norm_train(x, state["mean"], state["var"], params.get("scale"),
                                        params.get("bias"), axis=self.axis,
@@ -531,6 +606,10 @@ class TransformerBlock(Layer):
     def _uses_key(self, training: bool) -> bool:
         return training and self.dropout_rate > 0.0
 
+    def _compute_params(self, params: Params, dtype: Any) -> Params:
+        # the layer norms keep their params (float32 statistics); attention and MLP are cast
+        return {k: v if k in ("ln1", "ln2") else _cast_tree(v, dtype) for k, v in params.items()}
+
     def _apply(self, params, state, x, *, key, training, mask=None, **kwargs):
         _no_kwargs("TransformerBlock", kwargs)
         # the computation of _parts' layers, without building them (see the module docstring);
@@ -553,11 +632,13 @@ class Sequential(Layer):
     """Layers applied in order: ``Sequential(Dense(32), F.relu, Dense(1))`` (callables become
     ``Lambda`` layers). Params and state are dicts keyed ``"0"``, ``"1"``, ... (one entry per
     layer, ``{}`` for parameter-free ones). ``init`` runs the layers on a zero example to find
-    each layer's input shape. Each layer gets its own dropout key ``fold_in(key, index)``."""
+    each layer's input shape. Each layer gets its own dropout key ``fold_in(key, index)``.
+    ``policy=`` (keyword) is inherited by the stored layers that have none of their own; each
+    layer casts its own params, so a layer with its own policy (a float32 head) keeps it."""
 
     layers: tuple
 
-    def __init__(self, *layers: Any) -> None:
+    def __init__(self, *layers: Any, policy: Any = None) -> None:
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
         norm = tuple(m if isinstance(m, Layer) else Lambda(m) if callable(m) else None
@@ -567,15 +648,18 @@ class Sequential(Layer):
                 raise TypeError("xops.nn.Sequential: members must be layers or callables, got "
                                 f"{type(orig).__name__}")
         object.__setattr__(self, "layers", norm)
+        object.__setattr__(self, "policy", None if policy is None else _resolve_policy(policy))
 
     def __repr__(self) -> str:
-        return f"Sequential({', '.join(map(repr, self.layers))})"
+        pol = "" if self.policy is None else f", policy={self.policy!r}"
+        return f"Sequential({', '.join(map(repr, self.layers))}{pol})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequential) and self.layers == other.layers
+        return (isinstance(other, Sequential) and self.layers == other.layers
+                and self.policy == other.policy)
 
     def __hash__(self) -> int:
-        return hash(("Sequential", self.layers))
+        return hash(("Sequential", self.layers, self.policy))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -592,22 +676,31 @@ class Sequential(Layer):
         return any(m._uses_key(training) for m in self.layers)
 
     def _init(self, key, x):
+        return self._init_policy(key, x, self.policy)
+
+    def _init_policy(self, key, x, pol):
+        # each stored layer creates (and casts) its own params under its policy or ``pol``
         params, state = {}, {}
         ks = _split(key, max(len(self.layers), 1))
         for i, layer in enumerate(self.layers):
-            p, s = layer.init_with_state(ks[i], x)
+            p, s = layer._init_with(ks[i], layer._example(ks[i], x), pol)
             params[str(i)], state[str(i)] = p, s
             if i < len(self.layers) - 1:
-                x, _ = layer.apply_with_state(p, s, x, training=False)
+                x, _ = layer._run(p, s, x, None, False, pol, {})
         return params, state
 
     def _apply(self, params, state, x, *, key, training, **kwargs):
+        return self._run(params, state, x, key, training, None, kwargs)
+
+    def _run(self, params, state, x, key, training, inherited, kwargs):
+        # no cast here: each stored layer casts under its own policy or the inherited one
         _no_kwargs("Sequential", kwargs)
+        pol = self.policy if self.policy is not None else inherited
         new = {}
         for i, layer in enumerate(self.layers):
             k = _subkey(key, i) if key is not None and layer._uses_key(training) else None
-            x, new[str(i)] = layer.apply_with_state(params[str(i)], state.get(str(i), {}), x,
-                                                    key=k, training=training)
+            x, new[str(i)] = layer._run(params[str(i)], state.get(str(i), {}), x, k, training,
+                                        pol, {})
         return x, new if state or self.has_state else state
 
 

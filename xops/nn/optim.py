@@ -34,7 +34,7 @@ __all__ = [
     "clip_by_global_norm", "clip", "global_norm", "sgd", "adam", "adamw", "rmsprop", "adagrad",
     "lion", "constant_schedule", "linear_schedule", "cosine_decay_schedule",
     "exponential_decay", "warmup_cosine_decay_schedule", "warmup_constant_schedule",
-    "join_schedules",
+    "join_schedules", "loss_scale", "LossScaleState", "scale_loss", "all_finite",
 ]
 
 PyTree = Any
@@ -446,6 +446,129 @@ def lion(learning_rate: ScalarOrSchedule, b1: float = 0.9, b2: float = 0.99,
     """Lion (Chen et al. 2023): sign updates with decoupled weight decay."""
     return chain(scale_by_lion(b1, b2), add_decayed_weights(weight_decay, mask),
                  scale_by_learning_rate(learning_rate))
+
+
+# --- loss scaling ------------------------------------------------------------------------------
+class LossScaleState(NamedTuple):
+    """``loss_scale``'s state: the wrapped optimizer's state, the current loss scale (a float32
+    scalar), the number of finite steps since the scale last changed (int32 scalar) and
+    whether the last step was applied (bool scalar)."""
+
+    inner_state: Any
+    scale: Any
+    good_steps: Any
+    last_finite: Any
+
+
+def all_finite(tree: PyTree) -> Any:
+    """A bool scalar array: every element of every leaf is finite (one ``all(isfinite)``
+    reduction per leaf, combined with ``logical_and``)."""
+    leaves = _leaves(tree)
+    if not leaves:
+        raise ValueError("xops.nn.optim.all_finite: the tree has no array leaves")
+    ok = xnp.all(xnp.isfinite(leaves[0]))
+    for leaf in leaves[1:]:
+        ok = xnp.logical_and(ok, xnp.all(xnp.isfinite(leaf)))
+    return ok
+
+
+def loss_scale(inner: GradientTransformation, initial_scale: float = 2.0 ** 15, *,
+               dynamic: bool = True, growth_interval: int = 2000, factor: float = 2.0,
+               min_scale: float = 1.0, max_scale: float = 2.0 ** 24) -> GradientTransformation:
+    """Loss scaling for float16 training, around the optimizer ``inner``.
+
+    The loss is multiplied by the scale before differentiation (:func:`scale_loss`), so small
+    float16 gradients do not flush to zero; ``update`` divides the gradients by the scale (in
+    float32 at least), checks that all are finite and then either applies ``inner`` or, on a
+    non-finite gradient, skips the step: zero updates and ``inner``'s state unchanged. With
+    ``dynamic`` the scale is divided by ``factor`` (not below ``min_scale``) on a skipped step
+    and multiplied by it (not above ``max_scale``) after ``growth_interval`` finite steps in a
+    row, as torch's ``GradScaler`` and keras' ``LossScaleOptimizer``; otherwise it stays
+    ``initial_scale`` (static scaling; non-finite steps are still skipped).
+
+    Everything is a select (``xnp.where``), never a Python branch on a value, so the step runs
+    under ``xops.jit``, ``jax.jit``, ``tf.function`` and ``torch.compile(fullgraph=True)``.
+
+    Usage::
+
+        opt = optim.loss_scale(optim.adam(1e-3))
+        state = opt.init(params)
+        def objective(p, x, y):
+            return optim.scale_loss(loss(model.apply(p, x), y), state)
+        grads = xops.grad(objective)(params, x, y)      # scaled gradients
+        updates, state = opt.update(grads, state, params)
+        params = optim.apply_updates(params, updates)
+
+    Returns:
+        A gradient transformation with :class:`LossScaleState`.
+    """
+    if initial_scale <= 0 or factor <= 1 or growth_interval < 1 or min_scale <= 0:
+        raise ValueError("xops.nn.optim.loss_scale: need initial_scale > 0, factor > 1, "
+                         "growth_interval >= 1 and min_scale > 0")
+
+    def init(params):
+        like = _first_leaf(params, "loss_scale")
+        return LossScaleState(inner.init(params),
+                              xnp.full((), initial_scale, dtype=xnp.float32, like=like),
+                              xnp.zeros((), dtype=xnp.int32, like=like),
+                              xnp.ones((), dtype=xnp.bool_, like=like))
+
+    def unscale(g, inv):
+        # float32 (or wider) for the division: 16-bit gradients come back in their dtype
+        d = xnp.result_type(g)
+        if d.bits < 32:
+            return xnp.astype(xnp.astype(g, xnp.float32) * inv, d)
+        return g * xnp.astype(inv, d)
+
+    def update(updates, state, params=None):
+        if not isinstance(state, LossScaleState):
+            raise TypeError("xops.nn.optim.loss_scale: state must be this wrapper's "
+                            f"LossScaleState, got {type(state).__name__}")
+        inv = 1.0 / state.scale
+        grads = _map(lambda g: unscale(g, inv), updates)
+        finite = all_finite(grads)
+        # non-finite gradients would leave NaN in the inner state even where the result is
+        # dropped below (where() selects values, it does not stop NaN in the other branch's
+        # arithmetic from being computed): feed zeros instead
+        safe = _map(lambda g: xnp.where(finite, g, xnp.zeros_like(g)), grads)
+        new_updates, new_inner = inner.update(safe, state.inner_state, params)
+        out = _map(lambda u: xnp.where(finite, u, xnp.zeros_like(u)), new_updates)
+        inner_state = _map(lambda new, old: xnp.where(finite, new, old), new_inner,
+                           state.inner_state)
+        if not dynamic:
+            return out, LossScaleState(inner_state, state.scale, state.good_steps, finite)
+        good = xnp.where(finite, state.good_steps + 1, xnp.zeros_like(state.good_steps))
+        grow = good >= growth_interval
+        grown = xnp.minimum(state.scale * factor, max_scale)
+        shrunk = xnp.maximum(state.scale / factor, min_scale)
+        new_scale = xnp.where(finite, xnp.where(grow, grown, state.scale), shrunk)
+        good = xnp.where(grow, xnp.zeros_like(good), good)
+        return out, LossScaleState(inner_state, new_scale, good, finite)
+
+    return GradientTransformation(init, update)
+
+
+def _find_scale_state(state: Any) -> LossScaleState | None:
+    if isinstance(state, LossScaleState):
+        return state
+    if isinstance(state, (tuple, list)):
+        for s in state:
+            found = _find_scale_state(s)
+            if found is not None:
+                return found
+    return None
+
+
+def scale_loss(loss: Any, opt_state: Any) -> Any:
+    """``loss`` times the current loss scale of ``opt_state`` (the state of
+    :func:`loss_scale`, or a chain/tuple holding one), in ``loss``'s dtype; differentiate this
+    and pass the gradients to the wrapper's ``update``, which unscales them. Compute the loss
+    in float32 (``xops.nn.loss_in_float32``): a float16 loss times 2**15 overflows."""
+    st = _find_scale_state(opt_state)
+    if st is None:
+        raise ValueError("xops.nn.optim.scale_loss: opt_state holds no LossScaleState (wrap "
+                         "the optimizer in optim.loss_scale)")
+    return loss * xnp.astype(st.scale, xnp.result_type(loss))
 
 
 # --- schedules ---------------------------------------------------------------------------------
