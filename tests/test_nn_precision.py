@@ -392,3 +392,34 @@ def test_checkpoints_keep_dtypes(backend, tmp_path):
                                       == "f" else h.np(a),
                                       np.asarray(h.np(b), np.float64) if xops.dtype(b).kind
                                       == "f" else h.np(b))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["eager", "xops.jit"])
+def test_make_train_step_scales_the_loss_for_a_loss_scale_optimizer(backend, jit):
+    # nn.make_train_step differentiates loss * scale when the optimizer is wrapped in
+    # optim.loss_scale (its update unscales): with a power-of-two scale the step equals the
+    # unwrapped optimizer's step exactly, and it reports the unscaled loss.
+    h = backend
+    if jit and h.name == "numpy":
+        pytest.importorskip("jax")
+    if h.name == "numpy":
+        pytest.importorskip("jax")  # numpy's autodiff runs on jax
+    layer = nn.MLP((8, 3))
+    params = layer.init(h.key(3), (4, 5))
+    x = h.arr(np.linspace(-1, 1, 20, dtype=np.float32).reshape(4, 5))
+    y = h.arr(np.array([0, 1, 2, 1], np.int32))
+    loss = F.sparse_softmax_cross_entropy
+    runs = []
+    for opt in (optim.sgd(0.1), optim.loss_scale(optim.sgd(0.1), initial_scale=2.0 ** 10)):
+        step = nn.make_train_step(layer, loss, opt, jit=jit)
+        p, s = params, opt.init(params)
+        values = []
+        for _ in range(2):
+            p, s, v, _ = step(p, s, x, y)
+            values.append(float(h.np(v)))
+        runs.append((p, values, s))
+    (p0, v0, _), (p1, v1, s1) = runs
+    assert v0 == v1  # the unscaled loss
+    for a, b in zip(nn.tree_leaves(p0), nn.tree_leaves(p1)):
+        np.testing.assert_array_equal(h.np(a), h.np(b))
+    assert float(h.np(s1.scale)) == 2.0 ** 10 and bool(h.np(s1.last_finite))

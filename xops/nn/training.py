@@ -32,7 +32,7 @@ from ..xla import value_and_grad
 from . import metrics as _metrics
 from ._pytree import tree_map
 from .checkpoint import _placer
-from .optim import GradientTransformation, apply_updates
+from .optim import GradientTransformation, _find_scale_state, apply_updates
 
 __all__ = ["train", "evaluate", "predict", "make_train_step", "make_eval_step", "batches",
            "Batches", "TrainResult", "ProgressBar"]
@@ -183,24 +183,36 @@ def make_train_step(layer: Any, loss: Callable[[Any, Any], Any],
     """
     stateful = _stateful(layer)
 
+    # With optim.loss_scale in the optimizer, the objective differentiated is the loss times
+    # the state's scale (the wrapper's update unscales the gradients); the step reports the
+    # unscaled loss.
+    def scaled(value: Any, scale: Any) -> Any:
+        return value if scale is None else value * xnp.astype(scale, xnp.result_type(value))
+
     if stateful:
-        def objective(p: PyTree, model_state: PyTree, x: Any, y: Any, key: Any) -> Any:
+        def objective(p: PyTree, model_state: PyTree, x: Any, y: Any, key: Any,
+                      scale: Any) -> Any:
             out, new_state = layer.apply_with_state(p, model_state, x, key=key, training=True)
-            return loss(out, y), (out, new_state)
+            value = loss(out, y)
+            return scaled(value, scale), (value, out, new_state)
     else:
-        def objective(p: PyTree, x: Any, y: Any, key: Any) -> Any:  # type: ignore[misc]
+        def objective(p: PyTree, x: Any, y: Any, key: Any,  # type: ignore[misc]
+                      scale: Any) -> Any:
             out = layer.apply(p, x, key=key, training=True)
-            return loss(out, y), out
+            value = loss(out, y)
+            return scaled(value, scale), (value, out)
 
     grad_fn = value_and_grad(objective, has_aux=True)
 
     def step(params: PyTree, opt_state: PyTree, x: Any, y: Any, key: Any = None) -> tuple:
+        ls = _find_scale_state(opt_state)
+        scale = None if ls is None else ls.scale
         if stateful:
             p, model_state = params
-            (value, (out, model_state)), grads = grad_fn(p, model_state, x, y, key)
+            (_, (value, out, model_state)), grads = grad_fn(p, model_state, x, y, key, scale)
         else:
             p = params
-            (value, out), grads = grad_fn(p, x, y, key)
+            (_, (value, out)), grads = grad_fn(p, x, y, key, scale)
         updates, opt_state = optimizer.update(grads, opt_state, p)
         p = apply_updates(p, updates)
         return (p, model_state) if stateful else p, opt_state, value, out
