@@ -569,8 +569,9 @@ def _where_fast(op: Callable) -> Callable:
         # the eager cache is not read while dynamo traces (it would guard on it)
         f = None if _d.IS_DYNAMO() else _WHERE_FAST.get(t)
         if f is not None and type(condition) is t and type(x2) is t:
-            k = f[1].get(x1.dtype)
-            if k is not None and condition.dtype is f[0] and x1.dtype is x2.dtype:
+            d = x1.dtype  # read once: a torch dtype read costs about as much as a dict lookup
+            k = f[1].get(d)
+            if k is not None and condition.dtype is f[0] and d is x2.dtype:
                 try:
                     return k(condition, x1, x2)
                 except Exception as e:
