@@ -1,8 +1,14 @@
 """tensorflow kernels of ``xops.nn``: ``tf.nn.convolution``/``conv_transpose``/``max_pool``/
-``avg_pool``/``ctc_loss``. TF's CPU kernels are channels-last only, so channels-first inputs
-are transposed in and out. Gaps of the CPU kernels are worked around (each noted below):
-strides together with dilation, grouped 3-d convolution, gradients of grouped convolutions,
-3-d pooling in float16/float64."""
+``avg_pool``/``ctc_loss``/``softmax``/``log_softmax``. TF's CPU kernels are channels-last only,
+so channels-first inputs are transposed in and out. Gaps of the CPU kernels are worked around
+(each noted below): strides together with dilation, grouped 3-d convolution, gradients of
+grouped convolutions, 3-d pooling in float16/float64.
+
+Of the fused ops only softmax and log_softmax have tf kernels: ``tf.nn.gelu``'s exact form
+uses ``erfc`` (a different rounding) and is a Python composition like xops's, a layer norm from
+``tf.nn.moments`` + ``tf.nn.batch_normalization`` measured slower than the composition, and
+``tf.nn.sparse_softmax_cross_entropy_with_logits`` has no second derivative (the timings:
+benchmarks/nn_functional.py)."""
 from __future__ import annotations
 
 import math
@@ -12,7 +18,8 @@ import tensorflow as tf
 from .._common import pool_count
 
 NAMESPACE = "nn"
-__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "ctc_loss"]
+__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "ctc_loss", "softmax",
+           "log_softmax"]
 
 
 def _last(x, cl, nd):
@@ -195,3 +202,20 @@ def ctc_loss(log_probs, labels, input_lengths, label_lengths, blank):
     return tf.nn.ctc_loss(tf.cast(labels, tf.int32), log_probs,
                           tf.cast(label_lengths, tf.int32), tf.cast(input_lengths, tf.int32),
                           logits_time_major=False, blank_index=blank)
+
+
+_LOW = (tf.float16, tf.bfloat16)
+
+
+def _in_float32(fn, x, axis):
+    if x.dtype in _LOW:  # the composition's 16-bit rule: float32, rounded once
+        return tf.cast(fn(tf.cast(x, tf.float32), axis=axis), x.dtype)
+    return fn(x, axis=axis)
+
+
+def softmax(x, axis):
+    return _in_float32(tf.nn.softmax, x, axis)
+
+
+def log_softmax(x, axis):
+    return _in_float32(tf.nn.log_softmax, x, axis)
