@@ -151,6 +151,42 @@ def test_gradients_agree_with_the_composition(fw, name):
             np.testing.assert_allclose(g, w, rtol=rt, atol=rt, err_msg=f"{fw} {name} {d}")
 
 
+def _second(fw, fn, x, kw):
+    """The gradient of ``sum(grad(sum fn)**2)`` w.r.t. ``x``: a second derivative."""
+    if fw == "torch":
+        h = handle("torch")
+        t = h.arr(x).requires_grad_(True)
+        kwn = {k: h.arr(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+        (g,) = __import__("torch").autograd.grad(fn(t, **kwn).sum(), t, create_graph=True)
+        (gg,) = __import__("torch").autograd.grad((g * g).sum(), t)
+        return h.np(gg)
+    import tensorflow as tf
+    t = tf.constant(x)
+    kwn = {k: tf.constant(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+    with tf.GradientTape() as t2:
+        t2.watch(t)
+        with tf.GradientTape() as t1:
+            t1.watch(t)
+            y = tf.reduce_sum(fn(t, **kwn))
+        g = t1.gradient(y, t)
+        gg = tf.reduce_sum(g * g)
+    return t2.gradient(gg, t).numpy()
+
+
+@pytest.mark.parametrize("fw", ["torch", "tensorflow"])
+@pytest.mark.parametrize("name", sorted(FUSED))
+def test_second_derivatives_agree_with_the_composition(fw, name):
+    needs_backend(fw)
+    op, comp = FUSED[name]
+    rng = np.random.default_rng(11)
+    arrays, kw = _inputs(name, np.float64, rng)
+    x = arrays[0]
+    if name in ("layer_norm", "rms_norm"):
+        kw = {"scale": arrays[1]}
+    got, want = _second(fw, op, x, kw), _second(fw, comp, x, kw)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9, err_msg=f"{fw} {name}")
+
+
 # --- torch: the kernel is called, and only where it computes the composition's result ---------
 
 @pytest.fixture
@@ -432,14 +468,17 @@ def test_jax_jit_grad_vmap():
 def test_tensorflow_function_and_tape(monkeypatch):
     tf = needs_backend("tensorflow")
     calls = []
-    real = tf.nn.softmax
-    monkeypatch.setattr(tf.nn, "softmax", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for n in ("softmax", "log_softmax", "sparse_softmax_cross_entropy_with_logits"):
+        real = getattr(tf.nn, n)
+        monkeypatch.setattr(tf.nn, n, lambda *a, _r=real, _n=n, **k: calls.append(_n)
+                            or _r(*a, **k))
     x, w, b, lab = (tf.constant(a) for a in _args(np.random.default_rng(3)))
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = _all_six(x, w, b, lab)
     g = tape.gradient(y, x)
-    assert calls, "tf.nn.softmax was not called"
+    assert sorted(set(calls)) == ["log_softmax", "softmax",
+                                  "sparse_softmax_cross_entropy_with_logits"], calls
     with tf.GradientTape() as tape:
         tape.watch(x)
         h = log_softmax_composite(softmax_composite(x))

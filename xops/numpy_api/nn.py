@@ -856,10 +856,11 @@ def sparse_softmax_cross_entropy(logits: Array, labels: Array, axis: int = -1,
                                  reduction: str = "mean") -> Array:
     """Cross-entropy with integer class labels: ``logsumexp(logits) - logits[label]``
     (torch's ``cross_entropy`` with class indices, optax's
-    ``softmax_cross_entropy_with_integer_labels``). Native kernel where ``labels`` has the
-    shape of ``logits`` without ``axis``: ``torch.nn.functional.cross_entropy`` (after the
-    labels' range check; a row holding a ``+inf`` logit gives NaN there where the composition
-    gives ``+inf``); the composition elsewhere.
+    ``softmax_cross_entropy_with_integer_labels``). Native kernels where ``labels`` has the
+    shape of ``logits`` without ``axis``: ``torch.nn.functional.cross_entropy``,
+    ``tf.nn.sparse_softmax_cross_entropy_with_logits`` (labels read as ``take_along_axis``
+    reads them; a row holding a ``+inf`` logit gives NaN there where the composition gives
+    ``+inf``); the composition elsewhere.
 
     Args:
         logits: float array (..., classes, ...); float16/bfloat16 computed in float32.
