@@ -1,4 +1,6 @@
-"""Activation functions, composed from ``xops.numpy`` ops only.
+"""Activation functions, composed from ``xops.numpy`` ops only. ``gelu`` is a registered op
+(``xops/numpy_api/nn.py``) that runs a backend's fused kernel where it has one; its composition
+here is the generic implementation.
 
 Stability: sigmoid, softplus and log_sigmoid evaluate ``exp`` only at ``-|x|`` (never overflows),
 and every ``where`` feeds each branch inputs from that branch's own domain, so the branch not
@@ -9,7 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .. import numpy as xnp
+from ..numpy_api.nn import gelu
 from ._common import doc_args, downcast, float_input, upcast
+
+__all__ = ["elu", "gelu", "gelu_composite", "hard_sigmoid", "leaky_relu", "log_sigmoid", "relu",
+           "relu6", "selu", "sigmoid", "silu", "softplus", "softsign", "swish", "tanh"]
 
 Array = Any
 
@@ -88,24 +94,10 @@ def selu(x: Array) -> Array:
     return downcast(xnp.multiply(elu(xc, _SELU_ALPHA), _SELU_SCALE), back)
 
 
-def gelu(x: Array, approximate: bool | str = False) -> Array:
-    """Gaussian error linear unit ``x * Phi(x)``; exact (erf) by default like torch and keras,
-    unlike ``jax.nn.gelu`` whose default is the tanh approximation.
-
-    Args:
-        x: float array.
-        approximate: False or ``'none'`` for ``0.5 x (1 + erf(x / sqrt 2))``; True or ``'tanh'``
-            for ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``.
-
-    Returns:
-        An array of ``x``'s backend and dtype. The exact form uses ``xops.numpy.erf`` (the
-        backend's native erf: one fused kernel and its native derivative).
-    """
-    if isinstance(approximate, str):
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"xops.nn.gelu: approximate must be a bool, 'none' or 'tanh', got "
-                             f"{approximate!r}")
-        approximate = approximate == "tanh"
+def gelu_composite(x: Array, approximate: bool = False) -> Array:
+    """The generic ``xops.nn.functional.gelu`` (declared, with its argument checks, in
+    ``xops/numpy_api/nn.py``, where the backend's fused kernel runs when it has one):
+    ``x * Phi(x)`` with ``Phi`` from ``xops.numpy.erf``, or the tanh approximation."""
     x = float_input("gelu", x)
     xc, back = upcast(x)
     if approximate:

@@ -1,13 +1,20 @@
 """Losses, composed from ``xops.numpy`` ops. Each computes a per-example (or per-element) loss
-and then applies ``reduction``: 'mean' (default), 'sum' or 'none'."""
+and then applies ``reduction``: 'mean' (default), 'sum' or 'none'.
+``sparse_softmax_cross_entropy`` is a registered op (``xops/numpy_api/nn.py``) that runs a
+backend's fused kernel where it has one; its composition here is the generic implementation."""
 from __future__ import annotations
 
 from typing import Any
 
 from .. import numpy as xnp
+from ..numpy_api.nn import sparse_softmax_cross_entropy
 from ._activations import softplus
 from ._common import downcast, float_input, reduce_loss, upcast
 from ._softmax import log_softmax, logsumexp
+
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "huber", "kl_div", "mse",
+           "softmax_cross_entropy", "sparse_softmax_cross_entropy",
+           "sparse_softmax_cross_entropy_composite"]
 
 Array = Any
 
@@ -34,21 +41,11 @@ def softmax_cross_entropy(logits: Array, labels: Array, axis: int = -1,
     return downcast(reduce_loss("softmax_cross_entropy", loss, reduction), back)
 
 
-def sparse_softmax_cross_entropy(logits: Array, labels: Array, axis: int = -1,
-                                 reduction: str = "mean") -> Array:
-    """Cross-entropy with integer class labels: ``logsumexp(logits) - logits[label]``
-    (torch's ``cross_entropy`` with class indices, optax's
-    ``softmax_cross_entropy_with_integer_labels``).
-
-    Args:
-        logits: float array (..., classes, ...). labels: integer array, ``logits`` without
-            ``axis``, values in ``[0, classes)`` (out of range is an error on eager backends and
-            clamped by jax, like ``take_along_axis``).
-        axis: class axis. reduction: 'mean' (over examples), 'sum' or 'none'.
-
-    Returns:
-        A scalar, or the per-example losses (shape of ``labels``) for 'none'.
-    """
+def sparse_softmax_cross_entropy_composite(logits: Array, labels: Array, axis: int = -1,
+                                           reduction: str = "mean") -> Array:
+    """The generic ``xops.nn.functional.sparse_softmax_cross_entropy`` (declared in
+    ``xops/numpy_api/nn.py``, where the backend's fused kernel runs when it can):
+    ``logsumexp(logits) - take_along_axis(logits, labels)``."""
     logits = float_input("sparse_softmax_cross_entropy", logits)
     lc, back = upcast(logits)
     idx = xnp.expand_dims(labels, axis=axis)

@@ -1,13 +1,19 @@
 """Normalisations, composed from ``xops.numpy`` ops. Layouts are channels-last (jax/flax);
-float16/bfloat16 inputs are normalised in float32 and cast back."""
+float16/bfloat16 inputs are normalised in float32 and cast back. ``layer_norm`` and ``rms_norm``
+are registered ops (``xops/numpy_api/nn.py``) that run a backend's fused kernel where it has one;
+their compositions here are the generic implementation."""
 from __future__ import annotations
 
 import math
 from typing import Any, NamedTuple
 
 from .. import numpy as xnp
+from ..numpy_api.nn import layer_norm, rms_norm
 from ..xla import stop_gradient
 from ._common import downcast, float_input, upcast
+
+__all__ = ["BatchNormState", "batch_norm", "batch_norm_train", "group_norm", "layer_norm",
+           "layer_norm_composite", "normalize", "rms_norm", "rms_norm_composite"]
 
 Array = Any
 
@@ -67,19 +73,10 @@ def _moments(x: Array, axes: tuple[int, ...]) -> tuple[Array, Array]:
     return mean, var
 
 
-def layer_norm(x: Array, scale: Array | None = None, bias: Array | None = None,
-               axis: Any = -1, eps: float = 1e-5) -> Array:
-    """``(x - mean) / sqrt(var + eps) * scale + bias`` with the biased mean and variance over
-    ``axis`` (torch's ``layer_norm`` and flax's ``LayerNorm``; eps default 1e-5 as torch).
-
-    Args:
-        x: float array. scale, bias: optional arrays broadcastable to the normalised axes
-            (usually of their shape). axis: int or tuple of ints (default last). eps: added to
-            the variance.
-
-    Returns:
-        An array of ``x``'s backend, dtype and shape.
-    """
+def layer_norm_composite(x: Array, scale: Array | None = None, bias: Array | None = None,
+                         axis: Any = -1, eps: float = 1e-5) -> Array:
+    """The generic ``xops.nn.functional.layer_norm`` (declared in ``xops/numpy_api/nn.py``,
+    where the backend's fused kernel runs when it can): two-pass moments, then the affine."""
     x = float_input("layer_norm", x)
     xc, back = upcast(x)
     axes = _axes(axis, xc.ndim)
@@ -88,17 +85,9 @@ def layer_norm(x: Array, scale: Array | None = None, bias: Array | None = None,
     return downcast(_affine(y, scale, bias), back)
 
 
-def rms_norm(x: Array, scale: Array | None = None, axis: Any = -1, eps: float = 1e-6) -> Array:
-    """``x / sqrt(mean(x**2) + eps) * scale`` over ``axis`` (flax's ``RMSNorm``, eps 1e-6;
-    torch's default eps is the dtype's machine epsilon).
-
-    Args:
-        x: float array. scale: optional array broadcastable to the normalised axes.
-        axis: int or tuple of ints (default last). eps: added to the mean square.
-
-    Returns:
-        An array of ``x``'s backend, dtype and shape.
-    """
+def rms_norm_composite(x: Array, scale: Array | None = None, axis: Any = -1,
+                       eps: float = 1e-6) -> Array:
+    """The generic ``xops.nn.functional.rms_norm``: ``x / sqrt(mean(x**2) + eps) * scale``."""
     x = float_input("rms_norm", x)
     xc, back = upcast(x)
     axes = _axes(axis, xc.ndim)

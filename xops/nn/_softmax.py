@@ -1,4 +1,6 @@
-"""softmax, log_softmax, logsumexp and one_hot, composed from ``xops.numpy`` ops.
+"""softmax, log_softmax, logsumexp and one_hot, composed from ``xops.numpy`` ops. ``softmax``
+and ``log_softmax`` are registered ops (``xops/numpy_api/nn.py``) that run a backend's fused
+kernel where it has one; their compositions here are the generic implementation.
 
 All three reductions subtract the maximum along ``axis`` (held constant for autodiff with
 ``xops.stop_gradient``: its contribution cancels exactly, so the gradient is unchanged and
@@ -13,8 +15,12 @@ from typing import Any
 
 from .. import numpy as xnp
 from .._dispatch import backend_of
+from ..numpy_api.nn import log_softmax, softmax
 from ..xla import stop_gradient
-from ._common import doc_args, downcast, float_input, upcast
+from ._common import downcast, float_input, upcast
+
+__all__ = ["log_softmax", "log_softmax_composite", "logsumexp", "one_hot", "softmax",
+           "softmax_composite"]
 
 Array = Any
 
@@ -33,28 +39,16 @@ def _shifted(name: str, x: Array, axis: Any) -> tuple[Array, Any]:
     return _shift(xc, axis)[0], back
 
 
-_SOFTMAX_ARGS = """
-    Args:
-        x: float array. axis: int or tuple of ints (default the last axis).
-
-    Returns:
-        An array of ``x``'s backend, dtype and shape (float16/bfloat16 computed in float32).
-"""
-
-
-@doc_args(_SOFTMAX_ARGS)
-def softmax(x: Array, axis: Any = -1) -> Array:
-    """``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs. ``-inf`` entries get
-    probability 0; a row of all ``-inf`` gives NaN (as jax, torch and scipy)."""
+def softmax_composite(x: Array, axis: Any = -1) -> Array:
+    """The generic ``xops.nn.functional.softmax`` (declared in ``xops/numpy_api/nn.py``, where
+    the backend's fused kernel runs when it can): ``exp(x - max) / sum(exp(x - max))``."""
     s, back = _shifted("softmax", x, axis)
     e = xnp.exp(s)
     return downcast(xnp.divide(e, xnp.sum(e, axis=axis, keepdims=True)), back)
 
 
-@doc_args(_SOFTMAX_ARGS)
-def log_softmax(x: Array, axis: Any = -1) -> Array:
-    """``x - logsumexp(x)`` along ``axis``, stable (max subtracted). ``-inf`` entries give
-    ``-inf``; a row of all ``-inf`` gives NaN (as jax and torch)."""
+def log_softmax_composite(x: Array, axis: Any = -1) -> Array:
+    """The generic ``xops.nn.functional.log_softmax``: ``(x - max) - log(sum(exp(x - max)))``."""
     s, back = _shifted("log_softmax", x, axis)
     lse = xnp.log(xnp.sum(xnp.exp(s), axis=axis, keepdims=True))
     return downcast(xnp.subtract(s, lse), back)

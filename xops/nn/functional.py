@@ -1,9 +1,10 @@
 """``from xops.nn import functional as F``: stateless neural-network functions (activations,
 softmax family, losses, normalisations, convolution, pooling, attention, dropout) on numpy,
 jax, torch and tensorflow arrays, written once with ``xops.numpy`` ops or native kernels.
-conv, conv_transpose, max_pool, avg_pool, scaled_dot_product_attention and ctc_loss are
-registered ops (``xops.numpy_api.REGISTRY["nn.conv"]``, ...) dispatched like every other op.
-See docs/nn.md. This module only re-exports."""
+conv, conv_transpose, max_pool, avg_pool, scaled_dot_product_attention, ctc_loss, softmax,
+log_softmax, gelu, layer_norm, rms_norm and sparse_softmax_cross_entropy are registered ops
+(``xops.numpy_api.REGISTRY["nn.conv"]``, ...) dispatched like every other op, the last six to a
+framework's fused kernel where it has one. See docs/nn.md. This module only re-exports."""
 from __future__ import annotations
 
 from ..numpy import erf  # the native erf, re-exported for convenience
@@ -14,12 +15,17 @@ from ..numpy_api.nn import (
                            conv,
                            conv_transpose,
                            ctc_loss,
+                           gelu,
+                           layer_norm,
+                           log_softmax,
                            max_pool,
+                           rms_norm,
                            scaled_dot_product_attention,
+                           softmax,
+                           sparse_softmax_cross_entropy,
 )
 from ._activations import (
                            elu,
-                           gelu,
                            hard_sigmoid,
                            leaky_relu,
                            log_sigmoid,
@@ -42,19 +48,16 @@ from ._losses import (
                            kl_div,
                            mse,
                            softmax_cross_entropy,
-                           sparse_softmax_cross_entropy,
 )
 from ._norm import (
                            BatchNormState,
                            batch_norm,
                            batch_norm_train,
                            group_norm,
-                           layer_norm,
                            normalize,
-                           rms_norm,
 )
 from ._pool import global_avg_pool, global_max_pool
-from ._softmax import log_softmax, logsumexp, one_hot, softmax
+from ._softmax import logsumexp, one_hot
 
 __all__ = [
     # activations

@@ -1,6 +1,7 @@
 """The ``nn`` ops with native kernels: ``conv``, ``conv_transpose``, ``max_pool``, ``avg_pool``,
-``scaled_dot_product_attention`` and ``ctc_loss``, declared here like every other op
-(``namespace="nn"``: registry key and kernel ``"nn.conv"``, kernels in
+``scaled_dot_product_attention``, ``ctc_loss``, and the fused ``softmax``, ``log_softmax``,
+``gelu``, ``layer_norm``, ``rms_norm`` and ``sparse_softmax_cross_entropy``, declared here like
+every other op (``namespace="nn"``: registry key and kernel ``"nn.conv"``, kernels in
 ``xops/backends/<framework>/nn.py``). Their public home is ``xops.nn.functional`` (see
 ``_registry.HOMES``); there is no ``xops.numpy.nn``.
 
@@ -11,6 +12,14 @@ declines the arguments (it returns None), or on ``implementation="xops"``. The c
 xops.nn code (they use xops.nn's softmax family and ``xops.xla.scan``), imported on first call:
 xops.nn imports xops.numpy, which imports this package.
 
+The fused six were compositions of xops ops only (a layer norm was about ten kernels where
+``torch.nn.functional.layer_norm`` is one); that composition is still their generic
+implementation (``xops/nn/_softmax.py``, ``_activations.py``, ``_norm.py``, ``_losses.py``,
+``fallback=`` here, called with the op's own arguments). The declaration takes the kernel only
+for a call the kernel computes exactly as the composition does (see ``_fusable``); anything else
+(Python scalars, complex or empty input, axes the kernel cannot take, broadcast parameters) runs
+the composition, which raises the errors it always raised.
+
 Layouts: inputs are channels-last ``(N, *spatial, C)`` by default (jax/flax/keras);
 ``data_format="channels_first"`` (or "NCW"/"NCHW"/"NCDHW") takes torch's ``(N, C, *spatial)``.
 Kernels are always ``(*spatial, C_in // groups, C_out)`` (jax "HWIO", tf) for ``conv``.
@@ -20,6 +29,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .._dispatch import PY_SCALARS, call, resolve
+from .._dtypes import DType, bfloat16, float16, float32
 from ..backends import Backend, backend_of
 from ._registry import declare
 
@@ -523,7 +533,6 @@ def ctc_loss(logits: Array, labels: Array, input_lengths: Array, label_lengths: 
         Differentiable w.r.t. ``logits`` with the framework's autodiff.
     """
     from ..nn._common import downcast, reduce_loss, upcast
-    from ..nn._softmax import log_softmax
     xnp = _xnp()
     op = "ctc_loss"
     logits, be = float_array(op, logits)
@@ -568,3 +577,315 @@ def ctc_loss(logits: Array, labels: Array, input_lengths: Array, label_lengths: 
         need = lab_len
     loss = xnp.where(xnp.greater(need, xnp.astype(input_lengths, xnp.int32)), float("inf"), loss)
     return downcast(reduce_loss(op, loss, reduction), back)
+
+
+# --------------------------------------------------------------------------------------------
+# softmax family, gelu, layer/RMS normalisation, sparse cross-entropy: fused where native
+# --------------------------------------------------------------------------------------------
+_LOW = (float16, bfloat16)
+_REDUCTIONS = ("mean", "sum", "none")  # as xops.nn._common.REDUCTIONS (its message too)
+
+
+def _fusable(op: str, x: Array, *others: Array) -> tuple[Array, Backend] | None:
+    """``x`` (integers and bools in the backend's default float, as the composition takes them)
+    and its backend, which has the kernel ``nn.<op>``; None when the composition must run:
+    Python scalars, non-arrays and complex input (it raises or answers what it always did), or
+    a backend without the kernel. Host data beside ``x`` raises HostConstants, which the op's
+    wrapper converts (the composition's ops did the same). The eager path of every fused op
+    runs this: arrays of ``x``'s own type skip ``resolve``."""
+    t = type(x)
+    if t in PY_SCALARS:
+        return None
+    be = backend_of(x)
+    if be is None:
+        return None
+    for o in others:
+        if o is not None and type(o) is not t:
+            be = resolve("nn." + op, x, *others)
+            break
+    if be.kernel("nn." + op) is None:
+        return None
+    d = be.dtype_of(x)
+    if d.kind != "f":
+        if d.kind == "c":
+            return None
+        x = _xnp().astype(x, be.default_float)
+    return x, be
+
+
+def _nonempty(x: Array) -> bool:
+    # reductions over an empty axis raise in the composition (max) or give NaN (mean): leave
+    # every zero-size and 0-d input to it
+    return len(x.shape) > 0 and 0 not in x.shape
+
+
+def _one_axis(axis: Any, nd: int) -> int | None:
+    """``axis`` as a non-negative int when it names one axis in range (an int or a 1-tuple), else
+    None (tuples of axes and bad axes go to the composition)."""
+    if type(axis) is tuple and len(axis) == 1:
+        axis = axis[0]
+    if type(axis) is not int or not -nd <= axis < nd:
+        return None
+    return axis % nd
+
+
+def _trailing(axis: Any, nd: int) -> int:
+    """How many trailing axes ``axis`` names (the composition's reading: each ``a % ndim``), or
+    0 when they are not the trailing ones (or repeat, or are no ints): F.layer_norm and
+    F.rms_norm normalise trailing dims only."""
+    if type(axis) is int:
+        return 1 if axis % nd == nd - 1 else 0
+    if type(axis) not in (tuple, list) or not axis or not all(type(a) is int for a in axis):
+        return 0
+    axes = sorted(a % nd for a in axis)
+    return len(axes) if axes == list(range(nd - len(axes), nd)) else 0
+
+
+def _params_fit(x: Array, k: int, *params: Array | None) -> bool:
+    """Each parameter None or an array (of ``x``'s backend: resolve() saw to that) with exactly
+    the normalised shape (the composition broadcasts any shape against ``x``; the kernels take
+    this one). Python scalars are left to the composition."""
+    want = x.shape[len(x.shape) - k:]
+    for p in params:
+        if p is not None and (type(p) in PY_SCALARS or p.shape != want):
+            return False
+    return True
+
+
+def _one_dtype(be: Backend, x: Array, *params: Array | None
+               ) -> tuple[Array, tuple, DType | None] | None:
+    """``x`` and the parameters in one float dtype for a kernel, and the dtype to cast its
+    result to (None: none). The composition normalises float16/bfloat16 in float32, multiplies
+    by the parameters in the promoted dtype and rounds back to ``x``'s 16-bit dtype; so do the
+    kernels when all share one dtype (torch's accumulate in float32, the others upcast), and
+    mixed dtypes are cast here first (F.layer_norm refuses them). None: integer or bool
+    parameters, left to the composition."""
+    nx = x.dtype
+    for p in params:
+        if p is not None and p.dtype != nx:
+            break
+    else:
+        return x, params, None
+    given = [p for p in params if p is not None]
+    if any(be.dtype_of(p).kind != "f" for p in given):
+        return None
+    xnp = _xnp()
+    back = None
+    dx = be.dtype_of(x)
+    if dx in _LOW:
+        back, x = dx, xnp.astype(x, float32)
+    t = xnp.result_type(x, *given)
+    return (xnp.astype(x, t), tuple(None if p is None else xnp.astype(p, t) for p in params),
+            back)
+
+
+def _softmax_fallback(x: Array, axis: Any) -> Array:
+    from ..nn._softmax import softmax_composite
+    return softmax_composite(x, axis)
+
+
+def _log_softmax_fallback(x: Array, axis: Any) -> Array:
+    from ..nn._softmax import log_softmax_composite
+    return log_softmax_composite(x, axis)
+
+
+_SOFTMAX_ARGS = """
+    Args:
+        x: float array (integers and bools are computed in the default float).
+        axis: int or tuple of ints (default the last axis).
+
+    Returns:
+        An array of ``x``'s backend, dtype and shape (float16/bfloat16 computed in float32 and
+        rounded once).
+"""
+
+
+@declare("nn", ref="", namespace="nn", fallback=_softmax_fallback, doc_args=_SOFTMAX_ARGS)
+def softmax(x: Array, axis: Any = -1) -> Array:
+    """``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs (the maximum is
+    subtracted). ``-inf`` entries get probability 0; a row of all ``-inf`` gives NaN (as jax,
+    torch and scipy), a row holding ``+inf`` NaN. Native kernels for one axis:
+    ``torch.nn.functional.softmax``, ``tf.nn.softmax``, ``jax.nn.softmax`` (jitted); the
+    composition elsewhere."""
+    f = _fusable("softmax", x)
+    if f is not None and _nonempty(f[0]):
+        ax = _one_axis(axis, len(f[0].shape))
+        if ax is not None:
+            return call(f[1], "nn.softmax", f[0], ax)
+    return _softmax_fallback(x, axis)
+
+
+@declare("nn", ref="", namespace="nn", fallback=_log_softmax_fallback, doc_args=_SOFTMAX_ARGS)
+def log_softmax(x: Array, axis: Any = -1) -> Array:
+    """``x - logsumexp(x)`` along ``axis``, stable (the maximum is subtracted). ``-inf`` entries
+    give ``-inf``; a row of all ``-inf`` gives NaN (as jax and torch). Native kernels for one
+    axis: ``torch.nn.functional.log_softmax``, ``tf.nn.log_softmax``, ``jax.nn.log_softmax``;
+    the composition elsewhere."""
+    f = _fusable("log_softmax", x)
+    if f is not None and _nonempty(f[0]):
+        ax = _one_axis(axis, len(f[0].shape))
+        if ax is not None:
+            return call(f[1], "nn.log_softmax", f[0], ax)
+    return _log_softmax_fallback(x, axis)
+
+
+def _gelu_fallback(x: Array, approximate: bool) -> Array:
+    from ..nn._activations import gelu_composite
+    return gelu_composite(x, approximate)
+
+
+@declare("nn", ref="", namespace="nn", fallback=_gelu_fallback)
+def gelu(x: Array, approximate: bool | str = False) -> Array:
+    """Gaussian error linear unit ``x * Phi(x)``; exact (erf) by default like torch and keras,
+    unlike ``jax.nn.gelu`` whose default is the tanh approximation. Native kernel:
+    ``torch.nn.functional.gelu``; the composition elsewhere (``tf.nn.gelu`` and
+    ``jax.nn.gelu`` compute the exact form with ``erfc``, a different rounding).
+
+    Args:
+        x: float array (integers and bools are computed in the default float).
+        approximate: False or ``'none'`` for ``0.5 x (1 + erf(x / sqrt 2))``; True or
+            ``'tanh'`` for ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``.
+
+    Returns:
+        An array of ``x``'s backend and dtype. The exact form uses ``xops.numpy.erf`` (the
+        backend's native erf: one fused kernel and its native derivative).
+    """
+    if isinstance(approximate, str):
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"xops.nn.gelu: approximate must be a bool, 'none' or 'tanh', got "
+                             f"{approximate!r}")
+        approximate = approximate == "tanh"
+    f = _fusable("gelu", x)
+    if f is not None:
+        out = call(f[1], "nn.gelu", f[0], bool(approximate))
+        if out is not None:
+            return out
+    return _gelu_fallback(x, approximate)
+
+
+def _layer_norm_fallback(x: Array, scale: Array | None, bias: Array | None, axis: Any,
+                         eps: float) -> Array:
+    from ..nn._norm import layer_norm_composite
+    return layer_norm_composite(x, scale, bias, axis, eps)
+
+
+def _rms_norm_fallback(x: Array, scale: Array | None, axis: Any, eps: float) -> Array:
+    from ..nn._norm import rms_norm_composite
+    return rms_norm_composite(x, scale, axis, eps)
+
+
+def _norm_args(op: str, x: Array, axis: Any, eps: Any, *params: Array | None
+               ) -> tuple[Backend, Array, tuple, int, DType | None] | None:
+    """What ``nn.layer_norm``/``nn.rms_norm`` kernels take: the backend, ``x`` and the
+    parameters in one dtype, the number of trailing axes normalised, the dtype to round the
+    result to; None for the composition."""
+    f = _fusable(op, x, *params)
+    if f is None or type(eps) not in (float, int) or not _nonempty(f[0]):
+        return None
+    x, be = f
+    k = _trailing(axis, len(x.shape))
+    if not k or not _params_fit(x, k, *params):
+        return None
+    one = _one_dtype(be, x, *params)
+    if one is None:
+        return None
+    return be, one[0], one[1], k, one[2]
+
+
+@declare("nn", ref="", namespace="nn", fallback=_layer_norm_fallback)
+def layer_norm(x: Array, scale: Array | None = None, bias: Array | None = None,
+               axis: Any = -1, eps: float = 1e-5) -> Array:
+    """``(x - mean) / sqrt(var + eps) * scale + bias`` with the biased mean and variance over
+    ``axis`` (torch's ``layer_norm`` and flax's ``LayerNorm``; eps default 1e-5 as torch).
+    Native kernel where the axes are the trailing ones and ``scale``/``bias`` have their shape:
+    ``torch.nn.functional.layer_norm``; the composition elsewhere.
+
+    Args:
+        x: float array (integers and bools are computed in the default float).
+        scale: optional array broadcastable to the normalised axes (usually of their shape).
+        bias: optional array like ``scale``.
+        axis: int or tuple of ints (default last).
+        eps: added to the variance.
+
+    Returns:
+        An array of ``x``'s backend and shape, in the promoted dtype of ``x`` and the
+        parameters (float16/bfloat16 ``x`` computed in float32 and rounded back to its dtype).
+    """
+    a = _norm_args("layer_norm", x, axis, eps, scale, bias)
+    if a is not None:
+        be, xc, (s, b), k, back = a
+        y = call(be, "nn.layer_norm", xc, s, b, k, float(eps))
+        if y is not None:
+            return y if back is None else _xnp().astype(y, back)
+    return _layer_norm_fallback(x, scale, bias, axis, eps)
+
+
+@declare("nn", ref="", namespace="nn", fallback=_rms_norm_fallback)
+def rms_norm(x: Array, scale: Array | None = None, axis: Any = -1, eps: float = 1e-6) -> Array:
+    """``x / sqrt(mean(x**2) + eps) * scale`` over ``axis`` (flax's ``RMSNorm``, eps 1e-6;
+    torch's default eps is the dtype's machine epsilon). Native kernel where the axes are the
+    trailing ones and ``scale`` has their shape: ``torch.nn.functional.rms_norm``; the
+    composition elsewhere.
+
+    Args:
+        x: float array (integers and bools are computed in the default float).
+        scale: optional array broadcastable to the normalised axes.
+        axis: int or tuple of ints (default last).
+        eps: added to the mean square.
+
+    Returns:
+        An array of ``x``'s backend and shape, in the promoted dtype of ``x`` and ``scale``
+        (float16/bfloat16 ``x`` computed in float32 and rounded back to its dtype).
+    """
+    a = _norm_args("rms_norm", x, axis, eps, scale)
+    if a is not None:
+        be, xc, (s,), k, back = a
+        y = call(be, "nn.rms_norm", xc, s, k, float(eps))
+        if y is not None:
+            return y if back is None else _xnp().astype(y, back)
+    return _rms_norm_fallback(x, scale, axis, eps)
+
+
+def _sparse_ce_fallback(logits: Array, labels: Array, axis: int, reduction: str) -> Array:
+    from ..nn._losses import sparse_softmax_cross_entropy_composite
+    return sparse_softmax_cross_entropy_composite(logits, labels, axis, reduction)
+
+
+@declare("nn", ref="", namespace="nn", fallback=_sparse_ce_fallback)
+def sparse_softmax_cross_entropy(logits: Array, labels: Array, axis: int = -1,
+                                 reduction: str = "mean") -> Array:
+    """Cross-entropy with integer class labels: ``logsumexp(logits) - logits[label]``
+    (torch's ``cross_entropy`` with class indices, optax's
+    ``softmax_cross_entropy_with_integer_labels``). Native kernels where ``labels`` has the
+    shape of ``logits`` without ``axis``: ``torch.nn.functional.cross_entropy``,
+    ``tf.nn.sparse_softmax_cross_entropy_with_logits`` (labels read as ``take_along_axis``
+    reads them; a row holding a ``+inf`` logit gives NaN there where the composition gives
+    ``+inf``); the composition elsewhere.
+
+    Args:
+        logits: float array (..., classes, ...); float16/bfloat16 computed in float32.
+        labels: integer array, ``logits`` without ``axis``, values in ``[-classes, classes)``
+            (negative ones count from the end; out of range is an IndexError on eager
+            backends and clamped under jit, like ``take_along_axis``).
+        axis: class axis.
+        reduction: 'mean' (over examples), 'sum' or 'none'.
+
+    Returns:
+        A scalar, or the per-example losses (shape of ``labels``) for 'none', of ``logits``'
+        backend and float dtype.
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError("xops.nn.sparse_softmax_cross_entropy: reduction must be one of "
+                         f"{_REDUCTIONS}, got {reduction!r}")
+    f = _fusable("sparse_softmax_cross_entropy", logits, labels)
+    if f is not None and _nonempty(f[0]):
+        x, be = f
+        nd = len(x.shape)
+        ax = _one_axis(axis, nd)
+        if (ax is not None and type(labels) not in PY_SCALARS
+                and be.dtype_of(labels).kind in "iu"
+                and tuple(labels.shape) == tuple(x.shape[:ax]) + tuple(x.shape[ax + 1:])):
+            out = call(be, "nn.sparse_softmax_cross_entropy", x, labels, ax, reduction)
+            if out is not None:
+                return out
+    return _sparse_ce_fallback(logits, labels, axis, reduction)

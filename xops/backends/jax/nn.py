@@ -1,9 +1,14 @@
 """jax kernels of ``xops.nn``: ``lax.conv_general_dilated`` (the transposed convolution as an
 input-dilated convolution with the flipped kernel, as ``lax.conv_transpose`` does),
-``lax.reduce_window`` pooling, ``jax.nn.dot_product_attention``."""
+``lax.reduce_window`` pooling, ``jax.nn.dot_product_attention``, ``jax.nn.softmax`` and
+``jax.nn.log_softmax``. The last two are jitted here (with the float32 round trip of 16-bit
+inputs inside), so an eager call is one dispatch instead of one per op; the other fused ops of
+``xops.nn`` stay compositions on jax (XLA fuses them under jit; ``jax.nn.gelu``'s exact form
+uses ``erfc``, a different rounding)."""
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -12,7 +17,8 @@ from jax import lax
 from .._common import pool_count
 
 NAMESPACE = "nn"
-__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "scaled_dot_product_attention"]
+__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "scaled_dot_product_attention",
+           "softmax", "log_softmax"]
 
 _SP = "DHW"
 
@@ -87,3 +93,19 @@ def scaled_dot_product_attention(q, k, v, mask, bias, is_causal, scale):
     return jax.nn.dot_product_attention(q, k, v, bias=bias, mask=four(mask), scale=scale,
                                         is_causal=is_causal)
 
+
+
+def _in_float32(fn, x, axis):
+    if x.dtype in _LOW:  # the composition's 16-bit rule: float32, rounded once
+        return fn(x.astype(jnp.float32), axis=axis).astype(x.dtype)
+    return fn(x, axis=axis)
+
+
+@partial(jax.jit, static_argnums=1)
+def softmax(x, axis):
+    return _in_float32(jax.nn.softmax, x, axis)
+
+
+@partial(jax.jit, static_argnums=1)
+def log_softmax(x, axis):
+    return _in_float32(jax.nn.log_softmax, x, axis)

@@ -1,8 +1,14 @@
 """tensorflow kernels of ``xops.nn``: ``tf.nn.convolution``/``conv_transpose``/``max_pool``/
-``avg_pool``/``ctc_loss``. TF's CPU kernels are channels-last only, so channels-first inputs
-are transposed in and out. Gaps of the CPU kernels are worked around (each noted below):
-strides together with dilation, grouped 3-d convolution, gradients of grouped convolutions,
-3-d pooling in float16/float64."""
+``avg_pool``/``ctc_loss``/``softmax``/``log_softmax``. TF's CPU kernels are channels-last only,
+so channels-first inputs are transposed in and out. Gaps of the CPU kernels are worked around
+(each noted below): strides together with dilation, grouped 3-d convolution, gradients of
+grouped convolutions, 3-d pooling in float16/float64.
+
+Of the fused ops softmax, log_softmax and sparse_softmax_cross_entropy have tf kernels; gelu and
+the norms stay compositions: ``tf.nn.gelu``'s exact form uses ``erfc`` (a different rounding)
+and is a Python composition like xops's, and a layer norm from ``tf.nn.moments`` +
+``tf.nn.batch_normalization`` measured slower than the composition (the timings:
+benchmarks/nn_functional.py)."""
 from __future__ import annotations
 
 import math
@@ -10,9 +16,11 @@ import math
 import tensorflow as tf
 
 from .._common import pool_count
+from .indexing import _index, take_along_axis
 
 NAMESPACE = "nn"
-__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "ctc_loss"]
+__all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "ctc_loss", "softmax",
+           "log_softmax", "sparse_softmax_cross_entropy"]
 
 
 def _last(x, cl, nd):
@@ -195,3 +203,45 @@ def ctc_loss(log_probs, labels, input_lengths, label_lengths, blank):
     return tf.nn.ctc_loss(tf.cast(labels, tf.int32), log_probs,
                           tf.cast(label_lengths, tf.int32), tf.cast(input_lengths, tf.int32),
                           logits_time_major=False, blank_index=blank)
+
+
+_LOW = (tf.float16, tf.bfloat16)
+
+
+def _in_float32(fn, x, axis):
+    if x.dtype in _LOW:  # the composition's 16-bit rule: float32, rounded once
+        return tf.cast(fn(tf.cast(x, tf.float32), axis=axis), x.dtype)
+    return fn(x, axis=axis)
+
+
+def softmax(x, axis):
+    return _in_float32(tf.nn.softmax, x, axis)
+
+
+def log_softmax(x, axis):
+    return _in_float32(tf.nn.log_softmax, x, axis)
+
+
+_REDUCE = {"mean": tf.reduce_mean, "sum": tf.reduce_sum, "none": lambda v: v}
+
+
+def sparse_softmax_cross_entropy(logits, labels, axis, reduction):
+    """``tf.nn.sparse_softmax_cross_entropy_with_logits`` (class axis moved last), labels as
+    ``take_along_axis`` reads them (negative ones count from the end). An out-of-range label
+    makes the fused op raise eagerly on the CPU: the error raised is then the composition's,
+    reproduced by its own take_along_axis kernel (nothing checked on the good path; on a GPU
+    and under tf.function the result for such labels is unspecified, as the composition's)."""
+    n = tf.shape(logits, out_type=tf.int64)[axis]
+    idx = _index(labels, n)
+    low = logits.dtype in _LOW
+    x = tf.cast(logits, tf.float32) if low else logits
+    nd = len(x.shape)
+    if axis != nd - 1:
+        x = tf.transpose(x, [*range(axis), *range(axis + 1, nd), axis])
+    try:
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=idx, logits=x)
+    except tf.errors.InvalidArgumentError:
+        take_along_axis(logits, tf.expand_dims(labels, axis), axis)
+        raise
+    loss = _REDUCE[reduction](loss)
+    return tf.cast(loss, logits.dtype) if low else loss

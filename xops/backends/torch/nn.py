@@ -1,7 +1,14 @@
 """torch kernels of ``xops.nn``: ``torch.nn.functional`` conv/conv_transpose/pool/
-scaled_dot_product_attention/ctc_loss. torch is channels-first: channels-last inputs are
-permuted views going in and coming out (no copy of the user's tensor); asymmetric padding goes
-through ``F.pad`` first since torch's conv/pool padding is symmetric."""
+scaled_dot_product_attention/ctc_loss, and the fused softmax/log_softmax/gelu/layer_norm/
+rms_norm/cross_entropy. torch is channels-first: channels-last inputs are permuted views going
+in and coming out (no copy of the user's tensor); asymmetric padding goes through ``F.pad``
+first since torch's conv/pool padding is symmetric.
+
+The fused kernels are called as ``F.<name>`` (an attribute read per call, so that
+tests/test_nn_fused.py can count the calls); float16/bfloat16 are computed in float32 and
+rounded once, as the composition does: torch's layer_norm, rms_norm, softmax and gelu kernels
+accumulate in float32 themselves (checked against the composition in the tests), its 16-bit
+log_softmax was measured up to 1.4 ulp off on the CPU and gets ``dtype=torch.float32``."""
 from __future__ import annotations
 
 import math
@@ -9,9 +16,14 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .indexing import _index, in_range
+
 NAMESPACE = "nn"
 __all__ = ["conv", "conv_transpose", "max_pool", "avg_pool", "scaled_dot_product_attention",
-           "ctc_loss"]
+           "ctc_loss", "softmax", "log_softmax", "gelu", "layer_norm", "rms_norm",
+           "sparse_softmax_cross_entropy"]
+
+_LOW = (torch.float16, torch.bfloat16)
 
 
 def _first(x, cl):
@@ -146,3 +158,45 @@ def ctc_loss(log_probs, labels, input_lengths, label_lengths, blank):
     """Per-sequence negative log-likelihood; ``log_probs`` (B, T, K) normalised."""
     return F.ctc_loss(log_probs.transpose(0, 1), labels.long(), input_lengths.long(),
                       label_lengths.long(), blank=blank, reduction="none", zero_infinity=False)
+
+
+# --- fused ops (arguments checked and dtypes made one by xops/numpy_api/nn.py) ---------------
+def softmax(x, axis):
+    return F.softmax(x, axis)
+
+
+def log_softmax(x, axis):
+    if x.dtype in _LOW:
+        return F.log_softmax(x, axis, dtype=torch.float32).to(x.dtype)
+    return F.log_softmax(x, axis)
+
+
+def gelu(x, approximate):
+    return F.gelu(x, approximate="tanh" if approximate else "none")
+
+
+def layer_norm(x, scale, bias, n, eps):
+    """Over the last ``n`` axes; ``scale``/``bias`` None or of their shape, ``x``'s dtype."""
+    return F.layer_norm(x, x.shape[len(x.shape) - n:], scale, bias, eps)
+
+
+def rms_norm(x, scale, n, eps):
+    return F.rms_norm(x, x.shape[len(x.shape) - n:], scale, eps)
+
+
+def sparse_softmax_cross_entropy(logits, labels, axis, reduction):
+    """``F.cross_entropy`` with class indices, after the range check of ``take_along_axis``
+    (its IndexError eagerly, clamped where values cannot be read) and with negative labels
+    counted from the end as there: F.cross_entropy would take -100 as its ignore_index."""
+    n = logits.shape[axis]
+    idx = in_range("take_along_axis", _index(labels), n).remainder(n).long()
+    x = logits.float() if logits.dtype in _LOW else logits
+    nd = len(x.shape)
+    if axis != nd - 1:
+        x = x.movedim(axis, -1)
+    if nd > 2:  # (N, C) rows: F.cross_entropy's layout for more dims is class axis 1
+        x, idx = x.reshape(-1, n), idx.reshape(-1)
+    out = F.cross_entropy(x, idx, reduction=reduction)
+    if reduction == "none" and nd > 2:
+        out = out.reshape(labels.shape)
+    return out.to(logits.dtype) if logits.dtype in _LOW else out
