@@ -574,6 +574,36 @@ def _t38(_body, _none, _HC, _name, _explain, _d1):
     return _op
 
 def _t39(_body, _none, _HC, _name, _explain, _d1):
+    def _op(x, approximate=_d1):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, approximate)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, approximate, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, })
+            raise _err from _err.__cause__
+    return _op
+
+def _t40(_body, _none, _HC, _name, _explain, _d1):
+    def _op(x, axis=_d1):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, axis)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, axis, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, })
+            raise _err from _err.__cause__
+    return _op
+
+def _t41(_body, _none, _HC, _name, _explain, _d1):
     def _op(z, /, deg=_d1):
         if z is None:
             raise _none(_name)
@@ -588,7 +618,7 @@ def _t39(_body, _none, _HC, _name, _explain, _d1):
             raise _err from _err.__cause__
     return _op
 
-def _t40(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t42(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(a, *, size=_d1, fill_value=_d2):
         if a is None:
             raise _none(_name)
@@ -603,7 +633,7 @@ def _t40(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t41(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t43(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(condition, x1=_d1, x2=_d2, /):
         if condition is None:
             raise _none(_name)
@@ -618,7 +648,7 @@ def _t41(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t42(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t44(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(m, k=_d1, axes=_d2):
         if m is None:
             raise _none(_name)
@@ -633,7 +663,7 @@ def _t42(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t43(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t45(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, dtype=_d1, device=_d2):
         if x is None:
             raise _none(_name)
@@ -648,7 +678,7 @@ def _t43(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t44(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t46(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, keepdims=_d1, ord=_d2):
         if x is None:
             raise _none(_name)
@@ -663,7 +693,7 @@ def _t44(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t45(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t47(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, offset=_d1, dtype=_d2):
         if x is None:
             raise _none(_name)
@@ -678,7 +708,7 @@ def _t45(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t46(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t48(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, size=_d1, fill_value=_d2):
         if x is None:
             raise _none(_name)
@@ -693,7 +723,7 @@ def _t46(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t47(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t49(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, axis=_d1, *, keepdims=_d2):
         if x is None:
             raise _none(_name)
@@ -708,7 +738,7 @@ def _t47(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t48(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t50(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, axis=_d1, dtype=_d2):
         if x is None:
             raise _none(_name)
@@ -723,7 +753,7 @@ def _t48(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t49(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t51(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, min=_d1, max=_d2):
         if x is None:
             raise _none(_name)
@@ -738,7 +768,7 @@ def _t49(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t50(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t52(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, N=_d1, increasing=_d2):
         if x is None:
             raise _none(_name)
@@ -753,7 +783,7 @@ def _t50(_body, _none, _HC, _name, _explain, _d1, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t51(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t53(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(M, /, *, dtype=_d1, device=_d2, like=_d3):
         try:
             try:
@@ -766,7 +796,7 @@ def _t51(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t52(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t54(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, axis=_d1, dtype=_d2, out=_d3):
         if a is None:
             raise _none(_name)
@@ -781,7 +811,7 @@ def _t52(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t53(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t55(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, *, keepdims=_d3):
         if a is None:
             raise _none(_name)
@@ -796,7 +826,7 @@ def _t53(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t54(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t56(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, keepdims=_d3):
         if a is None:
             raise _none(_name)
@@ -811,7 +841,7 @@ def _t54(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t55(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t57(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, bins=_d1, range=_d2, weights=_d3):
         if a is None:
             raise _none(_name)
@@ -826,7 +856,7 @@ def _t55(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t56(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t58(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3):
         if a is None:
             raise _none(_name)
@@ -841,7 +871,7 @@ def _t56(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t57(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t59(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(n, dtype=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -854,7 +884,7 @@ def _t57(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t58(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t60(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(n, ndim=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -867,7 +897,7 @@ def _t58(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t59(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t61(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(shape, dtype=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -880,7 +910,7 @@ def _t59(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t60(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t62(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, dtype=_d2, include_initial=_d3):
         if x is None:
             raise _none(_name)
@@ -895,7 +925,7 @@ def _t60(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t61(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t63(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, keepdims=_d2, ord=_d3):
         if x is None:
             raise _none(_name)
@@ -910,7 +940,7 @@ def _t61(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t62(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t64(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, *, device=_d1, copy=_d2, like=_d3):
         try:
             try:
@@ -923,7 +953,7 @@ def _t62(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t63(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t65(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, *, descending=_d2, stable=_d3):
         if x is None:
             raise _none(_name)
@@ -938,7 +968,7 @@ def _t63(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t64(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t66(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, dtype=_d2, *, keepdims=_d3):
         if x is None:
             raise _none(_name)
@@ -953,7 +983,7 @@ def _t64(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t65(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t67(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, full_matrices=_d1, compute_uv=_d2, hermitian=_d3):
         if x is None:
             raise _none(_name)
@@ -968,7 +998,7 @@ def _t65(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t66(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t68(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, n=_d1, axis=_d2, norm=_d3):
         if x is None:
             raise _none(_name)
@@ -983,7 +1013,7 @@ def _t66(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t67(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t69(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, nan=_d1, posinf=_d2, neginf=_d3):
         if x is None:
             raise _none(_name)
@@ -998,7 +1028,7 @@ def _t67(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t68(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t70(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, ord=_d1, axis=_d2, keepdims=_d3):
         if x is None:
             raise _none(_name)
@@ -1013,7 +1043,7 @@ def _t68(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t69(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t71(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, rcond=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
             raise _none(_name)
@@ -1028,7 +1058,7 @@ def _t69(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t70(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t72(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, s=_d1, axes=_d2, norm=_d3):
         if x is None:
             raise _none(_name)
@@ -1043,7 +1073,7 @@ def _t70(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t71(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t73(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, tol=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
             raise _none(_name)
@@ -1058,7 +1088,22 @@ def _t71(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t72(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t74(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    def _op(x, scale=_d1, axis=_d2, eps=_d3):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, scale, axis, eps)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, scale, axis, eps, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, 'scale': scale, })
+            raise _err from _err.__cause__
+    return _op
+
+def _t75(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, weights=_d1, minlength=_d2, *, length=_d3):
         if x is None:
             raise _none(_name)
@@ -1073,7 +1118,7 @@ def _t72(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t73(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t76(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, y=_d1, rowvar=_d2, *, dtype=_d3):
         if x is None:
             raise _none(_name)
@@ -1088,7 +1133,7 @@ def _t73(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t74(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t77(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(y, x=_d1, dx=_d2, axis=_d3):
         if y is None:
             raise _none(_name)
@@ -1103,7 +1148,7 @@ def _t74(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t75(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t78(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -1118,7 +1163,7 @@ def _t75(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t76(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t79(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, out=_d2, overwrite_input=_d3, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -1133,7 +1178,7 @@ def _t76(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t77(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t80(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, weights=_d2, returned=_d3, *, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -1148,7 +1193,7 @@ def _t77(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t78(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t81(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, bins=_d1, range=_d2, density=_d3, weights=_d4):
         if a is None:
             raise _none(_name)
@@ -1163,7 +1208,7 @@ def _t78(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t79(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t82(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3, dtype=_d4):
         if a is None:
             raise _none(_name)
@@ -1178,7 +1223,7 @@ def _t79(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t80(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t83(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(dimensions, dtype=_d1, sparse=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -1191,7 +1236,7 @@ def _t80(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t81(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t84(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(n, /, d=_d1, *, dtype=_d2, device=_d3, like=_d4):
         try:
             try:
@@ -1204,7 +1249,7 @@ def _t81(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t82(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t85(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(n, k=_d1, m=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -1217,7 +1262,7 @@ def _t82(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t83(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t86(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(obj, /, dtype=_d1, *, device=_d2, copy=_d3, like=_d4):
         try:
             try:
@@ -1230,7 +1275,7 @@ def _t83(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t84(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t87(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(x, /, *, axis=_d1, n=_d2, prepend=_d3, append=_d4):
         if x is None:
             raise _none(_name)
@@ -1245,7 +1290,22 @@ def _t84(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t85(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t88(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    def _op(x, scale=_d1, bias=_d2, axis=_d3, eps=_d4):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, scale, bias, axis, eps)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, scale, bias, axis, eps, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, 'scale': scale, 'bias': bias, })
+            raise _err from _err.__cause__
+    return _op
+
+def _t89(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, /, *, k=_d2, dtype=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -1258,7 +1318,7 @@ def _t85(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t86(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t90(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, k=_d2, dtype=_d3, *, device=_d4, like=_d5):
         try:
             try:
@@ -1271,7 +1331,7 @@ def _t86(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t87(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t91(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(object, dtype=_d1, *, copy=_d2, ndmin=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -1284,7 +1344,7 @@ def _t87(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t88(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t92(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(start, /, stop=_d1, step=_d2, *, dtype=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -1297,7 +1357,7 @@ def _t88(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t89(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t93(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(x, /, axis=_d1, dtype=_d2, *, ddof=_d3, keepdims=_d4, correction=_d5):
         if x is None:
             raise _none(_name)
@@ -1312,7 +1372,7 @@ def _t89(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t90(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
+def _t94(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, ddof=_d4, keepdims=_d5, *, correction=_d6):
         if a is None:
             raise _none(_name)
@@ -1327,7 +1387,7 @@ def _t90(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
             raise _err from _err.__cause__
     return _op
 
-def _t91(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t95(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(m, y=_d1, rowvar=_d2, bias=_d3, ddof=_d4, fweights=_d5, aweights=_d6, *, dtype=_d7):
         if m is None:
             raise _none(_name)
@@ -1342,7 +1402,7 @@ def _t91(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
             raise _err from _err.__cause__
     return _op
 
-def _t92(_body, _none, _HC, _name, _explain, _d2):
+def _t96(_body, _none, _HC, _name, _explain, _d2):
     def _op(a, v, /, mode=_d2):
         if a is None:
             raise _none(_name)
@@ -1359,7 +1419,7 @@ def _t92(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t93(_body, _none, _HC, _name, _explain, _d2):
+def _t97(_body, _none, _HC, _name, _explain, _d2):
     def _op(a1, a2, equal_nan=_d2):
         if a1 is None:
             raise _none(_name)
@@ -1376,7 +1436,7 @@ def _t93(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t94(_body, _none, _HC, _name, _explain, _d2):
+def _t98(_body, _none, _HC, _name, _explain, _d2):
     def _op(arr, obj, axis=_d2):
         if arr is None:
             raise _none(_name)
@@ -1391,7 +1451,7 @@ def _t94(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t95(_body, _none, _HC, _name, _explain, _d2):
+def _t99(_body, _none, _HC, _name, _explain, _d2):
     def _op(arr, values, axis=_d2):
         try:
             try:
@@ -1404,7 +1464,7 @@ def _t95(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t96(_body, _none, _HC, _name, _explain, _d2):
+def _t100(_body, _none, _HC, _name, _explain, _d2):
     def _op(ary, indices_or_sections, axis=_d2):
         if ary is None:
             raise _none(_name)
@@ -1419,7 +1479,7 @@ def _t96(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t97(_body, _none, _HC, _name, _explain, _d2):
+def _t101(_body, _none, _HC, _name, _explain, _d2):
     def _op(condlist, choicelist, default=_d2):
         try:
             try:
@@ -1432,7 +1492,7 @@ def _t97(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t98(_body, _none, _HC, _name, _explain, _d2):
+def _t102(_body, _none, _HC, _name, _explain, _d2):
     def _op(indices, shape, order=_d2):
         try:
             try:
@@ -1445,7 +1505,7 @@ def _t98(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t99(_body, _none, _HC, _name, _explain, _d2):
+def _t103(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, /, shape, *, copy=_d2):
         if x is None:
             raise _none(_name)
@@ -1460,7 +1520,7 @@ def _t99(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t100(_body, _none, _HC, _name, _explain, _d2):
+def _t104(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, /, shift, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1475,7 +1535,7 @@ def _t100(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t101(_body, _none, _HC, _name, _explain, _d2):
+def _t105(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, bins, right=_d2):
         if x is None:
             raise _none(_name)
@@ -1490,7 +1550,7 @@ def _t101(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t102(_body, _none, _HC, _name, _explain, _d2):
+def _t106(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1507,7 +1567,7 @@ def _t102(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t103(_body, _none, _HC, _name, _explain, _d2):
+def _t107(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1522,7 +1582,7 @@ def _t103(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t104(_body, _none, _HC, _name, _explain, _d2):
+def _t108(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, indices_or_sections, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1537,7 +1597,7 @@ def _t104(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t105(_body, _none, _HC, _name, _explain, _d2):
+def _t109(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, repeats, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1552,7 +1612,7 @@ def _t105(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t106(_body, _none, _HC, _name, _explain, _d2):
+def _t110(_body, _none, _HC, _name, _explain, _d2):
     def _op(x1, x2, /, *, axis=_d2):
         if x1 is None:
             raise _none(_name)
@@ -1569,7 +1629,7 @@ def _t106(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t107(_body, _none, _HC, _name, _explain, _d2):
+def _t111(_body, _none, _HC, _name, _explain, _d2):
     def _op(x1, x2, /, axes=_d2):
         if x1 is None:
             raise _none(_name)
@@ -1586,7 +1646,7 @@ def _t107(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t108(_body, _none, _HC, _name, _explain, _d2):
+def _t112(_body, _none, _HC, _name, _explain, _d2):
     def _op(x1, x2, /, rcond=_d2):
         if x1 is None:
             raise _none(_name)
@@ -1603,7 +1663,24 @@ def _t108(_body, _none, _HC, _name, _explain, _d2):
             raise _err from _err.__cause__
     return _op
 
-def _t109(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t113(_body, _none, _HC, _name, _explain, _d2, _d3):
+    def _op(logits, labels, axis=_d2, reduction=_d3):
+        if logits is None:
+            raise _none(_name)
+        if labels is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(logits, labels, axis, reduction)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((logits, labels, axis, reduction, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'logits': logits, 'labels': labels, })
+            raise _err from _err.__cause__
+    return _op
+
+def _t114(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(multi_index, dims, mode=_d2, order=_d3):
         try:
             try:
@@ -1616,7 +1693,7 @@ def _t109(_body, _none, _HC, _name, _explain, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t110(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t115(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x, /, fill_value, *, dtype=_d2, device=_d3):
         if x is None:
             raise _none(_name)
@@ -1631,7 +1708,7 @@ def _t110(_body, _none, _HC, _name, _explain, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t111(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t116(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x, dtype, /, *, copy=_d2, device=_d3):
         if x is None:
             raise _none(_name)
@@ -1646,7 +1723,7 @@ def _t111(_body, _none, _HC, _name, _explain, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t112(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t117(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x, pad_width, /, mode=_d2, *, constant_values=_d3):
         if x is None:
             raise _none(_name)
@@ -1661,7 +1738,7 @@ def _t112(_body, _none, _HC, _name, _explain, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t113(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t118(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x1, x2, /, *, side=_d2, sorter=_d3):
         if x1 is None:
             raise _none(_name)
@@ -1676,7 +1753,7 @@ def _t113(_body, _none, _HC, _name, _explain, _d2, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t114(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t119(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(M, beta, /, *, dtype=_d2, device=_d3, like=_d4):
         try:
             try:
@@ -1689,7 +1766,7 @@ def _t114(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t115(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t120(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(a, b, rtol=_d2, atol=_d3, equal_nan=_d4):
         if a is None:
             raise _none(_name)
@@ -1706,7 +1783,7 @@ def _t115(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t116(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t121(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(a, kth, axis=_d2, kind=_d3, order=_d4):
         if a is None:
             raise _none(_name)
@@ -1721,7 +1798,7 @@ def _t116(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t117(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t122(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(element, test_elements, assume_unique=_d2, invert=_d3, *, kind=_d4):
         if element is None:
             raise _none(_name)
@@ -1736,7 +1813,7 @@ def _t117(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t118(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t123(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(shape, fill_value, dtype=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -1749,7 +1826,7 @@ def _t118(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t119(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t124(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(x, window, strides=_d2, padding=_d3, data_format=_d4):
         if x is None:
             raise _none(_name)
@@ -1764,7 +1841,7 @@ def _t119(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
             raise _err from _err.__cause__
     return _op
 
-def _t120(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
+def _t125(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
     def _op(a, b, axisa=_d2, axisb=_d3, axisc=_d4, axis=_d5):
         if a is None:
             raise _none(_name)
@@ -1781,7 +1858,7 @@ def _t120(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t121(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
+def _t126(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
     def _op(start, stop, /, num=_d2, *, endpoint=_d3, dtype=_d4, device=_d5, like=_d6):
         try:
             try:
@@ -1794,7 +1871,7 @@ def _t121(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
             raise _err from _err.__cause__
     return _op
 
-def _t122(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t127(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(a, q, axis=_d2, out=_d3, overwrite_input=_d4, method=_d5, keepdims=_d6, *, weights=_d7):
         if a is None:
             raise _none(_name)
@@ -1809,7 +1886,7 @@ def _t122(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
             raise _err from _err.__cause__
     return _op
 
-def _t123(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t128(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(start, stop, num=_d2, endpoint=_d3, dtype=_d4, axis=_d5, *, device=_d6, like=_d7):
         try:
             try:
@@ -1822,7 +1899,7 @@ def _t123(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
             raise _err from _err.__cause__
     return _op
 
-def _t124(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t129(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(x, w, *, strides=_d2, padding=_d3, dilation=_d4, groups=_d5, bias=_d6, data_format=_d7):
         if x is None:
             raise _none(_name)
@@ -1839,7 +1916,7 @@ def _t124(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
             raise _err from _err.__cause__
     return _op
 
-def _t125(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
+def _t130(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(start, stop, num=_d2, endpoint=_d3, base=_d4, dtype=_d5, axis=_d6, *, device=_d7, like=_d8):
         try:
             try:
@@ -1852,7 +1929,7 @@ def _t125(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8)
             raise _err from _err.__cause__
     return _op
 
-def _t126(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
+def _t131(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(x, w, *, strides=_d2, padding=_d3, output_padding=_d4, dilation=_d5, groups=_d6, bias=_d7, data_format=_d8):
         if x is None:
             raise _none(_name)
@@ -1869,7 +1946,7 @@ def _t126(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8)
             raise _err from _err.__cause__
     return _op
 
-def _t127(_body, _none, _HC, _name, _explain, _d3):
+def _t132(_body, _none, _HC, _name, _explain, _d3):
     def _op(arr, obj, values, axis=_d3):
         if arr is None:
             raise _none(_name)
@@ -1884,7 +1961,7 @@ def _t127(_body, _none, _HC, _name, _explain, _d3):
             raise _err from _err.__cause__
     return _op
 
-def _t128(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
+def _t133(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
     def _op(x, xp, fp, left=_d3, right=_d4, period=_d5):
         if x is None:
             raise _none(_name)
@@ -1903,7 +1980,7 @@ def _t128(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
             raise _err from _err.__cause__
     return _op
 
-def _t129(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
+def _t134(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
     def _op(q, k, v, mask=_d3, is_causal=_d4, scale=_d5, bias=_d6, implementation=_d7):
         if q is None:
             raise _none(_name)
@@ -1922,7 +1999,7 @@ def _t129(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
             raise _err from _err.__cause__
     return _op
 
-def _t130(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
+def _t135(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
     def _op(logits, labels, input_lengths, label_lengths, blank=_d4, reduction=_d5, implementation=_d6):
         if logits is None:
             raise _none(_name)
@@ -2513,6 +2590,36 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
     return _op
 """: _t38,
     """def _make(_body, _none, _HC, _name, _explain, _d1):
+    def _op(x, approximate=_d1):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, approximate)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, approximate, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, })
+            raise _err from _err.__cause__
+    return _op
+""": _t39,
+    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    def _op(x, axis=_d1):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, axis)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, axis, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, })
+            raise _err from _err.__cause__
+    return _op
+""": _t40,
+    """def _make(_body, _none, _HC, _name, _explain, _d1):
     def _op(z, /, deg=_d1):
         if z is None:
             raise _none(_name)
@@ -2526,7 +2633,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'z': z, })
             raise _err from _err.__cause__
     return _op
-""": _t39,
+""": _t41,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(a, *, size=_d1, fill_value=_d2):
         if a is None:
@@ -2541,7 +2648,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t40,
+""": _t42,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(condition, x1=_d1, x2=_d2, /):
         if condition is None:
@@ -2556,7 +2663,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'condition': condition, 'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
-""": _t41,
+""": _t43,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(m, k=_d1, axes=_d2):
         if m is None:
@@ -2571,7 +2678,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'m': m, })
             raise _err from _err.__cause__
     return _op
-""": _t42,
+""": _t44,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, dtype=_d1, device=_d2):
         if x is None:
@@ -2586,7 +2693,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t43,
+""": _t45,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, keepdims=_d1, ord=_d2):
         if x is None:
@@ -2601,7 +2708,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t44,
+""": _t46,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, offset=_d1, dtype=_d2):
         if x is None:
@@ -2616,7 +2723,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t45,
+""": _t47,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, *, size=_d1, fill_value=_d2):
         if x is None:
@@ -2631,7 +2738,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t46,
+""": _t48,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, axis=_d1, *, keepdims=_d2):
         if x is None:
@@ -2646,7 +2753,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t47,
+""": _t49,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, axis=_d1, dtype=_d2):
         if x is None:
@@ -2661,7 +2768,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t48,
+""": _t50,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, /, min=_d1, max=_d2):
         if x is None:
@@ -2676,7 +2783,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t49,
+""": _t51,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
     def _op(x, N=_d1, increasing=_d2):
         if x is None:
@@ -2691,7 +2798,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t50,
+""": _t52,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(M, /, *, dtype=_d1, device=_d2, like=_d3):
         try:
@@ -2704,7 +2811,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t51,
+""": _t53,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, axis=_d1, dtype=_d2, out=_d3):
         if a is None:
@@ -2719,7 +2826,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t52,
+""": _t54,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, *, keepdims=_d3):
         if a is None:
@@ -2734,7 +2841,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t53,
+""": _t55,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, keepdims=_d3):
         if a is None:
@@ -2749,7 +2856,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t54,
+""": _t56,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, bins=_d1, range=_d2, weights=_d3):
         if a is None:
@@ -2764,7 +2871,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t55,
+""": _t57,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3):
         if a is None:
@@ -2779,7 +2886,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t56,
+""": _t58,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(n, dtype=_d1, *, device=_d2, like=_d3):
         try:
@@ -2792,7 +2899,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t57,
+""": _t59,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(n, ndim=_d1, *, device=_d2, like=_d3):
         try:
@@ -2805,7 +2912,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t58,
+""": _t60,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(shape, dtype=_d1, *, device=_d2, like=_d3):
         try:
@@ -2818,7 +2925,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t59,
+""": _t61,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, dtype=_d2, include_initial=_d3):
         if x is None:
@@ -2833,7 +2940,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t60,
+""": _t62,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, keepdims=_d2, ord=_d3):
         if x is None:
@@ -2848,7 +2955,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t61,
+""": _t63,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, *, device=_d1, copy=_d2, like=_d3):
         try:
@@ -2861,7 +2968,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t62,
+""": _t64,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, *, descending=_d2, stable=_d3):
         if x is None:
@@ -2876,7 +2983,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t63,
+""": _t65,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, dtype=_d2, *, keepdims=_d3):
         if x is None:
@@ -2891,7 +2998,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t64,
+""": _t66,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, full_matrices=_d1, compute_uv=_d2, hermitian=_d3):
         if x is None:
@@ -2906,7 +3013,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t65,
+""": _t67,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, n=_d1, axis=_d2, norm=_d3):
         if x is None:
@@ -2921,7 +3028,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t66,
+""": _t68,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, nan=_d1, posinf=_d2, neginf=_d3):
         if x is None:
@@ -2936,7 +3043,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t67,
+""": _t69,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, ord=_d1, axis=_d2, keepdims=_d3):
         if x is None:
@@ -2951,7 +3058,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t68,
+""": _t70,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, rcond=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
@@ -2966,7 +3073,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t69,
+""": _t71,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, s=_d1, axes=_d2, norm=_d3):
         if x is None:
@@ -2981,7 +3088,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t70,
+""": _t72,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, /, tol=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
@@ -2996,7 +3103,22 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t71,
+""": _t73,
+    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    def _op(x, scale=_d1, axis=_d2, eps=_d3):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, scale, axis, eps)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, scale, axis, eps, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, 'scale': scale, })
+            raise _err from _err.__cause__
+    return _op
+""": _t74,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, weights=_d1, minlength=_d2, *, length=_d3):
         if x is None:
@@ -3011,7 +3133,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t72,
+""": _t75,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(x, y=_d1, rowvar=_d2, *, dtype=_d3):
         if x is None:
@@ -3026,7 +3148,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, 'y': y, })
             raise _err from _err.__cause__
     return _op
-""": _t73,
+""": _t76,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
     def _op(y, x=_d1, dx=_d2, axis=_d3):
         if y is None:
@@ -3041,7 +3163,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'y': y, 'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t74,
+""": _t77,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, keepdims=_d4):
         if a is None:
@@ -3056,7 +3178,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t75,
+""": _t78,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, out=_d2, overwrite_input=_d3, keepdims=_d4):
         if a is None:
@@ -3071,7 +3193,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t76,
+""": _t79,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, weights=_d2, returned=_d3, *, keepdims=_d4):
         if a is None:
@@ -3086,7 +3208,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t77,
+""": _t80,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, bins=_d1, range=_d2, density=_d3, weights=_d4):
         if a is None:
@@ -3101,7 +3223,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t78,
+""": _t81,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3, dtype=_d4):
         if a is None:
@@ -3116,7 +3238,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t79,
+""": _t82,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(dimensions, dtype=_d1, sparse=_d2, *, device=_d3, like=_d4):
         try:
@@ -3129,7 +3251,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t80,
+""": _t83,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(n, /, d=_d1, *, dtype=_d2, device=_d3, like=_d4):
         try:
@@ -3142,7 +3264,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t81,
+""": _t84,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(n, k=_d1, m=_d2, *, device=_d3, like=_d4):
         try:
@@ -3155,7 +3277,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t82,
+""": _t85,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(obj, /, dtype=_d1, *, device=_d2, copy=_d3, like=_d4):
         try:
@@ -3168,7 +3290,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t83,
+""": _t86,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
     def _op(x, /, *, axis=_d1, n=_d2, prepend=_d3, append=_d4):
         if x is None:
@@ -3183,7 +3305,22 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t84,
+""": _t87,
+    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    def _op(x, scale=_d1, bias=_d2, axis=_d3, eps=_d4):
+        if x is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(x, scale, bias, axis, eps)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((x, scale, bias, axis, eps, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'x': x, 'scale': scale, 'bias': bias, })
+            raise _err from _err.__cause__
+    return _op
+""": _t88,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, /, *, k=_d2, dtype=_d3, device=_d4, like=_d5):
         try:
@@ -3196,7 +3333,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t85,
+""": _t89,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, k=_d2, dtype=_d3, *, device=_d4, like=_d5):
         try:
@@ -3209,7 +3346,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t86,
+""": _t90,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(object, dtype=_d1, *, copy=_d2, ndmin=_d3, device=_d4, like=_d5):
         try:
@@ -3222,7 +3359,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t87,
+""": _t91,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(start, /, stop=_d1, step=_d2, *, dtype=_d3, device=_d4, like=_d5):
         try:
@@ -3235,7 +3372,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t88,
+""": _t92,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
     def _op(x, /, axis=_d1, dtype=_d2, *, ddof=_d3, keepdims=_d4, correction=_d5):
         if x is None:
@@ -3250,7 +3387,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t89,
+""": _t93,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, ddof=_d4, keepdims=_d5, *, correction=_d6):
         if a is None:
@@ -3265,7 +3402,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t90,
+""": _t94,
     """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(m, y=_d1, rowvar=_d2, bias=_d3, ddof=_d4, fweights=_d5, aweights=_d6, *, dtype=_d7):
         if m is None:
@@ -3280,7 +3417,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'m': m, 'y': y, })
             raise _err from _err.__cause__
     return _op
-""": _t91,
+""": _t95,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(a, v, /, mode=_d2):
         if a is None:
@@ -3297,7 +3434,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, 'v': v, })
             raise _err from _err.__cause__
     return _op
-""": _t92,
+""": _t96,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(a1, a2, equal_nan=_d2):
         if a1 is None:
@@ -3314,7 +3451,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a1': a1, 'a2': a2, })
             raise _err from _err.__cause__
     return _op
-""": _t93,
+""": _t97,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(arr, obj, axis=_d2):
         if arr is None:
@@ -3329,7 +3466,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
-""": _t94,
+""": _t98,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(arr, values, axis=_d2):
         try:
@@ -3342,7 +3479,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t95,
+""": _t99,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(ary, indices_or_sections, axis=_d2):
         if ary is None:
@@ -3357,7 +3494,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'ary': ary, })
             raise _err from _err.__cause__
     return _op
-""": _t96,
+""": _t100,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(condlist, choicelist, default=_d2):
         try:
@@ -3370,7 +3507,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t97,
+""": _t101,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(indices, shape, order=_d2):
         try:
@@ -3383,7 +3520,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t98,
+""": _t102,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, /, shape, *, copy=_d2):
         if x is None:
@@ -3398,7 +3535,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t99,
+""": _t103,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, /, shift, axis=_d2):
         if x is None:
@@ -3413,7 +3550,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t100,
+""": _t104,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, bins, right=_d2):
         if x is None:
@@ -3428,7 +3565,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t101,
+""": _t105,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
@@ -3445,7 +3582,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, 'indices': indices, })
             raise _err from _err.__cause__
     return _op
-""": _t102,
+""": _t106,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
@@ -3460,7 +3597,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t103,
+""": _t107,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, indices_or_sections, /, axis=_d2):
         if x is None:
@@ -3475,7 +3612,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t104,
+""": _t108,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x, repeats, /, axis=_d2):
         if x is None:
@@ -3490,7 +3627,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t105,
+""": _t109,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x1, x2, /, *, axis=_d2):
         if x1 is None:
@@ -3507,7 +3644,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
-""": _t106,
+""": _t110,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x1, x2, /, axes=_d2):
         if x1 is None:
@@ -3524,7 +3661,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
-""": _t107,
+""": _t111,
     """def _make(_body, _none, _HC, _name, _explain, _d2):
     def _op(x1, x2, /, rcond=_d2):
         if x1 is None:
@@ -3541,7 +3678,24 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
-""": _t108,
+""": _t112,
+    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    def _op(logits, labels, axis=_d2, reduction=_d3):
+        if logits is None:
+            raise _none(_name)
+        if labels is None:
+            raise _none(_name)
+        try:
+            try:
+                return _body(logits, labels, axis, reduction)
+            except _HC as _signal:  # NumPy data or lists beside arrays: convert
+                _a, _k = _signal.convert((logits, labels, axis, reduction, ), {})
+                return _body(*_a, **_k)
+        except Exception as _e:  # error path only: name the op and the bad argument
+            _err = _explain(_name, _e, {'logits': logits, 'labels': labels, })
+            raise _err from _err.__cause__
+    return _op
+""": _t113,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(multi_index, dims, mode=_d2, order=_d3):
         try:
@@ -3554,7 +3708,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t109,
+""": _t114,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x, /, fill_value, *, dtype=_d2, device=_d3):
         if x is None:
@@ -3569,7 +3723,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t110,
+""": _t115,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x, dtype, /, *, copy=_d2, device=_d3):
         if x is None:
@@ -3584,7 +3738,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t111,
+""": _t116,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x, pad_width, /, mode=_d2, *, constant_values=_d3):
         if x is None:
@@ -3599,7 +3753,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t112,
+""": _t117,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
     def _op(x1, x2, /, *, side=_d2, sorter=_d3):
         if x1 is None:
@@ -3614,7 +3768,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x1': x1, })
             raise _err from _err.__cause__
     return _op
-""": _t113,
+""": _t118,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(M, beta, /, *, dtype=_d2, device=_d3, like=_d4):
         try:
@@ -3627,7 +3781,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t114,
+""": _t119,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(a, b, rtol=_d2, atol=_d3, equal_nan=_d4):
         if a is None:
@@ -3644,7 +3798,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
-""": _t115,
+""": _t120,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(a, kth, axis=_d2, kind=_d3, order=_d4):
         if a is None:
@@ -3659,7 +3813,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t116,
+""": _t121,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(element, test_elements, assume_unique=_d2, invert=_d3, *, kind=_d4):
         if element is None:
@@ -3674,7 +3828,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'element': element, })
             raise _err from _err.__cause__
     return _op
-""": _t117,
+""": _t122,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(shape, fill_value, dtype=_d2, *, device=_d3, like=_d4):
         try:
@@ -3687,7 +3841,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t118,
+""": _t123,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
     def _op(x, window, strides=_d2, padding=_d3, data_format=_d4):
         if x is None:
@@ -3702,7 +3856,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
-""": _t119,
+""": _t124,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
     def _op(a, b, axisa=_d2, axisb=_d3, axisc=_d4, axis=_d5):
         if a is None:
@@ -3719,7 +3873,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
-""": _t120,
+""": _t125,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
     def _op(start, stop, /, num=_d2, *, endpoint=_d3, dtype=_d4, device=_d5, like=_d6):
         try:
@@ -3732,7 +3886,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t121,
+""": _t126,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(a, q, axis=_d2, out=_d3, overwrite_input=_d4, method=_d5, keepdims=_d6, *, weights=_d7):
         if a is None:
@@ -3747,7 +3901,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
-""": _t122,
+""": _t127,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(start, stop, num=_d2, endpoint=_d3, dtype=_d4, axis=_d5, *, device=_d6, like=_d7):
         try:
@@ -3760,7 +3914,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t123,
+""": _t128,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(x, w, *, strides=_d2, padding=_d3, dilation=_d4, groups=_d5, bias=_d6, data_format=_d7):
         if x is None:
@@ -3777,7 +3931,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, 'w': w, })
             raise _err from _err.__cause__
     return _op
-""": _t124,
+""": _t129,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(start, stop, num=_d2, endpoint=_d3, base=_d4, dtype=_d5, axis=_d6, *, device=_d7, like=_d8):
         try:
@@ -3790,7 +3944,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
-""": _t125,
+""": _t130,
     """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(x, w, *, strides=_d2, padding=_d3, output_padding=_d4, dilation=_d5, groups=_d6, bias=_d7, data_format=_d8):
         if x is None:
@@ -3807,7 +3961,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, 'w': w, })
             raise _err from _err.__cause__
     return _op
-""": _t126,
+""": _t131,
     """def _make(_body, _none, _HC, _name, _explain, _d3):
     def _op(arr, obj, values, axis=_d3):
         if arr is None:
@@ -3822,7 +3976,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
-""": _t127,
+""": _t132,
     """def _make(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
     def _op(x, xp, fp, left=_d3, right=_d4, period=_d5):
         if x is None:
@@ -3841,7 +3995,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'x': x, 'xp': xp, 'fp': fp, })
             raise _err from _err.__cause__
     return _op
-""": _t128,
+""": _t133,
     """def _make(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
     def _op(q, k, v, mask=_d3, is_causal=_d4, scale=_d5, bias=_d6, implementation=_d7):
         if q is None:
@@ -3860,7 +4014,7 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'q': q, 'k': k, 'v': v, 'mask': mask, 'bias': bias, })
             raise _err from _err.__cause__
     return _op
-""": _t129,
+""": _t134,
     """def _make(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
     def _op(logits, labels, input_lengths, label_lengths, blank=_d4, reduction=_d5, implementation=_d6):
         if logits is None:
@@ -3881,5 +4035,5 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
             _err = _explain(_name, _e, {'logits': logits, 'labels': labels, 'input_lengths': input_lengths, 'label_lengths': label_lengths, })
             raise _err from _err.__cause__
     return _op
-""": _t130,
+""": _t135,
 }
