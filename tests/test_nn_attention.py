@@ -322,3 +322,18 @@ def test_first_nn_call_inside_torch_compile_in_a_fresh_process():
                          timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("(1, 3, 2, 4)")
+
+
+def test_jax_float16_attention_compiles_on_the_cpu():
+    # jax.nn.dot_product_attention under jax.jit fails to compile for float16 on XLA's CPU
+    # (no F16_F16_F32 dot_general there): the kernel declines and the composition answers.
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+    rng = np.random.default_rng(0)
+    q, k, v = (jnp.asarray(rng.standard_normal((2, 3, 4, 8)), jnp.float16) for _ in range(3))
+    fn = jax.jit(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True))
+    out = fn(q, k, v)
+    ref = F.scaled_dot_product_attention(*(a.astype(jnp.float32) for a in (q, k, v)),
+                                         is_causal=True)
+    assert out.dtype == jnp.float16
+    np.testing.assert_allclose(np.asarray(out, np.float32), np.asarray(ref), atol=4e-3, rtol=4e-3)

@@ -80,9 +80,13 @@ def avg_pool(x, window, strides, pads, cl):
 
 
 def scaled_dot_product_attention(q, k, v, mask, bias, is_causal, scale):
-    """``jax.nn.dot_product_attention`` or None where it does not apply (value head size
-    different from the key's)."""
+    """``jax.nn.dot_product_attention`` or None where it does not apply: value head size
+    different from the key's, or float16 on the CPU (XLA's CPU dot_general has no
+    F16_F16_F32 precision config: the jitted kernel fails to compile there; the composition
+    computes it)."""
     if v.shape[-1] != k.shape[-1]:
+        return None
+    if q.dtype == jnp.float16 and _on_cpu(q):
         return None
 
     def four(a):
@@ -109,3 +113,10 @@ def softmax(x, axis):
 @partial(jax.jit, static_argnums=1)
 def log_softmax(x, axis):
     return _in_float32(jax.nn.log_softmax, x, axis)
+
+
+def _on_cpu(a):
+    try:
+        return all(d.platform == "cpu" for d in a.devices())
+    except Exception:  # a tracer under jit: the platform it will run on is the default one
+        return jax.default_backend() == "cpu"
