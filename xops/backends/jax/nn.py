@@ -118,5 +118,5 @@ def log_softmax(x, axis):
 def _on_cpu(a):
     try:
         return all(d.platform == "cpu" for d in a.devices())
-    except Exception:  # a tracer under jit: the platform it will run on is the default one
+    except TypeError:  # a tracer under jit (ConcretizationTypeError): the default platform
         return jax.default_backend() == "cpu"
