@@ -641,17 +641,6 @@ def _trailing(axis: Any, nd: int) -> int:
     return len(axes) if axes == list(range(nd - len(axes), nd)) else 0
 
 
-def _params_fit(x: Array, k: int, *params: Array | None) -> bool:
-    """Each parameter None or an array (of ``x``'s backend: resolve() saw to that) with exactly
-    the normalised shape (the composition broadcasts any shape against ``x``; the kernels take
-    this one). Python scalars are left to the composition."""
-    want = x.shape[len(x.shape) - k:]
-    for p in params:
-        if p is not None and (type(p) in PY_SCALARS or p.shape != want):
-            return False
-    return True
-
-
 def _one_dtype(be: Backend, x: Array, *params: Array | None
                ) -> tuple[Array, tuple, DType | None] | None:
     """``x`` and the parameters in one float dtype for a kernel, and the dtype to cast its
@@ -747,8 +736,8 @@ def gelu(x: Array, approximate: bool | str = False) -> Array:
             ``'tanh'`` for ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``.
 
     Returns:
-        An array of ``x``'s backend and dtype. The exact form uses ``xops.numpy.erf`` (the
-        backend's native erf: one fused kernel and its native derivative).
+        An array of ``x``'s backend and dtype. The composition's exact form uses
+        ``xops.numpy.erf`` (the backend's native erf, with its native derivative).
     """
     if isinstance(approximate, str):
         if approximate not in ("none", "tanh"):
@@ -775,21 +764,31 @@ def _rms_norm_fallback(x: Array, scale: Array | None, axis: Any, eps: float) -> 
 
 
 def _norm_args(op: str, x: Array, axis: Any, eps: Any, *params: Array | None
-               ) -> tuple[Backend, Array, tuple, int, DType | None] | None:
+               ) -> tuple[Backend, Array, tuple, Any, DType | None] | None:
     """What ``nn.layer_norm``/``nn.rms_norm`` kernels take: the backend, ``x`` and the
-    parameters in one dtype, the number of trailing axes normalised, the dtype to round the
-    result to; None for the composition."""
+    parameters in one dtype, the normalised (trailing) shape, the dtype to round the result to;
+    None for the composition. Each parameter must be None or an array of exactly the normalised
+    shape (the composition broadcasts any shape against ``x``; the kernels take this one;
+    Python scalars are left to the composition)."""
     f = _fusable(op, x, *params)
-    if f is None or type(eps) not in (float, int) or not _nonempty(f[0]):
+    if f is None or type(eps) not in (float, int):
         return None
     x, be = f
-    k = _trailing(axis, len(x.shape))
-    if not k or not _params_fit(x, k, *params):
+    shape = x.shape
+    nd = len(shape)
+    if nd == 0 or 0 in shape:
         return None
+    k = _trailing(axis, nd)
+    if not k:
+        return None
+    want = shape[nd - k:]
+    for p in params:
+        if p is not None and (type(p) in PY_SCALARS or p.shape != want):
+            return None
     one = _one_dtype(be, x, *params)
     if one is None:
         return None
-    return be, one[0], one[1], k, one[2]
+    return be, one[0], one[1], want, one[2]
 
 
 @declare("nn", ref="", namespace="nn", fallback=_layer_norm_fallback)
@@ -813,8 +812,8 @@ def layer_norm(x: Array, scale: Array | None = None, bias: Array | None = None,
     """
     a = _norm_args("layer_norm", x, axis, eps, scale, bias)
     if a is not None:
-        be, xc, (s, b), k, back = a
-        y = call(be, "nn.layer_norm", xc, s, b, k, float(eps))
+        be, xc, (s, b), shape, back = a
+        y = call(be, "nn.layer_norm", xc, s, b, shape, float(eps))
         if y is not None:
             return y if back is None else _xnp().astype(y, back)
     return _layer_norm_fallback(x, scale, bias, axis, eps)
@@ -839,8 +838,8 @@ def rms_norm(x: Array, scale: Array | None = None, axis: Any = -1, eps: float = 
     """
     a = _norm_args("rms_norm", x, axis, eps, scale)
     if a is not None:
-        be, xc, (s,), k, back = a
-        y = call(be, "nn.rms_norm", xc, s, k, float(eps))
+        be, xc, (s,), shape, back = a
+        y = call(be, "nn.rms_norm", xc, s, shape, float(eps))
         if y is not None:
             return y if back is None else _xnp().astype(y, back)
     return _rms_norm_fallback(x, scale, axis, eps)

@@ -175,13 +175,14 @@ def gelu(x, approximate):
     return F.gelu(x, approximate="tanh" if approximate else "none")
 
 
-def layer_norm(x, scale, bias, n, eps):
-    """Over the last ``n`` axes; ``scale``/``bias`` None or of their shape, ``x``'s dtype."""
-    return F.layer_norm(x, x.shape[len(x.shape) - n:], scale, bias, eps)
+def layer_norm(x, scale, bias, shape, eps):
+    """Over the trailing axes of ``shape``; ``scale``/``bias`` None or of that shape, ``x``'s
+    dtype."""
+    return F.layer_norm(x, shape, scale, bias, eps)
 
 
-def rms_norm(x, scale, n, eps):
-    return F.rms_norm(x, x.shape[len(x.shape) - n:], scale, eps)
+def rms_norm(x, scale, shape, eps):
+    return F.rms_norm(x, shape, scale, eps)
 
 
 def sparse_softmax_cross_entropy(logits, labels, axis, reduction):
