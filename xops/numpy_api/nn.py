@@ -26,7 +26,7 @@ Kernels are always ``(*spatial, C_in // groups, C_out)`` (jax "HWIO", tf) for ``
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .._dispatch import PY_SCALARS, call, resolve
 from .._dtypes import DType, bfloat16, float16, float32
@@ -689,6 +689,17 @@ _SOFTMAX_ARGS = """
 """
 
 
+def _along_one_axis(name: str, x: Array, axis: Any, fallback: Callable) -> Array:
+    """The native kernel of a softmax-like op over one axis of a non-empty array, else the
+    composition."""
+    f = _fusable(name, x)
+    if f is not None and _nonempty(f[0]):
+        ax = _one_axis(axis, len(f[0].shape))
+        if ax is not None:
+            return call(f[1], "nn." + name, f[0], ax)
+    return fallback(x, axis)
+
+
 @declare("nn", ref="", namespace="nn", fallback=_softmax_fallback, doc_args=_SOFTMAX_ARGS)
 def softmax(x: Array, axis: Any = -1) -> Array:
     """``exp(x) / sum(exp(x))`` along ``axis``, stable for large inputs (the maximum is
@@ -696,12 +707,7 @@ def softmax(x: Array, axis: Any = -1) -> Array:
     torch and scipy), a row holding ``+inf`` NaN. Native kernels for one axis:
     ``torch.nn.functional.softmax``, ``tf.nn.softmax``, ``jax.nn.softmax`` (jitted); the
     composition elsewhere."""
-    f = _fusable("softmax", x)
-    if f is not None and _nonempty(f[0]):
-        ax = _one_axis(axis, len(f[0].shape))
-        if ax is not None:
-            return call(f[1], "nn.softmax", f[0], ax)
-    return _softmax_fallback(x, axis)
+    return _along_one_axis("softmax", x, axis, _softmax_fallback)
 
 
 @declare("nn", ref="", namespace="nn", fallback=_log_softmax_fallback, doc_args=_SOFTMAX_ARGS)
@@ -710,12 +716,7 @@ def log_softmax(x: Array, axis: Any = -1) -> Array:
     give ``-inf``; a row of all ``-inf`` gives NaN (as jax and torch). Native kernels for one
     axis: ``torch.nn.functional.log_softmax``, ``tf.nn.log_softmax``, ``jax.nn.log_softmax``;
     the composition elsewhere."""
-    f = _fusable("log_softmax", x)
-    if f is not None and _nonempty(f[0]):
-        ax = _one_axis(axis, len(f[0].shape))
-        if ax is not None:
-            return call(f[1], "nn.log_softmax", f[0], ax)
-    return _log_softmax_fallback(x, axis)
+    return _along_one_axis("log_softmax", x, axis, _log_softmax_fallback)
 
 
 def _gelu_fallback(x: Array, approximate: bool) -> Array:
