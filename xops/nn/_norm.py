@@ -8,6 +8,7 @@ import math
 from typing import Any, NamedTuple
 
 from .. import numpy as xnp
+from .._dispatch import normalize_axes
 from ..numpy_api.nn import layer_norm, rms_norm
 from ..xla import stop_gradient
 from ._common import downcast, float_input, upcast
@@ -18,12 +19,11 @@ __all__ = ["BatchNormState", "batch_norm", "batch_norm_train", "group_norm", "la
 Array = Any
 
 
-def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
-    t = (axis,) if isinstance(axis, int) else tuple(axis)
-    out = tuple(sorted(a % ndim for a in t)) if ndim else ()
-    if len(set(out)) != len(out):
-        raise ValueError(f"xops.nn: repeated axis in {axis}")
-    return out
+def _axes(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
+    # an axis out of range is an AxisError as NumPy's reductions raise it (a 0-d input has
+    # none); None normalises over every axis
+    out = normalize_axes(f"nn.{op}", axis, ndim)
+    return tuple(range(ndim)) if out is None else out
 
 
 def _affine(y: Array, scale: Array | None, bias: Array | None) -> Array:
@@ -79,7 +79,7 @@ def layer_norm_composite(x: Array, scale: Array | None = None, bias: Array | Non
     where the backend's fused kernel runs when it can): two-pass moments, then the affine."""
     x = float_input("layer_norm", x)
     xc, back = upcast(x)
-    axes = _axes(axis, xc.ndim)
+    axes = _axes("layer_norm", axis, xc.ndim)
     mean, var = _moments(xc, axes)
     y = xnp.divide(xnp.subtract(xc, mean), xnp.sqrt(xnp.add(var, eps)))
     return downcast(_affine(y, scale, bias), back)
@@ -90,7 +90,7 @@ def rms_norm_composite(x: Array, scale: Array | None = None, axis: Any = -1,
     """The generic ``xops.nn.functional.rms_norm``: ``x / sqrt(mean(x**2) + eps) * scale``."""
     x = float_input("rms_norm", x)
     xc, back = upcast(x)
-    axes = _axes(axis, xc.ndim)
+    axes = _axes("rms_norm", axis, xc.ndim)
     ms = xnp.mean(xnp.square(xc), axis=axes, keepdims=True)
     y = xnp.divide(xc, xnp.sqrt(xnp.add(ms, eps)))
     return downcast(_affine(y, scale, None), back)

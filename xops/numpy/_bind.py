@@ -10,6 +10,7 @@ per call); arrays stay native. See docs/array_api.md for the deviations and the 
 """
 from __future__ import annotations
 
+import importlib
 import math
 import sys
 import types
@@ -370,7 +371,7 @@ STANDARD_NAMES = tuple(sorted({*_SAME, *_WRAPPED, *_CREATION, *_DTYPE_FUNCS, *_C
 # are passed only when they differ from the default, so a NumPy-style signature there still fits.
 
 def _sub(ns: str, name: str) -> Callable:
-    fn = getattr(sys.modules[f"xops.numpy.{ns}"], name, None)
+    fn = getattr(importlib.import_module(f"xops.numpy.{ns}"), name, None)
     if fn is None:
         raise NotImplementedError(f"{ns}.{name}: xops.numpy.{ns}.{name} is not implemented yet")
     return fn
