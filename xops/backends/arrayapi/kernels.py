@@ -48,6 +48,20 @@ UNSUPPORTED_REASONS = {
 }
 
 
+# What dask.array (through array-api-compat) cannot do lazily or at all, measured with dask
+# 2026.8: its linalg takes 2-d arrays only (tall-and-skinny QR/SVD, one chunk for solve/cholesky),
+# its searchsorted fails on array-api-compat's call, and it has no DLPack import.
+_DASK_LINALG = "dask.array.linalg handles 2-d (tall-and-skinny or one-chunk) matrices only"
+DASK_LIMITS = {
+    "linalg.cholesky": _DASK_LINALG, "linalg.qr": _DASK_LINALG, "linalg.svd": _DASK_LINALG,
+    "linalg.svdvals": _DASK_LINALG, "linalg.solve": _DASK_LINALG, "linalg.inv": _DASK_LINALG,
+    "linalg.det": _DASK_LINALG, "linalg.slogdet": _DASK_LINALG, "linalg.pinv": _DASK_LINALG,
+    "linalg.eigh": _DASK_LINALG, "linalg.eigvalsh": _DASK_LINALG,
+    "searchsorted": "dask.array's searchsorted fails through array-api-compat",
+    "from_dlpack": "dask arrays neither produce nor import DLPack",
+}
+
+
 def _cast(xp: Any, x: Any, dtype: Any) -> Any:
     return xp.astype(x, dtype)
 
@@ -216,7 +230,14 @@ def _creation(xp: Any) -> dict[str, Callable]:
 
 def _manipulation(xp: Any) -> dict[str, Callable]:
     def reshape(x, shape):
-        return xp.reshape(x, tuple(shape))
+        try:
+            return xp.reshape(x, tuple(shape))
+        except NotImplementedError:
+            # dask reshapes only by merging or splitting chunks evenly: other reshapes go
+            # through one chunk (still lazy; the chunking of this result is then one block)
+            if not hasattr(x, "rechunk"):
+                raise
+            return xp.reshape(x.rechunk(-1), tuple(shape))
 
     def transpose(x, axes):
         return xp.permute_dims(x, tuple(range(x.ndim))[::-1] if axes is None else tuple(axes))
@@ -391,11 +412,14 @@ def _real_order(xp: Any, x: Any) -> Any:
 
 
 def _products(xp: Any) -> dict[str, Callable]:
+    # dask's integer products come back in int64: keep the operands' (already promoted) dtype
     def matmul(a, b):
-        return xp.matmul(a, b)
+        out = xp.matmul(a, b)
+        return out if out.dtype == a.dtype else xp.astype(out, a.dtype)
 
     def tensordot(a, b, axes_a, axes_b):
-        return xp.tensordot(a, b, axes=(tuple(axes_a), tuple(axes_b)))
+        out = xp.tensordot(a, b, axes=(tuple(axes_a), tuple(axes_b)))
+        return out if out.dtype == a.dtype else xp.astype(out, a.dtype)
 
     return {"matmul": matmul, "tensordot": tensordot}
 
@@ -468,6 +492,8 @@ def _fft(xp: Any) -> dict[str, Callable]:
             continue
 
         def k(x, s, axes, norm, fn=fn, cplx=name in ("fftn", "ifftn")):
+            if hasattr(x, "rechunk"):  # dask transforms along axes held in one chunk
+                x = x.rechunk({a: -1 for a in axes})
             if cplx and not xp.isdtype(x.dtype, "complex floating"):
                 # the standard's fftn takes complex input only
                 x = xp.astype(x, xp.complex64 if x.dtype == xp.float32 else xp.complex128)
@@ -487,11 +513,12 @@ def table(xp: Any, name: str, lazy: bool) -> tuple[ModuleType, dict[str, str]]:
         entries.update(part(xp))
     entries.update({f"linalg.{n}": f for n, f in _linalg(xp).items()})
     entries.update({f"fft.{n}": f for n, f in _fft(xp).items()})
-    if lazy:  # no kernel may produce a data-dependent shape
-        for n in ("nonzero", "argwhere", "unique_values"):
-            entries.pop(n, None)
-    k.__dict__.update(entries)
     reasons = dict(UNSUPPORTED_REASONS)
+    if name == "dask.array":
+        for n, why in DASK_LIMITS.items():
+            entries.pop(n, None)
+            reasons[n] = why
+    k.__dict__.update(entries)
     for n, sp in SPELLING.items():
         if n not in entries:
             reasons.setdefault(n, f"{name} has no {sp}")
