@@ -72,7 +72,13 @@ class Backend:
             self.k = flat
         self.native: dict[DType, Any] = table.DTYPES  # live: numpy adds bfloat16 on first use
         self.canon: dict[Any, DType] = {v: d for d, v in table.DTYPES.items()}
-        _dtypes.register_native(self.canon)
+        if flat is None:
+            _dtypes.register_native(self.canon)
+        else:
+            import warnings
+            with warnings.catch_warnings():  # array-api-strict warns when its dtypes meet
+                warnings.simplefilter("ignore")  # NumPy's in the shared registry's dict
+                _dtypes.register_native(self.canon)
         _dtypes.register_native(getattr(table, "EXTRA_NATIVE", {}))
         # Backends whose native calls already treat Python scalars as weak on either side
         # (NumPy >= 2 under NEP 50, jax) get scalars passed straight through.

@@ -70,7 +70,7 @@ def make_table(xp: Any) -> ModuleType:
 
     name = library_name(xp)
     lazy = name.split(".")[0] in LAZY_LIBRARIES
-    t = ModuleType(PACKAGE)
+    t: Any = ModuleType(PACKAGE)
     t.NAME = name
     t.XP = xp
     dtypes: dict[d.DType, Any] = {}
