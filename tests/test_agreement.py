@@ -120,6 +120,8 @@ _GENERIC_KNOWN = {
     ("dask.array", "ravel"): "not yet diagnosed",
     ("dask.array", "repeat"): "dask's repeat takes integer repeats only",
     ("dask.array", "eye"): "not yet diagnosed",
+    **{("dask.array", n): "needs take_along_axis (absent from dask's namespace); dask fails on "
+       "empty input (reduce() of empty iterable)" for n in ("median", "nanmedian")},
     **{("dask.array", n): "data-dependent output shape: not lazy on dask"
        for n in ("unique_all", "unique_counts", "unique_inverse", "unique_values")},
 }
