@@ -167,6 +167,13 @@ class Handle:
             if a.dtype.name == "bfloat16":
                 return tf.cast(tf.constant(a.astype(np.float32)), tf.bfloat16)
             return tf.constant(a)
+        if n == "array_api_strict":
+            import array_api_strict
+            return array_api_strict.asarray(a.copy())
+        if n == "dask.array":
+            import dask.array as da
+            # small chunks, so that every op meets several of them
+            return da.from_array(a.copy(), chunks=tuple(max(1, (s + 1) // 2) for s in a.shape))
         raise AssertionError(n)
 
     def np(self, x):
@@ -188,6 +195,10 @@ class Handle:
             return x.resolve_conj().numpy()
         if n == "tensorflow":
             return np.asarray(x.numpy())
+        if n == "array_api_strict":
+            return np.from_dlpack(x).copy()
+        if n == "dask.array":
+            return np.asarray(x.compute())
         return np.asarray(x)
 
     def key(self, seed: int):
@@ -228,6 +239,13 @@ def backend(request) -> Handle:
 
 
 _DT_PARAMS = [(n, False) for n in INSTALLED] + ([("jax", True)] if "jax" in INSTALLED else [])
+
+
+# Array API libraries reached through array-api-compat (xops/backends/arrayapi/): the agreement
+# tests run on them (tests/test_agreement.py::test_generic_agrees_with_numpy), not the whole suite.
+_GENERIC_MODULES = {"array_api_strict": "array_api_strict", "dask.array": "dask"}
+GENERIC = [n for n, m in _GENERIC_MODULES.items() if importlib.util.find_spec(m) is not None
+           and importlib.util.find_spec("array_api_compat") is not None]
 
 
 @pytest.fixture(params=_DT_PARAMS, ids=[n + ("_x64" if x else "") for n, x in _DT_PARAMS])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import importlib
+import importlib.util
 import os
 import sys
 from types import ModuleType
@@ -62,10 +63,22 @@ class Backend:
     def __init__(self, name: str, table: ModuleType) -> None:
         self.name = name
         self.package = table
-        self.k = _kernel_table(table)
+        flat = getattr(table, "KERNELS", None)  # the generic backend's table (arrayapi/)
+        if flat is None:
+            self.k = _kernel_table(table)
+        else:
+            flat.__dict__.update((k, getattr(table, k)) for k in table.__all__)
+            flat.UNSUPPORTED = table.UNSUPPORTED
+            self.k = flat
         self.native: dict[DType, Any] = table.DTYPES  # live: numpy adds bfloat16 on first use
         self.canon: dict[Any, DType] = {v: d for d, v in table.DTYPES.items()}
-        _dtypes.register_native(self.canon)
+        if flat is None:
+            _dtypes.register_native(self.canon)
+        else:
+            import warnings
+            with warnings.catch_warnings():  # array-api-strict warns when its dtypes meet
+                warnings.simplefilter("ignore")  # NumPy's in the shared registry's dict
+                _dtypes.register_native(self.canon)
         _dtypes.register_native(getattr(table, "EXTRA_NATIVE", {}))
         # Backends whose native calls already treat Python scalars as weak on either side
         # (NumPy >= 2 under NEP 50, jax) get scalars passed straight through.
@@ -74,8 +87,9 @@ class Backend:
             ok = table.DTYPES if ok else ()
         self.scalars_ok: frozenset[DType] = frozenset(ok)
         # adapt(name, kernel, dtype): the per-(op, dtype) kernel variant, chosen once and cached.
-        self._adapt: Callable[[str, Callable, DType], Callable] | None = getattr(
-            sys.modules[f"{table.__name__}.elementwise"], "adapt", None)
+        self._adapt: Callable[[str, Callable, DType], Callable] | None = (
+            getattr(sys.modules[f"{table.__name__}.elementwise"], "adapt", None) if flat is None
+            else table.ADAPT)
 
     def __repr__(self) -> str:
         return f"<xops backend {self.name}>"
@@ -272,6 +286,10 @@ def get_backend(name: str) -> Backend:
     be = _LOADED.get(name)
     if be is not None:
         return be
+    if _ALIASES.get(name, name) not in BACKEND_NAMES:
+        be = _generic_named(name)
+        if be is not None:
+            return be
     name = _canonical_name(name)
     be = _LOADED.get(name)
     if be is None:
@@ -327,7 +345,10 @@ def backend_of(x: Any) -> Backend | None:
             if not _compiling():
                 TYPE_CACHE[t] = be
             return be
-    return None
+    be = _generic_backend(x)
+    if be is not None and not _compiling():
+        TYPE_CACHE[t] = be
+    return be
 
 
 @trace_constant
@@ -349,7 +370,56 @@ def backend_of_type(t: type) -> Backend | None:
     for name, mod, bases in _imported_frameworks():
         if issubclass(t, bases) or (name == "jax" and _is_jax_type(mod, t)):
             return get_backend(name)
-    return None
+    return _GENERIC_TYPES.get(t)
+
+
+# --- the generic backend (xops/backends/arrayapi/): any other Array API library -----------------
+# Reached only after the four native backends failed to claim an array. array-api-compat
+# recognises most libraries by their type's module (dask, cupy, ndonnx, sparse: their arrays need
+# not carry __array_namespace__); the rest by __array_namespace__. It is imported only then.
+_COMPAT_LIBRARIES = frozenset({"dask", "cupy", "ndonnx", "sparse", "array_api_strict"})
+# Types the generic backend claimed (backend_of_type's answer for them).
+_GENERIC_TYPES: dict[type, Backend] = {}
+
+
+def _generic_backend(x: Any) -> Backend | None:
+    t = type(x)
+    top = t.__module__.partition(".")[0]
+    if top not in _COMPAT_LIBRARIES and not hasattr(t, "__array_namespace__"):
+        return None
+    if top not in sys.modules or importlib.util.find_spec("array_api_compat") is None:
+        return None
+    from . import arrayapi
+    xp = arrayapi.namespace_of(x)
+    if xp is None:
+        return None
+    be = _generic_load(xp)
+    _GENERIC_TYPES[t] = be
+    return be
+
+
+def _generic_load(xp: Any) -> Backend:
+    from . import arrayapi
+    name = arrayapi.library_name(xp)
+    be = _LOADED.get(name)
+    if be is None:
+        be = _LOADED[name] = Backend(name, arrayapi.make_table(xp))
+        for fn in _ON_LOAD:
+            fn(be)
+    return be
+
+
+def _generic_named(name: str) -> Backend | None:
+    """The generic backend of library ``name`` (``"array_api_strict"``, ``"dask.array"``),
+    importing it (an explicit request), or None when it is not an Array API library."""
+    if importlib.util.find_spec("array_api_compat") is None:
+        return None
+    from . import arrayapi
+    try:
+        xp = arrayapi.namespace_named(name)
+    except ImportError:
+        return None
+    return None if xp is None else _generic_load(xp)
 
 
 def _is_jax_type(jax: ModuleType, t: type) -> bool:
