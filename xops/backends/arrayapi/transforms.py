@@ -10,6 +10,19 @@ from typing import Any, Callable
 
 from .. import _transforms_common as C
 
+# as numpy's: nothing to stop, custom_vjp runs its forward, control flow in Python
+from ..numpy.transforms import (  # noqa: F401 - table entries (__all__ is TRANSFORM_NAMES)
+    associative_scan,
+    cond,
+    custom_vjp,
+    fori_loop,
+    map,  # noqa: A004 - the transform's name
+    scan,
+    stop_gradient,
+    switch,
+    while_loop,
+)
+
 __all__ = list(C.TRANSFORM_NAMES)
 
 tree_flatten, tree_unflatten, tree_map, tree_leaves = C.OPTREE_FUNCTIONS
@@ -19,9 +32,8 @@ def _unsupported(where: str) -> Callable:
     def f(*args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
             f"xops.xla.{where}: Array API libraries reached through array-api-compat (dask, "
-            "array-api-strict, cupy, ...) have no {where} in xops: the standard defines no "
-            "transforms; convert with xops.convert to torch or jax for this".replace(
-                "{where}", where))
+            f"array-api-strict, cupy, ...) have no {where} in xops: the standard defines no "
+            "transforms; convert with xops.convert to torch or jax for this")
     return f
 
 
@@ -38,20 +50,5 @@ jvp = _unsupported("jvp")
 vmap = _unsupported("vmap")
 
 
-def stop_gradient(x: Any) -> Any:
-    return x  # nothing to stop
 
-
-def custom_vjp(fwd: Callable, bwd: Callable, nondiff_argnums: tuple[int, ...],
-               fun: Callable | None, recompute_residuals: bool, name: str) -> Callable:
-    return C.primal_of(fwd, fun)
-
-
-cond = C.py_cond
-switch = C.py_switch
-while_loop = C.py_while_loop
-fori_loop = C.py_fori_loop
-scan = C.loop_scan
-map = C.loop_map
-associative_scan = C.odd_even_associative_scan
 export = load = exported_runner = _unsupported("export")
