@@ -432,18 +432,18 @@ def _linalg(xp: Any) -> dict[str, Callable]:
     if la is None:
         return {}
 
-    def inv(x):
-        return la.inv(x)
+    def late(name: str) -> Callable:
+        # looked up at call time: a library may lack one (dask has no linalg.det)
+        def f(*args: Any) -> Any:
+            return getattr(la, name)(*args)
+        f.__name__ = name
+        return f
 
-    def det(x):
-        return la.det(x)
+    inv, det, solve, svdvals = (late(n) for n in ("inv", "det", "solve", "svdvals"))
 
     def slogdet(x):
         sign, logabsdet = la.slogdet(x)
         return sign, logabsdet
-
-    def solve(a, b):
-        return la.solve(a, b)
 
     def cholesky(x, upper):
         return la.cholesky(x, upper=upper)
@@ -455,9 +455,6 @@ def _linalg(xp: Any) -> dict[str, Callable]:
     def svd(x, full_matrices):
         u, s, vh = la.svd(x, full_matrices=full_matrices)
         return u, s, vh
-
-    def svdvals(x):
-        return la.svdvals(x)
 
     def eigh(x, UPLO):
         if UPLO != "L":  # the standard reads the lower triangle only
