@@ -74,22 +74,6 @@ def kernels(xp: Any) -> dict[str, Callable]:
     def cumprod(x, axis):
         return xp.cumprod(x, axis=axis, dtype=x.dtype)
 
-    # creation (NumPy >= 2 and jax both take device=)
-    def full(shape, fill_value, dtype, device):
-        return xp.full(shape, fill_value, dtype=dtype, device=device)
-
-    def arange(start, stop, step, dtype, device):
-        return xp.arange(start, stop, step, dtype=dtype, device=device)
-
-    def linspace(start, stop, num, endpoint, dtype, device):
-        return xp.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, device=device)
-
-    def eye(n, m, k, dtype, device):
-        return xp.eye(n, m, k, dtype=dtype, device=device)
-
-    def meshgrid(arrays, indexing):
-        return list(xp.meshgrid(*arrays, indexing=indexing))
-
     # shape and indexing
     def split(x, starts, sizes, axis):
         return list(xp.split(x, list(starts[1:]), axis=axis))
@@ -132,6 +116,30 @@ def kernels(xp: Any) -> dict[str, Callable]:
     out.update({k: v for k, v in locals().items() if callable(v) and k not in ("xp", "out")})
     for name in ("mean", "max", "min", "all", "any", "argmax", "argmin", "count_nonzero"):
         out[name] = _reduction(xp, name)
+    out.update(creation_kernels(xp))
+    return out
+
+
+def creation_kernels(xp: Any) -> dict[str, Callable]:
+    """The creation kernels of a namespace whose creation functions have the Array API's
+    keywords (``device=``, keyword ``k``): NumPy >= 2, jax.numpy and any Array API library."""
+
+    def full(shape, fill_value, dtype, device):
+        return xp.full(shape, fill_value, dtype=dtype, device=device)
+
+    def arange(start, stop, step, dtype, device):
+        return xp.arange(start, stop, step, dtype=dtype, device=device)
+
+    def linspace(start, stop, num, endpoint, dtype, device):
+        return xp.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, device=device)
+
+    def eye(n, m, k, dtype, device):
+        return xp.eye(n, m, k=k, dtype=dtype, device=device)
+
+    def meshgrid(arrays, indexing):
+        return list(xp.meshgrid(*arrays, indexing=indexing))
+
+    out = {f.__name__: f for f in (full, arange, linspace, eye, meshgrid)}
     for name in ("zeros", "ones", "empty"):
         out[name] = _filled(getattr(xp, name))
     return out

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from ... import _dtypes as d
 from .._common import ELEMENTWISE_NAMES, LINALG_NAMES, adapt_common, int_cast_bounds
+from .._numpy_like import creation_kernels
 
 # xops op name -> the Array API name of the same function (same arguments).
 SPELLING = {
@@ -192,29 +193,7 @@ def _elementwise(xp: Any) -> dict[str, Callable]:
 
 
 def _creation(xp: Any) -> dict[str, Callable]:
-    def zeros(shape, dtype, device):
-        return xp.zeros(shape, dtype=dtype, device=device)
-
-    def ones(shape, dtype, device):
-        return xp.ones(shape, dtype=dtype, device=device)
-
-    def empty(shape, dtype, device):
-        return xp.empty(shape, dtype=dtype, device=device)
-
-    def full(shape, fill_value, dtype, device):
-        return xp.full(shape, fill_value, dtype=dtype, device=device)
-
-    def arange(start, stop, step, dtype, device):
-        return xp.arange(start, stop, step, dtype=dtype, device=device)
-
-    def linspace(start, stop, num, endpoint, dtype, device):
-        return xp.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, device=device)
-
-    def eye(n, m, k, dtype, device):
-        return xp.eye(n, m, k=k, dtype=dtype, device=device)
-
-    def meshgrid(arrays, indexing):
-        return list(xp.meshgrid(*arrays, indexing=indexing))
+    shared = creation_kernels(xp)
 
     def tril(x, k=0):
         return xp.tril(x, k=k)
@@ -228,7 +207,7 @@ def _creation(xp: Any) -> dict[str, Callable]:
     def from_dlpack(x, device, copy):
         return xp.from_dlpack(x, device=device, copy=copy)
 
-    return {k: v for k, v in locals().items() if callable(v)}
+    return {**shared, **{k: v for k, v in locals().items() if callable(v)}}
 
 
 def _manipulation(xp: Any) -> dict[str, Callable]:
