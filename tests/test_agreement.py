@@ -59,6 +59,26 @@ def compare(h, case, got, want):
                                **tol(name, scale=case.rtol_scale), equal_nan=True)
 
 
+def _native_args(h, case) -> tuple[list, dict]:
+    """The case's arguments as ``h``'s arrays (``like=`` given an array of ``h``)."""
+    args = [_to_native(h, a) for a in case.args]
+    kwargs = dict(case.kwargs)
+    if kwargs.get("like") is _LIKE:
+        kwargs["like"] = h.arr(np.zeros(1, np.float32))
+    return args, kwargs
+
+
+def _reference(name: str, case):
+    """NumPy's answer (the case's reference, else the op's NumPy function) on copies."""
+    np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            ref = case.ref if case.ref is not None else getattr(np, REGISTRY[name].ref)
+            rkw = {k: v for k, v in case.kwargs.items() if k != "like"}
+            return ref(*np_args, **(rkw if case.ref is None else {}))
+
+
 @pytest.mark.parametrize("name", OPS)
 def test_agrees_with_numpy(backend, name):
     strategy = spec_for(name, backend)
@@ -67,17 +87,10 @@ def test_agrees_with_numpy(backend, name):
 
     @given(case=strategy, data=st.data())
     def run(case, data):
-        args = [_to_native(backend, a) for a in case.args]
-        kwargs = dict(case.kwargs)
-        if kwargs.get("like") is _LIKE:
-            kwargs["like"] = backend.arr(np.zeros(1, np.float32))
-        np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
+        args, kwargs = _native_args(backend, case)
+        want = _reference(name, case)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with np.errstate(all="ignore"):
-                ref = case.ref if case.ref is not None else getattr(np, REGISTRY[name].ref)
-                rkw = {k: v for k, v in case.kwargs.items() if k != "like"}
-                want = ref(*np_args, **(rkw if case.ref is None else {}))
             got = fn(*args, **kwargs)
         compare(backend, case, got, want)
         # inputs are never mutated
@@ -142,17 +155,11 @@ def test_generic_agrees_with_numpy(lib, name):
     def run(case):
         if any(isinstance(a, np.ndarray) and not h.holds(xops.dtype(a.dtype)) for a in case.args):
             reject()  # a dtype the library lacks (array-api-strict has no float16)
-        args = [_to_native(h, a) for a in case.args]
-        kwargs = dict(case.kwargs)
-        if kwargs.get("like") is _LIKE:
-            kwargs["like"] = h.arr(np.zeros(1, np.float32))
-        np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in case.args]
+        args, kwargs = _native_args(h, case)
+        want = _reference(name, case)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with np.errstate(all="ignore"):
-                ref = case.ref if case.ref is not None else getattr(np, REGISTRY[name].ref)
-                rkw = {k: v for k, v in case.kwargs.items() if k != "like"}
-                want = ref(*np_args, **(rkw if case.ref is None else {}))
                 try:
                     got = fn(*args, **kwargs)
                 except TypeError as e:
