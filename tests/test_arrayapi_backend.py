@@ -81,6 +81,20 @@ def test_dask_ops_stay_lazy_and_keep_chunks():
 
 
 @pytest.mark.skipif("dask.array" not in GENERIC, reason="dask not installed")
+@pytest.mark.parametrize(("shape", "new", "want"), [
+    ((2, 0), (-1,), (0,)), ((0, 3), (3, -1), (3, 0)), ((2, 0, 3), (0, 6), (0, 6))])
+def test_dask_reshapes_empty_arrays(shape, new, want):
+    # dask's own reshape fails on these (its chunk regrouping takes the product of an empty run)
+    import dask.array as da
+    x = da.from_array(np.zeros(shape, np.float32), chunks=1)
+    y = xnp.reshape(x, new)
+    assert isinstance(y, da.Array) and y.shape == want and y.dtype == np.float32
+    np.testing.assert_array_equal(y.compute(), np.reshape(np.zeros(shape, np.float32), new))
+    with pytest.raises(ValueError):
+        xnp.reshape(x, (1, 1))
+
+
+@pytest.mark.skipif("dask.array" not in GENERIC, reason="dask not installed")
 def test_dask_data_dependent_shape_is_a_clear_error():
     import dask.array as da
     x = da.from_array(np.arange(6.0), chunks=3)

@@ -212,6 +212,11 @@ def _creation(xp: Any) -> dict[str, Callable]:
 
 def _manipulation(xp: Any) -> dict[str, Callable]:
     def reshape(x, shape):
+        if 0 in x.shape and -1 in shape and math.prod(s for s in shape if s != -1):
+            # an empty array: -1 stands for 0 (dask's chunk regrouping fails on empty shapes)
+            shape = tuple(0 if s == -1 else s for s in shape)
+        if 0 in x.shape and math.prod(shape) == 0 and tuple(shape) != tuple(x.shape):
+            return xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x))
         try:
             return xp.reshape(x, tuple(shape))
         except NotImplementedError:
