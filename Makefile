@@ -28,8 +28,12 @@ lint: .venv
 	$(BIN)/ruff check xops tests benchmarks examples
 	$(BIN)/mypy xops
 
+# tests/sharded/ runs in a second process: jax sees 8 simulated host devices there (the flag must
+# be set before jax starts), torch spawns 2 gloo ranks, tensorflow 2 logical CPU devices.
 test: lint
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 -q
+	XOPS_SHARDED=1 XLA_FLAGS=--xla_force_host_platform_device_count=8 HYPOTHESIS_PROFILE=ci \
+		$(BIN)/python -m pytest -q tests/sharded
 
 test-deep: .venv
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n 2 -q
