@@ -55,3 +55,12 @@ def test_modules_a_doc_names_import(doc):
         else:
             bad.append(dotted)
     assert not bad, f"{_ids(doc)} names xops names that do not exist: {sorted(set(bad))}"
+
+
+def test_examples_shadow_no_importable_module():
+    # `python examples/x.py` puts examples/ first on sys.path: an example named like a package
+    # (examples/distributed.py did) hides it from every other example (dask.distributed failed)
+    import importlib.util
+    clash = [p.name for p in sorted((ROOT / "examples").glob("*.py"))
+             if importlib.util.find_spec(p.stem) is not None]
+    assert not clash, f"examples named like importable modules: {clash}"

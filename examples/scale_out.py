@@ -3,8 +3,8 @@ jax with 8 simulated devices (batch sharded over a mesh, FSDP-style sharded para
 FSDP2 (``fully_shard``) over 2 gloo processes, tensorflow ``MirroredStrategy`` over 2 logical
 CPU devices. Each run prints its losses next to the same training on one device.
 
-    python examples/distributed.py                  # all three engines
-    python examples/distributed.py --engine jax     # or torch, tensorflow
+    python examples/scale_out.py                  # all three engines
+    python examples/scale_out.py --engine jax     # or torch, tensorflow
 
 Each engine runs in a child process of this script: the device counts must be set before the
 framework starts. See docs/distributed.md.

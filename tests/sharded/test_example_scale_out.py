@@ -1,4 +1,4 @@
-"""examples/distributed.py: the same model trained on jax (8 simulated devices, sharded batch
+"""examples/scale_out.py: the same model trained on jax (8 simulated devices, sharded batch
 and parameters), torch FSDP2 (2 gloo ranks) and tensorflow MirroredStrategy (2 logical CPUs)
 gives each engine's one-device losses, and the three engines agree with each other."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ if not os.environ.get("XOPS_SHARDED"):
 
 def test_distributed_example_matches_one_device_on_every_engine():
     root = Path(__file__).parents[2]
-    out = subprocess.run([sys.executable, str(root / "examples" / "distributed.py")],
+    out = subprocess.run([sys.executable, str(root / "examples" / "scale_out.py")],
                          capture_output=True, text=True, timeout=540, cwd=root)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
     found = re.findall(r"^(\w+) \(.*loss ([\d.]+) -> ([\d.]+) over 20 steps; largest difference "
