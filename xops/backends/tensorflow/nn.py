@@ -214,8 +214,16 @@ def _in_float32(fn, x, axis):
     return fn(x, axis=axis)
 
 
+def _nan_rows(y, axis):
+    # tf's oneDNN softmax (on by default on CPUs with AVX512_VNNI/BF16) answers [0, nan] for
+    # [0, nan], where the composition's max, and so its whole row, is nan: a nan anywhere in a
+    # row spreads to the row, through the row's sum (y + 0 elsewhere, exactly y)
+    s = tf.reduce_sum(y, axis=axis, keepdims=True)
+    return y + (s - s)
+
+
 def softmax(x, axis):
-    return _in_float32(tf.nn.softmax, x, axis)
+    return _nan_rows(_in_float32(tf.nn.softmax, x, axis), axis)
 
 
 def log_softmax(x, axis):

@@ -172,7 +172,10 @@ def log_softmax(x, axis):
 
 
 def gelu(x, approximate):
-    return F.gelu(x, approximate="tanh" if approximate else "none")
+    y = F.gelu(x, approximate="tanh" if approximate else "none")
+    # torch's vectorised float32/bfloat16 CPU kernel answers nan for +inf on AVX512 machines
+    # (torch 2.13; the scalar tail and other CPUs answer inf, as the composition does)
+    return torch.where(x == math.inf, x, y)
 
 
 def layer_norm(x, scale, bias, shape, eps):
