@@ -32,6 +32,7 @@ from ._errors import (  # noqa: F401 - re-exported
     PY_SCALARS,
     HostConstants,
     _is_framework_shape_error,
+    distributed_error,
     explain,
     none_given,
     shape_error,
@@ -59,7 +60,12 @@ def annotate(e: BaseException, name: str, be: Backend | None, args: Sequence[Any
     """Name the op and backend on an error raised by a native kernel (keeps its type). When the
     kernel failed because its arrays sit on different devices (``args``: the arrays it got),
     raise the one error for that mistake instead: a ValueError naming the op and the devices.
-    Checked only here, after a failure, so a call on one device pays nothing for it."""
+    Checked only here, after a failure, so a call on one device pays nothing for it. A failure
+    on distributed arrays (torch DTensor) raises the one NotImplementedError for it."""
+    if args and be is not None:
+        derr = distributed_error(name, e, {f"argument {i + 1}": a for i, a in enumerate(args)})
+        if derr is not None:
+            raise derr from derr.__cause__
     if args and be is not None and isinstance(e, RuntimeError):
         clash = getattr(be.k, "device_clash", None)
         devs = clash(args) if clash is not None else None
@@ -604,7 +610,7 @@ def make_unary(op: Elementwise) -> Callable[[Any], Any]:
                 try:
                     return k(x)
                 except Exception as e:
-                    annotate(e, name, TYPE_CACHE.get(type(x)))
+                    annotate(e, name, TYPE_CACHE.get(type(x)), (x,))
                     raise
         return slow(op, (x,))
 

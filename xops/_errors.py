@@ -116,18 +116,88 @@ def _is_framework_shape_error(e: BaseException) -> bool:
     return t is RuntimeError and _TORCH_SHAPE_WORDS.search(str(e)) is not None
 
 
+def _distributed(arrays: dict[str, Any]) -> list[str]:
+    """``"x DTensor(Shard(dim=0),)"`` for each distributed array among ``arrays`` (elements of a
+    list/tuple argument too), as the array's backend describes it (torch: DTensor)."""
+    out = []
+    for arg, v in arrays.items():
+        items = ([(f"{arg}[{i}]", x) for i, x in enumerate(v)] if isinstance(v, (list, tuple))
+                 else [(arg, v)])
+        for label, x in items:
+            be = backend_of(x) if hasattr(x, "shape") else None
+            describe = getattr(be.k, "distributed", None) if be is not None else None
+            what = describe(x) if describe is not None else None
+            if what:
+                out.append(f"{label} {what}")
+    return out
+
+
+_DIST = "not supported on these distributed arrays"
+
+
+def _xops_own(op: str, e: BaseException) -> bool:
+    """An error xops raised about the arguments themselves (a bad axis, shapes that do not
+    broadcast), not a framework's error passed on (shape_error's "the framework says")."""
+    text = str(e)
+    return (isinstance(e, _DOCUMENTED) and text.startswith(op)
+            and "the framework says" not in text and _DIST not in text)
+
+
+def _call_arguments(e: BaseException) -> dict[str, Any]:
+    """The arguments of the frame that caught ``e`` (an op's public wrapper, which has the op's
+    signature): the wrapper hands explain() only its ``Array`` parameters, while distributed
+    arrays also come in parameters typed ``Any`` (``append(arr, values)``, ``bins=``)."""
+    tb = e.__traceback__
+    if tb is None:
+        return {}
+    code = tb.tb_frame.f_code
+    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & 4)
+    f_locals = tb.tb_frame.f_locals
+    return {k: f_locals[k] for k in code.co_varnames[:n] if k in f_locals}
+
+
+def distributed_error(name: str, e: BaseException,
+                      arrays: dict[str, Any]) -> NotImplementedError | None:
+    """The one error for op ``name`` failing with ``e`` on distributed arrays (torch DTensor: an
+    op without a sharding rule, a plain tensor xops made meeting a DTensor, a collective gloo
+    cannot run): a NotImplementedError naming the op, the arrays' placements and DTensor; None
+    when no array in ``arrays`` is distributed or ``e`` is xops' own error about the arguments.
+    An inner op's such error (a composite's) is named again for the outer op."""
+    dist = _distributed(arrays)
+    op = opname_of(name)
+    if not dist or _xops_own(op, e):
+        return None
+    root, inner = e, op
+    while _DIST in str(root) and root.__cause__ is not None:
+        inner = str(root).split(":", 1)[0]
+        root = root.__cause__
+    text = str(root).strip()
+    said = f"{type(root).__name__}: {text.splitlines()[0][:300].rstrip('.') if text else ''}"
+    where = f" (in {inner})" if inner != op else ""
+    err = NotImplementedError(
+        f"{op}: {_DIST} ({'; '.join(dist)}): torch.distributed.tensor cannot run it on "
+        f"them{where}; the framework says {said}. Gather them first (x.full_tensor()) to run "
+        "it on plain tensors")
+    err.__cause__ = root
+    return err
+
+
 def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseException:
     """The exception to raise when op ``name`` failed with ``e``; ``arrays``: its arguments in
     array positions, by parameter name. A bad value there (None is handled before the call) is
     the one error of docs/semantics.md naming the op and the argument: a non-numeric object or an
     object/str/datetime array is a TypeError, a ragged nested list a ValueError, whatever the
-    body tripped over (an AttributeError, NumPy's own wording). Otherwise ``e`` itself, with a
-    note naming the op when its message does not. Runs only after a failure: a call with good
-    input pays nothing for these checks."""
+    body tripped over (an AttributeError, NumPy's own wording). A framework's failure on
+    distributed arrays (torch DTensor) is one NotImplementedError naming the op, the placements
+    and DTensor. Otherwise ``e`` itself, with a note naming the op when its message does not.
+    Runs only after a failure: a call with good input pays nothing for these checks."""
     if isinstance(e, HostConstants):
         return e
     op = opname_of(name)
     try:
+        derr = distributed_error(name, e, {**_call_arguments(e), **arrays})
+        if derr is not None:
+            return derr
         for arg, v in arrays.items():
             if v is None and not isinstance(e, _DOCUMENTED):  # an optional array the body used
                 bad: tuple[type, str] | None = (

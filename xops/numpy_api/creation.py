@@ -20,6 +20,7 @@ from .._dispatch import (
     PY_SCALARS,
     call,
     dtype_arg,
+    is_tracing,
     normalize_shape,
     opname_of,
     promote_args,
@@ -246,7 +247,15 @@ _LIKE_ARGS = """
 def _filled_like(name: str, x: Array, dtype: Any, device: Any) -> Array:
     """The body of zeros_like, ones_like and empty_like: the kernel ``name`` without ``_like``."""
     be, d, dev = _like(name, x, dtype, device)
-    return call(be, name[:-5], tuple(x.shape), _native(be, name, d), dev)
+    native = _native(be, name, d)
+    return _placed_like(be, x, lambda shape: call(be, name[:-5], shape, native, dev))
+
+
+def _placed_like(be: Backend, x: Array, make: Any) -> Array:
+    """``make(x.shape)``; for a distributed ``x`` (torch DTensor) the backend places the result
+    like ``x`` (``placed_like``: each rank makes its local part)."""
+    placed = None if is_tracing() else getattr(be.k, "placed_like", None)
+    return make(tuple(x.shape)) if placed is None else placed(x, make)
 
 
 @declare("creation", kernels=("zeros",), doc_args=_LIKE_ARGS)
@@ -281,7 +290,8 @@ def full_like(x: Array, /, fill_value: Any, *, dtype: Any = None, device: Any = 
         A native array of ``x``'s backend.
     """
     be, d, dev = _like("full_like", x, dtype, device)
-    return call(be, "full", tuple(x.shape), fill_value, _native(be, "full_like", d), dev)
+    native = _native(be, "full_like", d)
+    return _placed_like(be, x, lambda shape: call(be, "full", shape, fill_value, native, dev))
 
 
 @declare("creation")

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import PY_SCALARS, dtype_arg, normalize_axes, promote_args, resolve
+from .._dispatch import PY_SCALARS, dtype_arg, is_tracing, normalize_axes, promote_args, resolve
 from .._dtypes import DType
 from ..backends import Backend
 from . import creation as cr
@@ -428,9 +428,15 @@ def ptp(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> 
     """
     _no_out("ptp", out)
     be, x = _array("ptp", a)
-    _kind_check("ptp", be, x, "iuf")
-    return ew.subtract(red.max(x, axis=axis, keepdims=keepdims),
-                       red.min(x, axis=axis, keepdims=keepdims))
+    d = _kind_check("ptp", be, x, "iuf")
+    hi, lo = red.max(x, axis=axis, keepdims=keepdims), red.min(x, axis=axis, keepdims=keepdims)
+    if not _is_float(d) and not is_tracing():
+        # integers wrap around: a torch DTensor's Partial(max) - min is then wrong (torch 2.13);
+        # the backend reduces such partial results first (xops/backends/torch reduce_partial)
+        reduce_partial = getattr(be.k, "reduce_partial", None)
+        if reduce_partial is not None:
+            hi, lo = reduce_partial(hi), reduce_partial(lo)
+    return ew.subtract(hi, lo)
 
 
 # --- covariance ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ happy path.
 from __future__ import annotations
 
 import math
+import sys
 
 import torch
 
@@ -19,7 +20,8 @@ from ... import _dtypes as d
 from .. import _common
 from ._uint import SIGNED_VIEW
 
-__all__ = [*_common.PACKAGE_NAMES, "device_clash"]
+__all__ = [*_common.PACKAGE_NAMES, "device_clash", "distributed", "reduce_partial",
+           "placed_like"]
 
 NAME = "torch"
 
@@ -80,6 +82,65 @@ def device_clash(args):
             if isinstance(t, torch.Tensor) and t.device not in devs:
                 devs.append(t.device)
     return devs if len(devs) > 1 else None
+
+
+# --- torch.distributed.tensor (DTensor) -------------------------------------------------------
+# DTensor subclasses torch.Tensor, so every kernel takes it and DTensor's own dispatcher runs the
+# op on the shards. Where it has no sharding rule it raises (xops._errors.explain turns that into
+# one NotImplementedError naming the op and the placements); the few places where it silently
+# computes wrong numbers are guarded in the kernels (nn.conv, linalg.pinv) or repaired
+# (reduce_partial). docs/distributed_dtensor.md has the table, tests/sharded the test.
+def _dtensor_type():
+    mod = sys.modules.get("torch.distributed.tensor")  # never imported by xops
+    return None if mod is None else mod.DTensor
+
+
+def distributed(x):
+    """``"DTensor(Shard(dim=0),)"`` (its placements) for a DTensor, else None. Error paths and
+    checks of tensor subclasses only."""
+    if type(x) is torch.Tensor:
+        return None
+    dtensor = _dtensor_type()
+    if dtensor is None or not isinstance(x, dtensor):
+        return None
+    return f"DTensor{tuple(x.placements)!r}"
+
+
+def reduce_partial(x):
+    """``x`` with a DTensor's pending cross-rank reductions done (``Partial`` placements made
+    ``Replicate()``); any other tensor as it is. torch 2.13's DTensor rule that
+    ``Partial(max) - Replicate`` stays ``Partial(max)`` (and so for min) is wrong once integers
+    wrap around: ptp reduces its partial extremes first."""
+    if type(x) is torch.Tensor:
+        return x
+    dtensor = _dtensor_type()
+    if dtensor is None or not isinstance(x, dtensor) or not any(
+            p.is_partial() for p in x.placements):
+        return x
+    from torch.distributed.tensor import Replicate
+    return x.redistribute(placements=[Replicate() if p.is_partial() else p
+                                      for p in x.placements])
+
+
+def placed_like(x, make):
+    """The result of a ``*_like`` op for ``x``: ``make(shape)`` (a plain tensor of that shape),
+    or for a DTensor ``x`` a DTensor placed like it, each rank making only its local part
+    (pending ``Partial`` reductions become ``Replicate()``: a constant is the same everywhere)."""
+    if type(x) is torch.Tensor:
+        return make(tuple(x.shape))
+    dtensor = _dtensor_type()
+    if dtensor is None or not isinstance(x, dtensor):
+        return make(tuple(x.shape))
+    from torch.distributed.tensor import Replicate
+    local = make(tuple(x.to_local().shape))
+    shape = tuple(x.shape)
+    stride, step = [], 1
+    for n in reversed(shape):  # contiguous strides of the global shape
+        stride.insert(0, step)
+        step *= max(n, 1)
+    return dtensor.from_local(local, x.device_mesh,
+                              [Replicate() if p.is_partial() else p for p in x.placements],
+                              run_check=False, shape=torch.Size(shape), stride=tuple(stride))
 
 
 _FLOATS = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})

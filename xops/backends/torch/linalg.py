@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 
 from .._common import LINALG_NAMES
+from . import distributed
 
 NAMESPACE = "linalg"
 __all__: list[str] = list(LINALG_NAMES)
@@ -53,6 +54,13 @@ def eigvalsh(x, UPLO):
 
 
 def pinv(x, rtol, hermitian):
+    if x.is_complex() and type(x) is not torch.Tensor and distributed(x) is not None:
+        # torch 2.13's DTensor pinv of complex input returns wrong numbers (conjugates lost
+        # in its decomposition), replicated or sharded: refuse rather than answer wrongly
+        raise NotImplementedError(
+            f"xops.numpy.linalg.pinv: complex DTensor input is not supported (x "
+            f"{distributed(x)}): torch.distributed.tensor computes wrong "
+            "numbers; gather x first (x.full_tensor())")
     return torch.linalg.pinv(x, rtol=rtol, hermitian=hermitian)
 
 

@@ -16,6 +16,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from . import distributed as _distributed
 from .indexing import _index, in_range
 
 NAMESPACE = "nn"
@@ -49,7 +50,29 @@ def _split_pads(pads):
     return sym, (None if all(r == (0, 0) for r in rest) else rest)
 
 
+def _conv_placements(name, x, w):
+    """Raise where torch.distributed.tensor would compute a convolution wrongly. Its handler
+    (torch 2.13, ``_tp_conv.convolution_handler``) runs the local shards as they are, without
+    the redistribution its sharding rule asks for: a sharded weight or an input sharded off the
+    batch axis gives wrong numbers or shapes, silently. Only DTensors get here (plain tensors
+    skip the call), so plain convolutions pay one ``type`` test."""
+    if _distributed(x) is None and _distributed(w) is None:
+        return  # a Parameter or another tensor subclass
+    x_ok = all(p.is_replicate() or (p.is_shard() and p.dim == 0)
+               for p in getattr(x, "placements", ()))
+    w_ok = all(p.is_replicate() for p in getattr(w, "placements", ()))
+    if not (x_ok and w_ok):
+        raise NotImplementedError(
+            f"xops.nn.functional.{name}: unsupported DTensor placements (x "
+            f"{_distributed(x) or 'a plain tensor'}; w {_distributed(w) or 'a plain tensor'}): "
+            "torch.distributed.tensor convolves the local shards without redistributing them "
+            "and would give wrong results; shard x along its batch axis (Shard(0)) or replicate "
+            "it, and replicate w (Replicate())")
+
+
 def conv(x, w, strides, pads, dilation, groups, cl):
+    if type(x) is not torch.Tensor or type(w) is not torch.Tensor:
+        _conv_placements("conv", x, w)
     nd = len(strides)
     xf = _first(x, cl)
     wt = w.permute(nd + 1, nd, *range(nd))  # (O, I/groups, *K)
@@ -62,6 +85,8 @@ def conv(x, w, strides, pads, dilation, groups, cl):
 
 
 def conv_transpose(x, w, strides, crop, dilation, groups, cl):
+    if type(x) is not torch.Tensor or type(w) is not torch.Tensor:
+        _conv_placements("conv_transpose", x, w)
     nd = len(strides)
     xf = _first(x, cl)
     wt = w.permute(nd + 1, nd, *range(nd))  # (I, O/groups, *K): torch's transposed layout
