@@ -114,3 +114,39 @@ def test_dask_stats_example_runs():
     assert "computed 20000 x 32 on 2 workers" in out.stdout
     std = [float(v) for v in out.stdout.split("std: [")[1].split("]")[0].split()]
     assert all(0.9 < v < 1.1 for v in std), std  # standard normal columns
+
+
+@pytest.mark.skipif("array_api_strict" not in GENERIC, reason="array-api-strict not installed")
+@pytest.mark.parametrize("dtype", ["float32", "int16", "uint8", "bool", "complex64"])
+def test_convert_to_and_from_an_array_api_library(backend, dtype):
+    import array_api_strict as xps
+    a = np.arange(6).reshape(2, 3).astype(dtype)
+    s = xps.asarray(a)
+    native = xops.convert(s, backend.name)
+    assert backend.is_native(native) and xops.dtype(native) is xops.dtype(a.dtype)
+    np.testing.assert_array_equal(backend.np(native), a)
+    back = xops.convert(native, "array_api_strict")
+    assert type(back) is type(s) and back.dtype == s.dtype
+    np.testing.assert_array_equal(np.from_dlpack(back), a)
+
+
+@pytest.mark.skipif("array_api_strict" not in GENERIC, reason="array-api-strict not installed")
+def test_convert_shares_memory_through_dlpack_and_keeps_dtypes():
+    import array_api_strict as xps
+    a = np.zeros(3, np.float32)
+    s = xops.convert(a, "array_api_strict")
+    a[0] = 5.0
+    assert float(s[0]) == 5.0          # DLPack: no copy
+    with pytest.raises(TypeError, match=r"convert.*float16.*array_api_strict"):
+        xops.convert(np.ones(2, np.float16), "array_api_strict")
+    assert xops.convert(xps.asarray([1.0], dtype=xps.float64), "numpy").dtype == np.float64
+
+
+@pytest.mark.skipif("dask.array" not in GENERIC, reason="dask not installed")
+def test_convert_never_computes_a_lazy_array():
+    import dask.array as da
+    x = xops.convert(np.arange(4.0), "dask.array")
+    assert isinstance(x, da.Array) and x.dtype == np.float64
+    np.testing.assert_array_equal(x.compute(), np.arange(4.0))
+    with pytest.raises(TypeError, match=r"dask\.array array is lazy.*compute"):
+        xops.convert(da.ones(3, chunks=1), "numpy")

@@ -19,14 +19,16 @@ __all__ = ["convert"]
 
 def convert(x: Any, backend: str) -> Any:
     """``x`` as a native array of ``backend`` ('numpy', 'jax', 'torch', 'tensorflow'; 'np' and
-    'tf' are aliases), with the same dtype, sharing memory through DLPack where possible.
+    'tf' are aliases; or an Array API library's name such as 'array_api_strict' or
+    'dask.array'), with the same dtype, sharing memory through DLPack where possible.
 
     Gradients do not flow across frameworks: a torch tensor that requires grad is detached.
+    A lazy array (dask) is never computed here: compute it first.
 
     Raises:
-        TypeError: ``x`` is not an array of a supported backend, or ``backend`` cannot hold its
+        TypeError: ``x`` is not an array of a supported backend, ``backend`` cannot hold its
             dtype (jax without x64 mode cannot hold 64-bit types; NumPy needs ``ml_dtypes`` for
-            bfloat16).
+            bfloat16), or ``x`` is lazy.
     """
     dst = get_backend(backend)
     src = backend_of(x)
@@ -36,6 +38,8 @@ def convert(x: Any, backend: str) -> Any:
                         "like=...) to create one")
     if src is dst:
         return x
+    if _xp(src) is not None or _xp(dst) is not None:
+        return _convert_generic(x, src, dst)
     d = src.dtype_of(x)
     reason = dst.k.unsupported_dtype(d) if d in dst.native else f"it has no {d.name} dtype"
     if reason:
@@ -50,6 +54,76 @@ def convert(x: Any, backend: str) -> Any:
         raise TypeError(f"xops.convert: {src.name} -> {dst.name} turned {d.name} into "
                         f"{got.name}; this conversion is not supported for {d.name}")
     return out
+
+
+# --- Array API libraries (the generic backend, xops/backends/arrayapi/) -----------------------
+def _xp(be: Backend) -> Any:
+    """The standard namespace of a generic backend; None for the four native backends."""
+    return getattr(be.package, "XP", None)
+
+
+def _convert_generic(x: Any, src: Backend, dst: Backend) -> Any:
+    """Through DLPack (the standard's exchange protocol), else through a NumPy array on the
+    host; a lazy source refuses (the host path would compute it)."""
+    import numpy as np
+
+    from .backends.arrayapi import is_lazy
+    d = src.dtype_of(x)
+    reason = dst.k.unsupported_dtype(d) if d in dst.native else f"it has no {d.name} dtype"
+    if reason:
+        raise TypeError(f"xops.convert: cannot convert a {d.name} {src.name} array to "
+                        f"{dst.name}: {reason}. xops.convert never changes the dtype")
+    if _xp(src) is not None and is_lazy(src.name):
+        raise TypeError(f"xops.convert: a {src.name} array is lazy; converting it to "
+                        f"{dst.name} would compute it: call .compute() (or persist) first, then "
+                        "convert the result")
+    xp = _xp(dst)
+    if xp is not None:  # into a library: its from_dlpack, else its asarray of host data
+        out = None
+        if hasattr(xp, "from_dlpack") and hasattr(x, "__dlpack__"):
+            try:
+                out = xp.from_dlpack(x)
+            except Exception:  # noqa: BLE001 - device/dtype DLPack refused: copy via host
+                out = None
+        if out is None:
+            host = x if src.name == "numpy" else _to_host_any(x, src, d)
+            out = xp.asarray(host, dtype=dst.native[d])
+    else:  # out of a library: the native side's DLPack import, else via NumPy
+        out = _direct_from_dlpack(x, dst.name)
+        if out is None:
+            out = _from_host(_to_host_any(x, src, d), dst, d)
+    got = dst.dtype_of(out)
+    if got is not d:
+        raise TypeError(f"xops.convert: {src.name} -> {dst.name} turned {d.name} into "
+                        f"{got.name}; this conversion is not supported for {d.name}")
+    return out if not isinstance(out, np.generic) else np.asarray(out)
+
+
+def _to_host_any(x: Any, src: Backend, d: DType) -> Any:
+    import numpy as np
+    if _xp(src) is None:
+        return _to_host(x, src.name, d)
+    try:
+        return np.from_dlpack(x)
+    except Exception:  # noqa: BLE001 - no DLPack (or another device): the array's own export
+        return np.asarray(x)
+
+
+def _direct_from_dlpack(x: Any, dst: str) -> Any | None:
+    if not hasattr(x, "__dlpack__"):
+        return None
+    import numpy as np
+    imports: dict[str, Callable[[Any], Any]] = {
+        "numpy": np.from_dlpack,
+        "torch": lambda a: _mod("torch").from_dlpack(a),
+        "jax": lambda a: _mod("jax").dlpack.from_dlpack(a),
+        "tensorflow": lambda a: _mod("tensorflow").experimental.dlpack.from_dlpack(
+            a.__dlpack__()),
+    }
+    try:
+        return imports[dst](x)
+    except Exception:  # noqa: BLE001 - unsupported layout/dtype/device pair: copy via host
+        return None
 
 
 def _tf_capsule(x: Any) -> Any:
