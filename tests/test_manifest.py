@@ -232,6 +232,28 @@ def test_support_table_is_current_and_every_unsupported_cell_has_a_reason():
         "docs/support.md is stale: python -m xops support-table > docs/support.md"
 
 
+def test_needs_name_ops_or_kernels_and_mark_cells():
+    """``declare(needs=...)`` names registry ops, or kernels some native backend has (a typo
+    would leave a composite marked supported where it cannot run); a library without one
+    gets the "needs" cell."""
+    from types import SimpleNamespace
+
+    from xops._support import cell
+    tables = [get_backend(b).k for b in INSTALLED]
+    declared = {n: i.extra["needs"] for n, i in REGISTRY.items() if i.extra.get("needs")}
+    assert len(declared) >= 20
+    for name, needs in declared.items():
+        assert REGISTRY[name].composite or REGISTRY[name].extra.get("fallback"), name
+        for need in needs:
+            assert need in REGISTRY or any(hasattr(t, need) for t in tables), (name, need)
+    # a table with nothing but the op's own kernels: every always-needed op is reported
+    bare = SimpleNamespace()
+    c = cell(REGISTRY["histogram"], bare)
+    assert c.startswith("unsupported: needs"), c
+    c = cell(REGISTRY["linalg.matrix_power"], bare)
+    assert c.startswith("generic; n < 0 needs linalg.inv (unsupported)"), c
+
+
 def test_type_stubs_are_current():
     """The committed xops/numpy/*.pyi are what the generator writes from the registry, and no
     stub is left over for a module that no longer exists."""

@@ -19,7 +19,8 @@ kernel tables of the four native backends and of two libraries reached through a
 - **kernel**: the backend's table has a kernel for the op (a native call, or a short composition
   of native calls inside the table that fixes a gap, e.g. torch uint32 arithmetic).
 - **generic**: the op is written once with other xops ops (or the backend has no kernel and the
-  op's generic fallback runs); it runs wherever those ops run.
+  op's generic fallback runs); it runs wherever those ops run (an op whose composition calls
+  one that is unsupported on a backend says "needs" it there).
 - **unsupported**: with the reason; the op raises a clear error naming op and backend.
 
 For the generic backend, "generic" means the op's composition is written with other xops ops; it
@@ -34,17 +35,41 @@ README and docs/semantics.md, not repeated per cell.
 
 def cell(info, table) -> str:
     if info.composite:
-        return "generic"
+        return _generic(info, table)
     missing = [k for k in info.kernels if not hasattr(table, k)]
     if not missing:
         return "kernel"
     if info.elementwise is not None and info.elementwise.fallback is not None:
-        return "generic"
+        return _generic(info, table)
     if info.extra.get("fallback") is not None:  # declare(..., fallback=): nn attention, ctc_loss
-        return "generic"
+        return _generic(info, table)
     reasons = getattr(table, "UNSUPPORTED", {})
     why = "; ".join(reasons.get(k, f"no kernel {k}") for k in missing)
     return f"unsupported: {why}"
+
+
+def _generic(info, table) -> str:
+    """"generic", unless an op or kernel the composition calls (``declare(needs=...)``: a
+    tuple, or a dict op -> the arguments that reach it) is unsupported on this table: the
+    composition cannot run there either (or not for those arguments)."""
+    from .numpy_api import REGISTRY
+    needs = info.extra.get("needs", ())
+    partly = []
+    for need in needs:
+        sub = REGISTRY.get(need)
+        if sub is None or sub is info:  # a kernel name (the op's own: its body calls it)
+            missing = not hasattr(table, need)
+            what = f"the {need} kernel"
+        else:
+            missing = cell(sub, table).startswith("unsupported")
+            what = need
+        if not missing:
+            continue
+        when = needs[need] if isinstance(needs, dict) else None
+        if when is None:
+            return f"unsupported: needs {what}"
+        partly.append(f"{when} needs {what} (unsupported)")
+    return "; ".join(["generic", *partly])
 
 
 def rows(backends=COLUMNS) -> list[tuple[str, str, list[str]]]:

@@ -358,7 +358,7 @@ def loop_scan(f: Callable, init: Any, xs: Any, length: int | None, reverse: bool
     ys = []
     order = range(n - 1, -1, -1) if reverse else range(n)
     for i in order:
-        x = unflatten(x_spec, [None if v is None else v[i] for v in x_leaves])
+        x = unflatten(x_spec, [None if v is None else v[i, ...] for v in x_leaves])
         carry, y = f(carry, x)
         ys.append(y)
     if reverse:

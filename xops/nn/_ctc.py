@@ -53,7 +53,7 @@ def _composite(lp: Array, labels: Array, input_lengths: Array, label_lengths: Ar
         return xnp.where(live[:, None], xnp.add(tot, e), alpha), None
 
     if t > 1:
-        alpha, _ = scan(step, alpha, (xnp.moveaxis(em[:, 1:, :], 1, 0), steps[1:]))
+        alpha, _ = scan(step, alpha, (xnp.moveaxis(em[:, 1:, :], 1, 0), steps[1:, :]))
     end = xnp.multiply(xnp.astype(label_lengths, xnp.int32)[:, None], 2)
     last = xnp.take_along_axis(alpha, end, axis=1)[:, 0]
     before = xnp.take_along_axis(alpha, xnp.maximum(xnp.subtract(end, 1), 0), axis=1)[:, 0]

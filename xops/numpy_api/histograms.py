@@ -26,7 +26,7 @@ from .indexing import _searchsorted
 Array = Any
 
 
-@declare("statistics", composite=True)
+@declare("statistics", needs=("searchsorted",), composite=True)
 def digitize(x: Array, bins: Any, right: bool = False) -> Array:
     """Index of the bin each value of ``x`` falls in, for monotonically increasing or
     decreasing ``bins`` (NumPy semantics, ``right`` closes bins on the right). Monotonicity is
@@ -64,7 +64,7 @@ def digitize(x: Array, bins: Any, right: bool = False) -> Array:
     return ew.where(dec, down, up)
 
 
-@declare("statistics", composite=True)
+@declare("statistics", needs=("bincount",), composite=True)
 def bincount(x: Array, weights: Any = None, minlength: int = 0, *,
              length: int | None = None) -> Array:
     """Number of occurrences (or sum of ``weights``) of each value in the non-negative integer
@@ -201,7 +201,7 @@ def histogram_bin_edges(a: Array, bins: Any = 10, range: Any = None,
     return _bin_edges("histogram_bin_edges", a, bins, range)[2]
 
 
-@declare("statistics", composite=True)
+@declare("statistics", needs=("searchsorted", "bincount"), composite=True)
 def histogram(a: Array, bins: Any = 10, range: Any = None, density: bool | None = None,
               weights: Any = None) -> tuple[Array, Array]:
     """Histogram of ``a`` (flattened): bin ``i`` counts values in ``[edges[i], edges[i+1])``,

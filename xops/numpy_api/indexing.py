@@ -220,7 +220,7 @@ def diagonal(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array
     return call(be, "diagonal", x, operator.index(offset), a1, a2)
 
 
-@declare("indexing", composite=True)
+@declare("indexing", needs=("pad",), composite=True)
 def diag(v: Array, k: int = 0) -> Array:
     """For 1-d ``v``: a 2-d array with ``v`` on the ``k``-th diagonal (zeros elsewhere); for
     2-d ``v``: its ``k``-th diagonal.
@@ -250,7 +250,7 @@ def diag(v: Array, k: int = 0) -> Array:
     return _ew.where(mask, _mp.reshape(col, (m, 1)), _cr.zeros((), dtype=d, like=x))
 
 
-@declare("indexing", composite=True)
+@declare("indexing", needs=("diag",), composite=True)
 def diagflat(v: Array, k: int = 0) -> Array:
     """A 2-d array with the flattened ``v`` on the ``k``-th diagonal.
 
@@ -422,7 +422,7 @@ def argwhere(a: Array, *, size: int | None = None, fill_value: Any = None) -> Ar
     return call(be, "argwhere", x, size, fill, be.check_dtype(be.default_int, "argwhere"))
 
 
-@declare("indexing", composite=True)
+@declare("indexing", needs=("argwhere",), composite=True)
 def flatnonzero(a: Array, *, size: int | None = None, fill_value: Any = None) -> Array:
     """Indices of the non-zero elements of the flattened array (eager only unless ``size`` is
     given, see ``argwhere``).

@@ -292,7 +292,7 @@ def pinv(x: Array, /, rcond: Any = None, hermitian: bool = False, *, rtol: Any =
     return _back(be, _k(be, name, xc, r, builtins.bool(hermitian)), out)
 
 
-@declare("linalg", namespace="linalg", composite=True)
+@declare("linalg", needs=("linalg.svd",), namespace="linalg", composite=True)
 def lstsq(x1: Array, x2: Array, /, rcond: float | None = None) -> LstsqResult:
     """Least-squares solution of ``x1 @ x = x2`` (minimum norm when rank-deficient), from the
     SVD of ``x1``; singular values at or below ``rcond`` times the largest count as zero.
@@ -487,7 +487,7 @@ def eigvalsh(x: Array, /, UPLO: str = "L") -> Array:
 
 
 # --- rank and powers ----------------------------------------------------------------------------
-@declare("linalg", namespace="linalg", composite=True)
+@declare("linalg", needs=("linalg.svdvals",), namespace="linalg", composite=True)
 def matrix_rank(x: Array, /, tol: Any = None, hermitian: bool = False, *,
                 rtol: Any = None) -> Array:
     """Number of singular values of each matrix greater than the tolerance.
@@ -524,7 +524,7 @@ def matrix_rank(x: Array, /, tol: Any = None, hermitian: bool = False, *,
     return _rd.count_nonzero(_ew.greater(s, cut), axis=-1)
 
 
-@declare("linalg", namespace="linalg", composite=True)
+@declare("linalg", needs={"linalg.inv": "n < 0"}, namespace="linalg", composite=True)
 def matrix_power(x: Array, n: int, /) -> Array:
     """``x`` raised to the integer power ``n`` by repeated squaring (``n < 0``: powers of
     :func:`inv` of ``x``; ``n == 0``: identity matrices).
@@ -625,7 +625,8 @@ def _check_matrix_ord(name: str, ord: Any) -> None:
                          "of 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
 
 
-@declare("linalg", namespace="linalg", composite=True)
+@declare("linalg", needs={"linalg.svdvals": "ord 2, -2 or 'nuc'"}, namespace="linalg",
+         composite=True)
 def matrix_norm(x: Array, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:
     """Matrix norm of each matrix in ``x`` (last two axes): Frobenius, nuclear (sum of singular
     values), 2/-2 (largest/smallest singular value), 1/-1 (max/min column sum of ``|x|``),

@@ -417,7 +417,7 @@ def _dtype(op: str, a: Array) -> Any:
     return be.dtype_of(a)
 
 
-@declare("nn", ref="", namespace="nn", fallback=_attention_fallback)
+@declare("nn", needs=("einsum",), ref="", namespace="nn", fallback=_attention_fallback)
 def scaled_dot_product_attention(q: Array, k: Array, v: Array, mask: Array | None = None,
                                  is_causal: bool = False, scale: float | None = None,
                                  bias: Array | None = None,
@@ -502,7 +502,7 @@ def _int_array(what: str, a: Array, be: Backend, like: Array) -> Array:
     return a
 
 
-@declare("nn", ref="", namespace="nn", fallback=_ctc_fallback)
+@declare("nn", needs=("take_along_axis",), ref="", namespace="nn", fallback=_ctc_fallback)
 def ctc_loss(logits: Array, labels: Array, input_lengths: Array, label_lengths: Array,
              blank: int = 0, reduction: str = "mean",
              implementation: str | None = None) -> Array:
@@ -724,7 +724,7 @@ def _gelu_fallback(x: Array, approximate: bool) -> Array:
     return gelu_composite(x, approximate)
 
 
-@declare("nn", ref="", namespace="nn", fallback=_gelu_fallback)
+@declare("nn", needs=("erf",), ref="", namespace="nn", fallback=_gelu_fallback)
 def gelu(x: Array, approximate: bool | str = False) -> Array:
     """Gaussian error linear unit ``x * Phi(x)``; exact (erf) by default like torch and keras,
     unlike ``jax.nn.gelu`` whose default is the tanh approximation. Native kernel:
@@ -851,7 +851,7 @@ def _sparse_ce_fallback(logits: Array, labels: Array, axis: int, reduction: str)
     return sparse_softmax_cross_entropy_composite(logits, labels, axis, reduction)
 
 
-@declare("nn", ref="", namespace="nn", fallback=_sparse_ce_fallback)
+@declare("nn", needs=("take_along_axis",), ref="", namespace="nn", fallback=_sparse_ce_fallback)
 def sparse_softmax_cross_entropy(logits: Array, labels: Array, axis: int = -1,
                                  reduction: str = "mean") -> Array:
     """Cross-entropy with integer class labels: ``logsumexp(logits) - logits[label]``

@@ -514,8 +514,8 @@ def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Any = None,
         if append is not None:
             parts.append(_edge(be, x, append, ax))
         x = mp.concatenate(parts, axis=ax)
-    head = (slice(None),) * ax
-    hi, lo = head + (slice(1, None),), head + (slice(None, -1),)
+    head = (slice(None),) * ax  # (the trailing Ellipsis: the Array API wants every axis named)
+    hi, lo = head + (slice(1, None), ...), head + (slice(None, -1), ...)
     op = ew.not_equal if be.dtype_of(x) is bool_ else ew.subtract
     for _ in range(n):
         if x.shape[ax] == 0:

@@ -110,7 +110,8 @@ _UNIQUE_ARGS = """
 """
 
 
-@declare("set", ref="unique_all", composite=True, doc_args=_UNIQUE_ARGS.format(
+@declare("set", needs=("nonzero",), ref="unique_all", composite=True,
+         doc_args=_UNIQUE_ARGS.format(
     returns="``UniqueAllResult(values, indices, inverse_indices, counts)``; index arrays in the\n"
             "        default integer dtype."))
 def unique_all(x: Array, /, *, size: int | None = None, fill_value: Any = None
@@ -121,7 +122,8 @@ def unique_all(x: Array, /, *, size: int | None = None, fill_value: Any = None
     return UniqueAllResult(v, i, inv, c)
 
 
-@declare("set", ref="unique_counts", composite=True, doc_args=_UNIQUE_ARGS.format(
+@declare("set", needs=("nonzero",), ref="unique_counts", composite=True,
+         doc_args=_UNIQUE_ARGS.format(
     returns="``UniqueCountsResult(values, counts)``; counts in the default integer dtype."))
 def unique_counts(x: Array, /, *, size: int | None = None, fill_value: Any = None
                   ) -> UniqueCountsResult:
@@ -131,7 +133,8 @@ def unique_counts(x: Array, /, *, size: int | None = None, fill_value: Any = Non
     return UniqueCountsResult(v, c)
 
 
-@declare("set", ref="unique_inverse", composite=True, doc_args=_UNIQUE_ARGS.format(
+@declare("set", needs=("nonzero",), ref="unique_inverse", composite=True,
+         doc_args=_UNIQUE_ARGS.format(
     returns="``UniqueInverseResult(values, inverse_indices)``; indices in the default integer "
             "dtype."))
 def unique_inverse(x: Array, /, *, size: int | None = None, fill_value: Any = None
@@ -142,14 +145,15 @@ def unique_inverse(x: Array, /, *, size: int | None = None, fill_value: Any = No
     return UniqueInverseResult(v, inv)
 
 
-@declare("set", ref="unique_values", composite=True, doc_args=_UNIQUE_ARGS.format(
+@declare("set", needs=("nonzero",), ref="unique_values", composite=True,
+         doc_args=_UNIQUE_ARGS.format(
     returns="A 1-d array of ``x``'s backend and dtype."))
 def unique_values(x: Array, /, *, size: int | None = None, fill_value: Any = None) -> Array:
     """Sorted unique elements of the flattened ``x``; each NaN is distinct (NumPy 2)."""
     return _unique("unique_values", x, size, fill_value, "")[0]
 
 
-@declare("statistics", composite=True)
+@declare("statistics", needs=("searchsorted",), composite=True)
 def isin(element: Array, test_elements: Any, assume_unique: bool = False,
          invert: bool = False, *, kind: str | None = None) -> Array:
     """Whether each value of ``element`` occurs in ``test_elements`` (compared after promotion;

@@ -260,7 +260,7 @@ def _qdoc(rng: str) -> str:
     return _Q_ARGS.format(rng=rng, methods=", ".join(METHODS))
 
 
-@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 1]"))
+@declare("statistics", needs=("take_along_axis",), composite=True, doc_args=_qdoc(" in [0, 1]"))
 def quantile(a: Array, q: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False,
              method: str = "linear", keepdims: bool = False, *, weights: Any = None) -> Array:
     """The ``q``-th quantiles of ``a`` along ``axis`` (NumPy's 13 methods, default "linear");
@@ -268,7 +268,7 @@ def quantile(a: Array, q: Any, axis: Any = None, out: Any = None, overwrite_inpu
     return _quantile("quantile", a, q, out, weights, axis, method, keepdims, False, 1)
 
 
-@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 100]"))
+@declare("statistics", needs=("quantile",), composite=True, doc_args=_qdoc(" in [0, 100]"))
 def percentile(a: Array, q: Any, axis: Any = None, out: Any = None,
                overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                *, weights: Any = None) -> Array:
@@ -276,7 +276,7 @@ def percentile(a: Array, q: Any, axis: Any = None, out: Any = None,
     return _quantile("percentile", a, q, out, weights, axis, method, keepdims, False, 100)
 
 
-@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 1]"))
+@declare("statistics", needs=("take_along_axis",), composite=True, doc_args=_qdoc(" in [0, 1]"))
 def nanquantile(a: Array, q: Any, axis: Any = None, out: Any = None,
                 overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                 *, weights: Any = None) -> Array:
@@ -285,7 +285,7 @@ def nanquantile(a: Array, q: Any, axis: Any = None, out: Any = None,
     return _quantile("nanquantile", a, q, out, weights, axis, method, keepdims, True, 1)
 
 
-@declare("statistics", composite=True, doc_args=_qdoc(" in [0, 100]"))
+@declare("statistics", needs=("nanquantile",), composite=True, doc_args=_qdoc(" in [0, 100]"))
 def nanpercentile(a: Array, q: Any, axis: Any = None, out: Any = None,
                   overwrite_input: bool = False, method: str = "linear",
                   keepdims: bool = False, *, weights: Any = None) -> Array:
@@ -330,7 +330,7 @@ _MEDIAN_ARGS = """
 """
 
 
-@declare("statistics", composite=True, doc_args=_MEDIAN_ARGS.format(
+@declare("statistics", needs=("take_along_axis",), composite=True, doc_args=_MEDIAN_ARGS.format(
     note=" (integers and bool: the backend's\n        default float, float64 in NumPy, float32 "
          "on jax without x64 and on tensorflow)"))
 def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
@@ -341,7 +341,7 @@ def median(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = 
     return _median("median", a, axis, keepdims, False)
 
 
-@declare("statistics", composite=True,
+@declare("statistics", needs=("take_along_axis",), composite=True,
          doc_args=_MEDIAN_ARGS.format(note=" (integers: the default float)"))
 def nanmedian(a: Array, axis: Any = None, out: Any = None, overwrite_input: bool = False,
               keepdims: bool = False) -> Array:
