@@ -174,6 +174,9 @@ class Handle:
             import dask.array as da
             # small chunks, so that every op meets several of them
             return da.from_array(a.copy(), chunks=tuple(max(1, (s + 1) // 2) for s in a.shape))
+        if n == "cupy":
+            import cupy
+            return cupy.asarray(a)
         raise AssertionError(n)
 
     def np(self, x):
@@ -199,6 +202,8 @@ class Handle:
             return np.from_dlpack(x).copy()
         if n == "dask.array":
             return np.asarray(x.compute())
+        if n == "cupy":
+            return x.get()
         return np.asarray(x)
 
     def key(self, seed: int):
@@ -243,9 +248,22 @@ _DT_PARAMS = [(n, False) for n in INSTALLED] + ([("jax", True)] if "jax" in INST
 
 # Array API libraries reached through array-api-compat (xops/backends/arrayapi/): the agreement
 # tests run on them (tests/test_agreement.py::test_generic_agrees_with_numpy), not the whole suite.
-_GENERIC_MODULES = {"array_api_strict": "array_api_strict", "dask.array": "dask"}
+# cupy joins where it is installed and sees a GPU (the harness then runs on device arrays).
+_GENERIC_MODULES = {"array_api_strict": "array_api_strict", "dask.array": "dask", "cupy": "cupy"}
+
+
+def _usable(name: str) -> bool:
+    if name != "cupy":
+        return True
+    try:
+        import cupy
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001 - no CUDA driver or device: cupy cannot make arrays
+        return False
+
+
 GENERIC = [n for n, m in _GENERIC_MODULES.items() if importlib.util.find_spec(m) is not None
-           and importlib.util.find_spec("array_api_compat") is not None]
+           and importlib.util.find_spec("array_api_compat") is not None and _usable(n)]
 
 
 @pytest.fixture(params=_DT_PARAMS, ids=[n + ("_x64" if x else "") for n, x in _DT_PARAMS])
