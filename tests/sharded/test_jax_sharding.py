@@ -135,7 +135,12 @@ def _run_jit(name, fn, args, kwargs, *, drop=()):
         return fn(*a, **{k: v for k, v in kw.items() if k not in drop})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return jax.jit(body)(*_put(arrays, specs))
+        try:
+            return jax.jit(body)(*_put(arrays, specs))
+        except TypeError as e:
+            if "the jax backend cannot hold" not in str(e):
+                raise
+            reject()  # a promotion to a 64-bit dtype without x64: a clear error, as documented
 
 
 def _sharding_state(name, args, kwargs) -> tuple[bool, bool]:
@@ -174,6 +179,24 @@ _XLA_CONV = ("XLA bug: a convolution of operands sharded over one mesh axis and 
 KNOWN: dict[tuple[str, str], str] = {
     **{("jit", n): _XLA_NAN for n in ("max", "min", "ptp")},
     **{("jit", n): _XLA_CONV for n in ("convolve", "correlate", "nn.conv", "nn.conv_transpose")},
+    # (b) output shardings that differ from jnp's; no value is wrong.
+    **{("sharding", n): "jnp's result for bool input is a constant on one device; xops keeps the "
+       "input's sharding" for n in ("isneginf", "isposinf")},
+    ("sharding", "isin"): "empty elements: jnp's result is a constant on one device, xops's is "
+                          "replicated on the mesh",
+    **{("sharding", n): "xops difference: where the result does not depend on the data (an "
+       "offset past the matrix: zeros), xops makes a constant on one device; jnp's is "
+       "replicated on the mesh" for n in ("trace", "linalg.trace")},
+    **{("sharding", n): "xops difference: xops puts the longer operand first and convolves "
+       "bool/integer input by windows (not jnp.convolve), so the output can follow the other "
+       "operand's sharding"
+       for n in ("convolve", "correlate")},
+    ("sharding", "average"): "xops difference: xops's weighted average keeps the input's "
+                             "sharding on the axis it does not reduce (P('a')); jnp's result is "
+                             "replicated",
+    ("sharding", "repeat"): "the xops bug of ('jit', 'repeat')",
+    ("sharding", "diagflat"): "xops difference: xops's (n, n) result keeps the input's sharding "
+                              "on its rows (P('a')), jnp's is replicated",
     ("jit", "repeat"): "xops bug: repeats given as a Python sequence become a traced array "
                        "under jax.jit (backends/_numpy_like.py repeat: xp.asarray), which "
                        "jnp.repeat needs concrete: ConcretizationTypeError, sharded or not",
@@ -250,9 +273,43 @@ def _jnp_kwargs(kwargs):
     return {k: np_dtype(v) if isinstance(v, DType) else v for k, v in kwargs.items()}
 
 
+def _spec_str(a):
+    return str(a.sharding.spec) if isinstance(a.sharding, NamedSharding) else repr(a.sharding)
+
+
 # Ops jnp has under the same name but with another signature or result, so the same arguments
 # do not make the same call (each checked by hand).
-JNP_DIFFERS: dict[str, str] = {}
+JNP_DIFFERS: dict[str, str] = {
+    **{n: "xops takes dtype=, jnp does not"
+       for n in ("bartlett", "blackman", "hamming", "hanning", "kaiser")},
+    **{n: "jnp refuses a Python list argument (bins, q, obj)"
+       for n in ("digitize", "percentile", "quantile", "nanpercentile", "nanquantile", "delete",
+                 "insert")},
+    "linalg.lstsq": "jnp's residuals have another shape (xops: NumPy's, empty unless M > N "
+                    "and full rank)",
+    "argpartition": "jnp's kth must be a hashable int, and it has no bool sort",
+    "partition": "jnp's kth must be a hashable int, and it has no bool sort",
+    "histogram": "positional order differs (xops: x, bins, range, weights, density)",
+    "from_dlpack": "jnp's needs a DLPack producer, the case passes a tracer",
+    "put_along_axis": "jnp's needs inplace=False",
+    "unravel_index": "jnp's has no order=",
+    "ravel_multi_index": "jnp's takes mode as a string and needs concrete dims",
+    "round": "jnp's integer round has no negative decimals",
+    "linalg.vector_norm": "jnp's refuses integer input with a negative ord",
+    "vander": "jnp's refuses bool and overflows on unsigned input (and for N=0 its empty result "
+              "is replicated on the mesh, xops's is on one device)",
+    "array_equiv": "jnp's raises on shapes that do not broadcast (NumPy and xops: False)",
+}
+# jnp.linalg and jnp.fft's real transforms refuse 16-bit floats (xops computes them in
+# float32): such cases are not compared.
+_REAL_FFT = {"fft.rfft", "fft.irfft", "fft.rfftn", "fft.irfftn", "fft.hfft", "fft.ihfft"}
+
+
+def _jnp_refuses(name, arrays) -> bool:
+    return ((name.startswith("linalg.") or name in _REAL_FFT)
+            and any(a.dtype in (jnp.float16, jnp.bfloat16) for a in arrays))
+
+
 _B_OPS = [n for n in OPS if _jnp_fn(n) is not None and n not in JNP_DIFFERS
           and n not in EAGER_ONLY]
 
@@ -263,7 +320,7 @@ def test_output_sharding_is_jnp_s(h, name):
     fn, jfn = REGISTRY[name].fn, _jnp_fn(name)
     rejected, prefer = [0], [True]
 
-    @_few()
+    @settings(max_examples=min(2, settings().max_examples))
     @given(case=spec_for(name, h))
     def run(case):
         args, kwargs = _native_args(h, case)
@@ -271,7 +328,7 @@ def test_output_sharding_is_jnp_s(h, name):
         if prefer[0] and has_arrays and not sharded and rejected[0] < _REJECTS:
             rejected[0] += 1
             reject()
-        if _eager_only(name, case):
+        if _eager_only(name, case) or _jnp_refuses(name, _split_arrays(args, kwargs)[0]):
             return
         got = jax.tree.leaves(_run_jit(name, fn, args, kwargs))
         ref = jax.tree.leaves(_run_jit(name, jfn, args, _jnp_kwargs(kwargs), drop=("like",)))
@@ -279,7 +336,7 @@ def test_output_sharding_is_jnp_s(h, name):
         for g, r in zip(got, ref):
             assert g.shape == r.shape, f"shape {g.shape} != jnp's {r.shape}"
             assert g.sharding.is_equivalent_to(r.sharding, g.ndim), \
-                f"sharding {g.sharding.spec} != jnp's {r.sharding.spec} for inputs " \
+                f"sharding {_spec_str(g)} != jnp's {_spec_str(r)} for inputs " \
                 f"{[spec_of(a.shape) for a in _split_arrays(args, kwargs)[0]]}"
 
     try:
