@@ -194,12 +194,8 @@ KNOWN: dict[tuple[str, str], str] = {
     ("sharding", "average"): "xops difference: xops's weighted average keeps the input's "
                              "sharding on the axis it does not reduce (P('a')); jnp's result is "
                              "replicated",
-    ("sharding", "repeat"): "the xops bug of ('jit', 'repeat')",
     ("sharding", "diagflat"): "xops difference: xops's (n, n) result keeps the input's sharding "
                               "on its rows (P('a')), jnp's is replicated",
-    ("jit", "repeat"): "xops bug: repeats given as a Python sequence become a traced array "
-                       "under jax.jit (backends/_numpy_like.py repeat: xp.asarray), which "
-                       "jnp.repeat needs concrete: ConcretizationTypeError, sharded or not",
 }
 
 _SEEN: dict[str, bool] = {}  # op -> some example had a sharded input
@@ -282,9 +278,9 @@ def _spec_str(a):
 JNP_DIFFERS: dict[str, str] = {
     **{n: "xops takes dtype=, jnp does not"
        for n in ("bartlett", "blackman", "hamming", "hanning", "kaiser")},
-    **{n: "jnp refuses a Python list argument (bins, q, obj)"
+    **{n: "jnp refuses a Python list or tuple argument (bins, q, obj, repeats)"
        for n in ("digitize", "percentile", "quantile", "nanpercentile", "nanquantile", "delete",
-                 "insert")},
+                 "insert", "repeat")},
     "linalg.lstsq": "jnp's residuals have another shape (xops: NumPy's, empty unless M > N "
                     "and full rank)",
     "argpartition": "jnp's kth must be a hashable int, and it has no bool sort",
@@ -593,9 +589,6 @@ def _train(placement, dropout):
     tx = optim.adam(1e-2)
     if placement != "one":
         params = jax.tree.map(put, params)
-        # replicated on the mesh: an eagerly folded key is committed to one device, which jit
-        # refuses next to mesh-sharded arrays (test_folded_key_next_to_sharded_params)
-        key = put(key)
     state = tx.init(params)
     step = nn.make_train_step(model, F.sparse_softmax_cross_entropy, tx)
     losses = []
@@ -622,13 +615,22 @@ def test_sharded_training_equals_one_device(placement, dropout):
                 (a.shape, a.sharding)
 
 
-@pytest.mark.xfail(reason="xops bug: an xops.random draw on an uncommitted jax key (xr.key, as "
-                          "jax's own keys) comes out committed to device 0 (backends/jax "
-                          "device(x) gives creations like=x an explicit device), so jit refuses "
-                          "it beside mesh-sharded arrays", strict=False)
 def test_folded_key_next_to_sharded_params():
+    # xops.random draws and creations like= an uncommitted jax array stay uncommitted (as
+    # jnp.zeros_like), so jit takes them beside mesh-sharded arrays
     key = xr.key(0, backend="jax")
     assert not key.committed
     assert not xr.fold_in(key, 1).committed
+    assert not xnp.zeros_like(jnp.ones(2)).committed
     x = jax.device_put(jnp.ones((8, 2)), NamedSharding(MESH8, P("x")))
-    jax.jit(lambda x, k: x * xr.uniform(k, (2,)))(x, xr.fold_in(key, 1))
+    out = jax.jit(lambda x, k: x * xr.uniform(k, (2,)))(x, xr.fold_in(key, 1))
+    assert out.shape == (8, 2)
+    one = jax.device_put(jnp.ones(2), jax.devices()[1])   # a committed array keeps its device
+    assert xnp.zeros_like(one).devices() == {jax.devices()[1]}
+
+
+def test_repeat_with_python_repeats_under_jit():
+    x = jax.device_put(jnp.arange(8.0).reshape(4, 2), NamedSharding(MESH8, P()))
+    got = jax.jit(lambda x: xnp.repeat(x, (1, 2, 0, 1), axis=0))(x)
+    np.testing.assert_array_equal(np.asarray(got), np.repeat(np.arange(8.0).reshape(4, 2),
+                                                             (1, 2, 0, 1), axis=0))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+import numpy as np
+
 from ._common import ELEMENTWISE_NAMES, LINALG_NAMES, MANIPULATION_NAMES
 
 # Ops whose kernel is the namespace's function of the same name, called as is (bitwise_not is
@@ -79,8 +81,8 @@ def kernels(xp: Any) -> dict[str, Callable]:
         return list(xp.split(x, list(starts[1:]), axis=axis))
 
     def repeat(x, repeats, axis):
-        if isinstance(repeats, tuple):
-            repeats = xp.asarray(repeats)
+        if isinstance(repeats, tuple):  # host data: concrete under jax.jit (jnp.repeat needs it)
+            repeats = np.asarray(repeats)
         return xp.repeat(x, repeats, axis=axis)
 
     def pad(x, pad_width, mode, constant_values):

@@ -32,7 +32,8 @@ def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) ->
     if d is None:
         raise TypeError("xops.numpy.astype: dtype is required")
     native = be.check_dtype(d, "astype")
-    if device is not None and device != be.k.device(x):
+    here = be.k.device(x)  # None: no fixed device (a jax array not committed to one)
+    if device is not None and here is not None and device != here:
         raise ValueError("xops.numpy.astype: device differs from the array's device; xops never "
                          "moves data implicitly")
     if be.dtype_of(x) is d and not copy:

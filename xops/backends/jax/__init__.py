@@ -58,11 +58,16 @@ def default_device():
 
 
 def device(x):
+    """Where arrays made "like" ``x`` go: its device when ``x`` is committed to one; None (jax's
+    default placement, uncommitted) for an uncommitted array, as jnp.zeros_like does, so that
+    they can still meet arrays sharded over a mesh; None for tracers and sharded arrays."""
     try:
         devs = x.devices()
     except Exception:  # noqa: BLE001 - tracers carry no committed device
         return None
-    return next(iter(devs)) if len(devs) == 1 else None
+    if len(devs) != 1 or not getattr(x, "committed", True):
+        return None
+    return next(iter(devs))
 
 
 def astype(x, dtype, copy=True):
