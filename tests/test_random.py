@@ -356,3 +356,46 @@ def test_import_xops_random_imports_no_framework():
             "print([m for m in ('jax', 'torch', 'tensorflow') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- xops.random.sharded: a block of the index space -------------------------------------------
+_SHARDED_ARGS = {"bits": lambda s: (s,), "uniform": lambda s: (s,), "normal": lambda s: (s,),
+                 "gumbel": lambda s: (s,), "randint": lambda s: (s, -3, 9),
+                 "truncated_normal": lambda s: (-1.0, 1.5, s), "bernoulli": lambda s: (0.3, s),
+                 "dropout_mask": lambda s: (0.5, s)}
+
+
+@pytest.mark.parametrize("name", sorted(_SHARDED_ARGS))
+def test_a_block_of_a_draw_is_that_slice_of_the_whole_draw(backend, name):
+    # what each rank of xops.random.sharded computes (the 2-rank DTensor run is in
+    # tests/sharded/test_torch_random.py): counters of its block only, the same values
+    from xops.random._keys import BLOCK
+    from xops.random._sharded import ELEMENTWISE
+    assert set(ELEMENTWISE) == set(_SHARDED_ARGS)
+    fn = ELEMENTWISE[name]
+    shape = (5, 7)
+    key = backend.key(3)
+    whole = backend.np(fn(key, *_SHARDED_ARGS[name](shape)))
+    for offsets, local in [((0, 0), (3, 7)), ((3, 0), (2, 7)), ((0, 4), (5, 3)),
+                           ((2, 3), (2, 2)), ((5, 0), (0, 7))]:
+        token = BLOCK.set((shape, offsets, local))
+        try:
+            part = backend.np(fn(key, *_SHARDED_ARGS[name](shape)))
+        finally:
+            BLOCK.reset(token)
+        want = whole[offsets[0]:offsets[0] + local[0], offsets[1]:offsets[1] + local[1]]
+        assert part.shape == want.shape, (offsets, local)
+        np.testing.assert_array_equal(part, want, err_msg=str((offsets, local)))
+    # keys derived inside a draw (randint splits its key) are never blocked: a (2,) draw
+    token = BLOCK.set(((2,), (1,), (1,)))
+    try:
+        part = backend.np(fn(key, *_SHARDED_ARGS[name]((2,))))
+    finally:
+        BLOCK.reset(token)
+    np.testing.assert_array_equal(part, backend.np(fn(key, *_SHARDED_ARGS[name]((2,))))[1:])
+
+
+def test_sharded_refuses_what_it_cannot_shard():
+    from xops import random as xr
+    with pytest.raises(TypeError, match="categorical is not an elementwise sampler"):
+        xr.sharded(xr.categorical, None, [])

@@ -24,8 +24,9 @@ from ._distributions import (
     uniform,
 )
 from ._keys import fold_in, key, split
+from ._sharded import sharded
 from ._threefry import threefry2x32
 
 __all__ = ["key", "split", "fold_in", "bits", "uniform", "normal", "truncated_normal",
            "bernoulli", "randint", "categorical", "gumbel", "permutation", "shuffle", "choice",
-           "dropout", "dropout_mask", "threefry2x32"]
+           "dropout", "dropout_mask", "threefry2x32", "sharded"]

@@ -12,6 +12,7 @@ The scheme is exactly the one of ``jax.random`` with the ``threefry2x32`` implem
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import numbers
 import operator
@@ -115,20 +116,39 @@ def words(key: Array) -> tuple[Array, Array]:
     return key[0], key[1]
 
 
-def counters(key: Array, shape: tuple[int, ...]) -> Array:
+# A block of the index space (xops.random.sharded): (global shape, offsets, local shape). While
+# set, a draw of the global shape computes the counters of that block only.
+BLOCK: contextvars.ContextVar[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None] = \
+    contextvars.ContextVar("xops_random_block", default=None)
+
+
+def counters(key: Array, shape: tuple[int, ...], values: bool = True) -> Array:
     """The low counter word: the row-major index of each element of ``shape`` (the high word
-    is 0 because sizes stay below 2**32)."""
+    is 0 because sizes stay below 2**32); for a draw of values (not keys) inside ``sharded``,
+    of this process' block only."""
     n = math.prod(shape)
     if n >= 2 ** 32:
         raise ValueError(f"xops.random: {n} values in one call is beyond the 2**32 counters of "
                          "one key; split the key and draw in parts")
+    block = BLOCK.get() if values else None
+    if block is not None and tuple(shape) == block[0]:
+        _, offsets, local = block
+        c = xnp.zeros(local, dtype=uint32, like=key)
+        stride = 1
+        for d in range(len(shape) - 1, -1, -1):  # row-major index of each global position
+            idx = xnp.arange(offsets[d], offsets[d] + local[d], dtype=uint32, like=key)
+            c = xnp.add(c, xnp.reshape(xnp.multiply(idx, stride),
+                                       (-1,) + (1,) * (len(shape) - 1 - d)))
+            stride *= shape[d]
+        return c
     return xnp.reshape(xnp.arange(n, dtype=uint32, like=key), shape)
 
 
-def blocks(key: Array, shape: tuple[int, ...]) -> tuple[Array, Array]:
-    """Both Threefry output words for each element of ``shape`` under ``key``."""
+def blocks(key: Array, shape: tuple[int, ...], values: bool = True) -> tuple[Array, Array]:
+    """Both Threefry output words for each element of ``shape`` under ``key`` (``values=False``:
+    new keys, which are never sharded)."""
     k0, k1 = words(key)
-    c = counters(key, shape)
+    c = counters(key, shape, values)
     if cast(Backend, backend_of(key)).name in _COMPILED_BACKENDS:  # key is a checked key
         return _compiled_hash()(k0, k1, c)
     return threefry2x32(k0, k1, None, c)
@@ -167,7 +187,7 @@ def split(key: Array, num: int | tuple[int, ...] = 2) -> Array:
     """
     check_key("split", key)
     shape = _shape("split", num)
-    b0, b1 = blocks(key, shape)
+    b0, b1 = blocks(key, shape, values=False)
     return xnp.stack([b0, b1], axis=len(shape))
 
 
