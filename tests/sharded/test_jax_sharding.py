@@ -215,6 +215,17 @@ def _few():
     return settings(max_examples=min(3, settings().max_examples))
 
 
+def _prefer_sharded(h, name, case, rejected, prefer):
+    """The case's native arguments and whether one is sharded; a case with arrays of which
+    none can be sharded is rejected (up to _REJECTS times) while ``prefer[0]``."""
+    args, kwargs = _native_args(h, case)
+    sharded, has_arrays = _sharding_state(name, args, kwargs)
+    if prefer[0] and has_arrays and not sharded and rejected[0] < _REJECTS:
+        rejected[0] += 1
+        reject()  # prefer cases with a sharded array; ops that never have one still run
+    return args, kwargs, sharded
+
+
 @pytest.mark.parametrize("name", _ops("jit"))
 def test_sharded_jit_agrees_with_numpy(h, name):
     fn = REGISTRY[name].fn
@@ -224,11 +235,7 @@ def test_sharded_jit_agrees_with_numpy(h, name):
     @_few()
     @given(case=spec_for(name, h))
     def run(case):
-        args, kwargs = _native_args(h, case)
-        sharded, has_arrays = _sharding_state(name, args, kwargs)
-        if prefer[0] and has_arrays and not sharded and rejected[0] < _REJECTS:
-            rejected[0] += 1
-            reject()  # prefer cases with a sharded array; ops that never have one still run
+        args, kwargs, sharded = _prefer_sharded(h, name, case, rejected, prefer)
         _SEEN[name] = _SEEN.get(name, False) or sharded
         want = _reference(name, case)
         if _eager_only(name, case):
@@ -319,11 +326,7 @@ def test_output_sharding_is_jnp_s(h, name):
     @settings(max_examples=min(2, settings().max_examples))
     @given(case=spec_for(name, h))
     def run(case):
-        args, kwargs = _native_args(h, case)
-        sharded, has_arrays = _sharding_state(name, args, kwargs)
-        if prefer[0] and has_arrays and not sharded and rejected[0] < _REJECTS:
-            rejected[0] += 1
-            reject()
+        args, kwargs, _ = _prefer_sharded(h, name, case, rejected, prefer)
         if _eager_only(name, case) or _jnp_refuses(name, _split_arrays(args, kwargs)[0]):
             return
         got = jax.tree.leaves(_run_jit(name, fn, args, kwargs))
