@@ -64,3 +64,10 @@ def test_examples_shadow_no_importable_module():
     clash = [p.name for p in sorted((ROOT / "examples").glob("*.py"))
              if importlib.util.find_spec(p.stem) is not None]
     assert not clash, f"examples named like importable modules: {clash}"
+
+
+def test_the_jax_sharding_table_is_current():
+    pytest.importorskip("jax")
+    from .sharded.jax_table import OUT, markdown
+    assert OUT.read_text() == markdown(), \
+        "docs/distributed_jax.md is stale: python -m tests.sharded.jax_table"

@@ -57,6 +57,7 @@ from xops.numpy_api import REGISTRY  # noqa: E402
 from ..conftest import handle  # noqa: E402
 from ..specs import np_dtype, spec_for  # noqa: E402
 from ..test_agreement import OPS, _native_args, _reference, compare  # noqa: E402
+from .jax_known import EAGER_ONLY, JNP_DIFFERS, KNOWN, XLA_CONV, XLA_NAN  # noqa: E402
 
 AUTO = jax.sharding.AxisType.Auto
 # 2x2x2 rather than (8,) or (4, 2): the harness draws sides of 0-4, so a 2-way axis shards
@@ -153,51 +154,10 @@ def _sharding_state(name, args, kwargs) -> tuple[bool, bool]:
 # --- (a) jax.jit on sharded inputs equals NumPy ----------------------------------------------
 # Ops whose output shape depends on the data cannot be traced by jax.jit (xops raises a
 # TypeError asking for size=, tests/test_arrayapi.py): they run eagerly on the sharded inputs.
-EAGER_ONLY = {
-    "nonzero": "data-dependent output shape (jit needs size=)",
-    "argwhere": "data-dependent output shape (jit needs size=)",
-    "flatnonzero": "data-dependent output shape (jit needs size=)",
-    "unique_all": "data-dependent output shape (jit needs size=)",
-    "unique_counts": "data-dependent output shape (jit needs size=)",
-    "unique_inverse": "data-dependent output shape (jit needs size=)",
-    "unique_values": "data-dependent output shape (jit needs size=)",
-    "bincount": "without length=, the output length depends on the data",
-}
-
-
 def _eager_only(name, case) -> bool:
     if name == "bincount":
         return case.kwargs.get("length") is None
     return name in EAGER_ONLY
-# Known wrong results or shardings found by these tests and not fixed yet: (check, op) -> why.
-# jax 0.10.2 / XLA CPU: jnp gives the same wrong answers (minimal jnp reproductions in the
-# tests below), so xops inherits them.
-_XLA_NAN = ("XLA bug: the all-reduce that combines a max/min over sharded shards drops NaN "
-            "(jnp.max of [nan]*8 sharded 8 ways is -inf)")
-_XLA_CONV = ("XLA bug: a convolution of operands sharded over one mesh axis and replicated over "
-             "the others is multiplied by the replication factor (jnp.convolve too)")
-KNOWN: dict[tuple[str, str], str] = {
-    **{("jit", n): _XLA_NAN for n in ("max", "min", "ptp")},
-    **{("jit", n): _XLA_CONV for n in ("convolve", "correlate", "nn.conv", "nn.conv_transpose")},
-    # (b) output shardings that differ from jnp's; no value is wrong.
-    **{("sharding", n): "jnp's result for bool input is a constant on one device; xops keeps the "
-       "input's sharding" for n in ("isneginf", "isposinf")},
-    ("sharding", "isin"): "empty elements: jnp's result is a constant on one device, xops's is "
-                          "replicated on the mesh",
-    **{("sharding", n): "xops difference: where the result does not depend on the data (an "
-       "offset past the matrix: zeros), xops makes a constant on one device; jnp's is "
-       "replicated on the mesh" for n in ("trace", "linalg.trace")},
-    **{("sharding", n): "xops difference: xops puts the longer operand first and convolves "
-       "bool/integer input by windows (not jnp.convolve), so the output can follow the other "
-       "operand's sharding"
-       for n in ("convolve", "correlate")},
-    ("sharding", "average"): "xops difference: xops's weighted average keeps the input's "
-                             "sharding on the axis it does not reduce (P('a')); jnp's result is "
-                             "replicated",
-    ("sharding", "diagflat"): "xops difference: xops's (n, n) result keeps the input's sharding "
-                              "on its rows (P('a')), jnp's is replicated",
-}
-
 _SEEN: dict[str, bool] = {}  # op -> some example had a sharded input
 
 
@@ -280,29 +240,6 @@ def _spec_str(a):
     return str(a.sharding.spec) if isinstance(a.sharding, NamedSharding) else repr(a.sharding)
 
 
-# Ops jnp has under the same name but with another signature or result, so the same arguments
-# do not make the same call (each checked by hand).
-JNP_DIFFERS: dict[str, str] = {
-    **{n: "xops takes dtype=, jnp does not"
-       for n in ("bartlett", "blackman", "hamming", "hanning", "kaiser")},
-    **{n: "jnp refuses a Python list or tuple argument (bins, q, obj, repeats)"
-       for n in ("digitize", "percentile", "quantile", "nanpercentile", "nanquantile", "delete",
-                 "insert", "repeat")},
-    "linalg.lstsq": "jnp's residuals have another shape (xops: NumPy's, empty unless M > N "
-                    "and full rank)",
-    "argpartition": "jnp's kth must be a hashable int, and it has no bool sort",
-    "partition": "jnp's kth must be a hashable int, and it has no bool sort",
-    "histogram": "positional order differs (xops: x, bins, range, weights, density)",
-    "from_dlpack": "jnp's needs a DLPack producer, the case passes a tracer",
-    "put_along_axis": "jnp's needs inplace=False",
-    "unravel_index": "jnp's has no order=",
-    "ravel_multi_index": "jnp's takes mode as a string and needs concrete dims",
-    "round": "jnp's integer round has no negative decimals",
-    "linalg.vector_norm": "jnp's refuses integer input with a negative ord",
-    "vander": "jnp's refuses bool and overflows on unsigned input (and for N=0 its empty result "
-              "is replicated on the mesh, xops's is on one device)",
-    "array_equiv": "jnp's raises on shapes that do not broadcast (NumPy and xops: False)",
-}
 # jnp.linalg and jnp.fft's real transforms refuse 16-bit floats (xops computes them in
 # float32): such cases are not compared.
 _REAL_FFT = {"fft.rfft", "fft.irfft", "fft.rfftn", "fft.irfftn", "fft.hfft", "fft.ihfft"}
@@ -437,14 +374,14 @@ def test_per_shard_reduction_along_unsharded_axis(name):
 
 
 # --- the XLA bugs above, in their smallest form (xfail: they pass once XLA is fixed) -------------
-@pytest.mark.xfail(reason=_XLA_NAN, strict=False)
+@pytest.mark.xfail(reason=XLA_NAN, strict=False)
 @pytest.mark.parametrize("op", ["xops", "jnp"])
 def test_xla_nan_dropping_max_reproduction(op):
     x = jax.device_put(np.full(8, np.nan, np.float32), NamedSharding(MESH8, P("x")))
     assert np.isnan(float(jax.jit(xnp.max if op == "xops" else jnp.max)(x)))
 
 
-@pytest.mark.xfail(reason=_XLA_CONV, strict=False)
+@pytest.mark.xfail(reason=XLA_CONV, strict=False)
 @pytest.mark.parametrize("op", ["xops", "jnp"])
 def test_xla_partially_replicated_convolution_reproduction(op):
     a = jax.device_put(np.ones(2, np.float32), NamedSharding(MESH, P("a")))
