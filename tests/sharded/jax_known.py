@@ -40,6 +40,9 @@ KNOWN: dict[tuple[str, str], str] = {
     ("sharding", "average"): "xops difference: xops's weighted average keeps the input's "
                              "sharding on the axis it does not reduce (P('a')); jnp's result is "
                              "replicated",
+    ("sharding", "trapezoid"): "xops difference: along an axis of length 1 (an empty sum) the "
+                               "zeros xops returns are replicated; jnp's keep the input's "
+                               "sharding",
     ("sharding", "diagflat"): "xops difference: xops's (n, n) result keeps the input's sharding "
                               "on its rows (P('a')), jnp's is replicated",
 }
