@@ -369,7 +369,7 @@ _SHARDED_ARGS = {"bits": lambda s: (s,), "uniform": lambda s: (s,), "normal": la
 def test_a_block_of_a_draw_is_that_slice_of_the_whole_draw(backend, name):
     # what each rank of xops.random.sharded computes (the 2-rank DTensor run is in
     # tests/sharded/test_torch_random.py): counters of its block only, the same values
-    from xops.random._keys import BLOCK
+    from xops.random._keys import ACTIVE, BLOCK
     from xops.random._sharded import ELEMENTWISE
     assert set(ELEMENTWISE) == set(_SHARDED_ARGS)
     fn = ELEMENTWISE[name]
@@ -379,18 +379,22 @@ def test_a_block_of_a_draw_is_that_slice_of_the_whole_draw(backend, name):
     for offsets, local in [((0, 0), (3, 7)), ((3, 0), (2, 7)), ((0, 4), (5, 3)),
                            ((2, 3), (2, 2)), ((5, 0), (0, 7))]:
         token = BLOCK.set((shape, offsets, local))
+        ACTIVE.append(1)
         try:
             part = backend.np(fn(key, *_SHARDED_ARGS[name](shape)))
         finally:
+            ACTIVE.pop()
             BLOCK.reset(token)
         want = whole[offsets[0]:offsets[0] + local[0], offsets[1]:offsets[1] + local[1]]
         assert part.shape == want.shape, (offsets, local)
         np.testing.assert_array_equal(part, want, err_msg=str((offsets, local)))
     # keys derived inside a draw (randint splits its key) are never blocked: a (2,) draw
     token = BLOCK.set(((2,), (1,), (1,)))
+    ACTIVE.append(1)
     try:
         part = backend.np(fn(key, *_SHARDED_ARGS[name]((2,))))
     finally:
+        ACTIVE.pop()
         BLOCK.reset(token)
     np.testing.assert_array_equal(part, backend.np(fn(key, *_SHARDED_ARGS[name]((2,))))[1:])
 

@@ -117,9 +117,12 @@ def words(key: Array) -> tuple[Array, Array]:
 
 
 # A block of the index space (xops.random.sharded): (global shape, offsets, local shape). While
-# set, a draw of the global shape computes the counters of that block only.
+# set, a draw of the global shape computes the counters of that block only. ACTIVE counts the
+# sharded draws in progress in any thread: the context variable is read only then (torch.compile
+# cannot trace ContextVar.get, and an ordinary draw should not pay for it).
 BLOCK: contextvars.ContextVar[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None] = \
     contextvars.ContextVar("xops_random_block", default=None)
+ACTIVE: list[int] = []
 
 
 def counters(key: Array, shape: tuple[int, ...], values: bool = True) -> Array:
@@ -130,7 +133,7 @@ def counters(key: Array, shape: tuple[int, ...], values: bool = True) -> Array:
     if n >= 2 ** 32:
         raise ValueError(f"xops.random: {n} values in one call is beyond the 2**32 counters of "
                          "one key; split the key and draw in parts")
-    block = BLOCK.get() if values else None
+    block = BLOCK.get() if values and ACTIVE else None
     if block is not None and tuple(shape) == block[0]:
         _, offsets, local = block
         c = xnp.zeros(local, dtype=uint32, like=key)

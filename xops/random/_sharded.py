@@ -12,7 +12,7 @@ from typing import Any, Callable
 from ..backends import backend_of
 from . import _distributions as _dist
 from . import _keys
-from ._keys import BLOCK, check_key
+from ._keys import ACTIVE, BLOCK, check_key
 
 Array = Any
 
@@ -88,9 +88,11 @@ def sharded(sampler: Callable, device_mesh: Any, placements: Any) -> Callable:
         shape = _keys._shape(name, _shape_arg(name, args, kwargs))
         offsets, local = _block(shape, device_mesh, placements)
         token = BLOCK.set((shape, offsets, local))
+        ACTIVE.append(1)
         try:
             out = sampler(key, *args, **kwargs)
         finally:
+            ACTIVE.pop()
             BLOCK.reset(token)
         if tuple(out.shape) != local:  # a sampler that drew another shape than its output
             raise AssertionError(f"xops.random.sharded({name}): local shape {tuple(out.shape)} "
