@@ -70,6 +70,7 @@ def rank_main(rank: int, port: int, out: str) -> None:
         if rank == 0:
             with open(out, "w") as f:
                 json.dump({"rank0": sizes[0], "rank1": sizes[1]}, f)
+        dist.barrier()  # both ranks leave the group together (a rank exiting early aborts gloo)
     finally:
         dist.destroy_process_group()
 
