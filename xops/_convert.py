@@ -38,17 +38,18 @@ def convert(x: Any, backend: str) -> Any:
                         "like=...) to create one")
     if src is dst:
         return x
-    if _xp(src) is not None or _xp(dst) is not None:
-        return _convert_generic(x, src, dst)
     d = src.dtype_of(x)
     reason = dst.k.unsupported_dtype(d) if d in dst.native else f"it has no {d.name} dtype"
     if reason:
         raise TypeError(f"xops.convert: cannot convert a {d.name} {src.name} array to "
                         f"{dst.name}: {reason}. xops.convert never changes the dtype; cast "
                         "first with xops.numpy.astype if a narrower dtype is acceptable")
-    out = _direct(x, src.name, dst.name)
-    if out is None:
-        out = _from_host(_to_host(x, src.name, d), dst, d)
+    if _xp(src) is not None or _xp(dst) is not None:
+        out = _generic(x, src, dst, d)
+    else:
+        out = _direct(x, src.name, dst.name)
+        if out is None:
+            out = _from_host(_to_host(x, src.name, d), dst, d)
     got = dst.dtype_of(out)
     if got is not d:  # a framework changed it on the way: refuse rather than hand it back
         raise TypeError(f"xops.convert: {src.name} -> {dst.name} turned {d.name} into "
@@ -62,66 +63,40 @@ def _xp(be: Backend) -> Any:
     return getattr(be.package, "XP", None)
 
 
-def _convert_generic(x: Any, src: Backend, dst: Backend) -> Any:
-    """Through DLPack (the standard's exchange protocol), else through a NumPy array on the
-    host; a lazy source refuses (the host path would compute it)."""
-    import numpy as np
-
+def _generic(x: Any, src: Backend, dst: Backend, d: DType) -> Any:
+    """To or from an Array API library: through DLPack (the standard's exchange protocol), else
+    through a NumPy array on the host; a lazy source refuses (the host path would compute it)."""
     from .backends.arrayapi import is_lazy
-    d = src.dtype_of(x)
-    reason = dst.k.unsupported_dtype(d) if d in dst.native else f"it has no {d.name} dtype"
-    if reason:
-        raise TypeError(f"xops.convert: cannot convert a {d.name} {src.name} array to "
-                        f"{dst.name}: {reason}. xops.convert never changes the dtype")
     if _xp(src) is not None and is_lazy(src.name):
         raise TypeError(f"xops.convert: a {src.name} array is lazy; converting it to "
                         f"{dst.name} would compute it: call .compute() (or persist) first, then "
                         "convert the result")
     xp = _xp(dst)
     if xp is not None:  # into a library: its from_dlpack, else its asarray of host data
-        out = None
-        if hasattr(xp, "from_dlpack") and hasattr(x, "__dlpack__"):
-            try:
-                out = xp.from_dlpack(x)
-            except Exception:  # noqa: BLE001 - device/dtype DLPack refused: copy via host
-                out = None
+        out = _try(xp.from_dlpack, x) if hasattr(xp, "from_dlpack") else None
         if out is None:
             host = x if src.name == "numpy" else _to_host_any(x, src, d)
             out = xp.asarray(host, dtype=dst.native[d])
-    else:  # out of a library: the native side's DLPack import, else via NumPy
-        out = _direct_from_dlpack(x, dst.name)
-        if out is None:
-            out = _from_host(_to_host_any(x, src, d), dst, d)
-    got = dst.dtype_of(out)
-    if got is not d:
-        raise TypeError(f"xops.convert: {src.name} -> {dst.name} turned {d.name} into "
-                        f"{got.name}; this conversion is not supported for {d.name}")
-    return out if not isinstance(out, np.generic) else np.asarray(out)
+        return out
+    # out of a library: the native side's DLPack import, else via NumPy
+    out = _try(_FROM_DLPACK[dst.name], x)
+    return out if out is not None else _from_host(_to_host_any(x, src, d), dst, d)
 
 
 def _to_host_any(x: Any, src: Backend, d: DType) -> Any:
     import numpy as np
     if _xp(src) is None:
         return _to_host(x, src.name, d)
-    try:
-        return np.from_dlpack(x)
-    except Exception:  # noqa: BLE001 - no DLPack (or another device): the array's own export
-        return np.asarray(x)
+    out = _try(np.from_dlpack, x)
+    return out if out is not None else np.asarray(x)  # no DLPack: the array's own export
 
 
-def _direct_from_dlpack(x: Any, dst: str) -> Any | None:
+def _try(from_dlpack: Callable[[Any], Any], x: Any) -> Any | None:
+    """``from_dlpack(x)``, or None where ``x`` has no DLPack or the pair is refused."""
     if not hasattr(x, "__dlpack__"):
         return None
-    import numpy as np
-    imports: dict[str, Callable[[Any], Any]] = {
-        "numpy": np.from_dlpack,
-        "torch": lambda a: _mod("torch").from_dlpack(a),
-        "jax": lambda a: _mod("jax").dlpack.from_dlpack(a),
-        "tensorflow": lambda a: _mod("tensorflow").experimental.dlpack.from_dlpack(
-            a.__dlpack__()),
-    }
     try:
-        return imports[dst](x)
+        return from_dlpack(x)
     except Exception:  # noqa: BLE001 - unsupported layout/dtype/device pair: copy via host
         return None
 
@@ -147,14 +122,19 @@ def _mod(name: str) -> Any:
     return sys.modules[name]  # imported by get_backend / present since x is such an array
 
 
+# Each framework's DLPack import (of an object with __dlpack__; tf takes the capsule).
+_FROM_DLPACK: dict[str, Callable[[Any], Any]] = {
+    "numpy": lambda x: _mod("numpy").from_dlpack(x),
+    "torch": lambda x: _mod("torch").from_dlpack(x),
+    "jax": lambda x: _mod("jax").dlpack.from_dlpack(x),
+    "tensorflow": lambda x: _mod("tensorflow").experimental.dlpack.from_dlpack(x.__dlpack__()),
+}
 _DIRECT: dict[tuple[str, str], Callable[[Any], Any]] = {
-    ("jax", "torch"): lambda x: _mod("torch").from_dlpack(x),
-    ("tensorflow", "torch"): lambda x: _mod("torch").from_dlpack(_tf_capsule(x)),
-    ("torch", "jax"): lambda x: _mod("jax").dlpack.from_dlpack(x),
-    ("torch", "tensorflow"): lambda x: _mod("tensorflow").experimental.dlpack.from_dlpack(
-        x.__dlpack__()),
-    ("jax", "tensorflow"): lambda x: _mod("tensorflow").experimental.dlpack.from_dlpack(
-        x.__dlpack__()),
+    ("jax", "torch"): _FROM_DLPACK["torch"],
+    ("tensorflow", "torch"): lambda x: _FROM_DLPACK["torch"](_tf_capsule(x)),
+    ("torch", "jax"): _FROM_DLPACK["jax"],
+    ("torch", "tensorflow"): _FROM_DLPACK["tensorflow"],
+    ("jax", "tensorflow"): _FROM_DLPACK["tensorflow"],
 }
 
 
