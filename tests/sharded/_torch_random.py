@@ -11,10 +11,8 @@ import sys
 
 import torch.multiprocessing as mp
 
-ARGS = {"bits": lambda s: (s,), "uniform": lambda s: (s,), "normal": lambda s: (s,),
-        "gumbel": lambda s: (s,), "randint": lambda s: (s, -3, 9),
-        "truncated_normal": lambda s: (-1.0, 1.5, s), "bernoulli": lambda s: (0.3, s),
-        "dropout_mask": lambda s: (0.5, s)}
+from tests.test_random import _SHARDED_ARGS as ARGS  # each sampler's arguments for a shape
+
 SHAPE = (5, 6)   # 5 rows over 2 ranks: uneven shards (3 + 2)
 
 

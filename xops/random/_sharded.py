@@ -7,6 +7,7 @@ by XLA the same way (docs/distributed.md)."""
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable
 
 from ..backends import backend_of
@@ -73,6 +74,8 @@ def sharded(sampler: Callable, device_mesh: Any, placements: Any) -> Callable:
         raise ValueError(f"xops.random.sharded: {len(placements)} placements for a "
                          f"{device_mesh.ndim}-d mesh")
 
+    signature = inspect.signature(sampler)
+
     @functools.wraps(sampler)
     def draw(key: Array, *args: Any, **kwargs: Any) -> Any:
         check_key(name, key)
@@ -85,7 +88,10 @@ def sharded(sampler: Callable, device_mesh: Any, placements: Any) -> Callable:
             if backend_of(a) is not None and getattr(a, "ndim", 0) != 0:
                 raise TypeError(f"xops.random.sharded({name}): array parameters are not "
                                 "sharded with the draw; pass scalars")
-        shape = _keys._shape(name, _shape_arg(name, args, kwargs))
+        # the draw's shape: the sampler's ``shape`` argument (None or absent: a 0-d draw, as
+        # scalar parameters give)
+        given = signature.bind(key, *args, **kwargs).arguments.get("shape")
+        shape = _keys._shape(name, () if given is None else given)
         offsets, local = _block(shape, device_mesh, placements)
         token = BLOCK.set((shape, offsets, local))
         ACTIVE.append(1)
@@ -97,28 +103,6 @@ def sharded(sampler: Callable, device_mesh: Any, placements: Any) -> Callable:
         if tuple(out.shape) != local:  # a sampler that drew another shape than its output
             raise AssertionError(f"xops.random.sharded({name}): local shape {tuple(out.shape)} "
                                  f"!= {local}")
-        from torch.distributed.tensor import DTensor
-        stride = tuple(_strides(shape))
-        return DTensor.from_local(out, device_mesh, placements, run_check=False, shape=shape,
-                                  stride=stride)
+        return be.k.dtensor_from_local(out, device_mesh, placements, shape)
 
     return draw
-
-
-_SHAPE_POSITION = {"bits": 0, "uniform": 0, "normal": 0, "gumbel": 0, "randint": 0,
-                   "truncated_normal": 2, "bernoulli": 1, "dropout_mask": 1}
-
-
-def _shape_arg(name: str, args: tuple, kwargs: dict) -> Any:
-    i = _SHAPE_POSITION[name]
-    if "shape" in kwargs:
-        return kwargs["shape"]
-    return args[i] if len(args) > i else ()
-
-
-def _strides(shape: tuple[int, ...]) -> list[int]:
-    out, s = [], 1
-    for n in reversed(shape):
-        out.append(s)
-        s *= n
-    return out[::-1]

@@ -21,7 +21,7 @@ from .. import _common
 from ._uint import SIGNED_VIEW
 
 __all__ = [*_common.PACKAGE_NAMES, "device_clash", "distributed", "reduce_partial",
-           "placed_like"]
+           "placed_like", "dtensor_from_local"]
 
 NAME = "torch"
 
@@ -132,15 +132,21 @@ def placed_like(x, make):
     if dtensor is None or not isinstance(x, dtensor):
         return make(tuple(x.shape))
     from torch.distributed.tensor import Replicate
-    local = make(tuple(x.to_local().shape))
-    shape = tuple(x.shape)
+    return dtensor_from_local(make(tuple(x.to_local().shape)), x.device_mesh,
+                              [Replicate() if p.is_partial() else p for p in x.placements],
+                              tuple(x.shape))
+
+
+def dtensor_from_local(local, mesh, placements, shape):
+    """A DTensor of global ``shape`` (contiguous) from this rank's ``local`` part, without a
+    collective (``xops.random.sharded``, ``placed_like``)."""
+    from torch.distributed.tensor import DTensor
     stride, step = [], 1
-    for n in reversed(shape):  # contiguous strides of the global shape
+    for n in reversed(shape):  # contiguous strides of the global shape, as torch gives them
         stride.insert(0, step)
         step *= max(n, 1)
-    return dtensor.from_local(local, x.device_mesh,
-                              [Replicate() if p.is_partial() else p for p in x.placements],
-                              run_check=False, shape=torch.Size(shape), stride=tuple(stride))
+    return DTensor.from_local(local, mesh, placements, run_check=False,
+                              shape=torch.Size(shape), stride=tuple(stride))
 
 
 _FLOATS = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})
