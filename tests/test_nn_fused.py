@@ -494,3 +494,30 @@ def test_tensorflow_function_and_tape(monkeypatch):
     fn = tf.function(_all_six, jit_compile=True)
     np.testing.assert_allclose(float(fn(x, w, b, lab)), float(y), rtol=1e-5)
     assert xops.backend(g) == "tensorflow" and np.isfinite(g.numpy()).all()
+
+
+def test_torch_gelu_keeps_inf_where_the_kernel_loses_it(monkeypatch):
+    # torch's vectorised CPU gelu answers nan for +inf on AVX512 machines (probed at import);
+    # the repair path runs here whatever this machine's CPU, and changes nothing else
+    torch = needs_backend("torch")
+    from xops.backends.torch import nn as tnn
+    monkeypatch.setattr(tnn, "_GELU_LOSES_INF", frozenset({torch.float32, torch.bfloat16}))
+    x = torch.tensor([math.inf] * 70 + [-math.inf, -20.0, 0.0, 1.5, 3e38])
+    for approximate in (False, True):
+        got = F.gelu(x, approximate=approximate)
+        assert bool(torch.isinf(got[:70]).all()) and bool((got[:70] > 0).all())
+        assert math.isnan(got[70]) and got[71] == 0 and got[72] == 0
+        want = torch.nn.functional.gelu(x[71:], approximate="tanh" if approximate else "none")
+        assert torch.equal(got[71:], want)
+
+
+def test_tf_softmax_spreads_a_nan_to_its_row_where_the_kernel_does_not(monkeypatch):
+    # tf's oneDNN softmax answers [0, nan] for [0, nan] (probed at import); the repair path
+    # runs here whatever this machine's CPU, and leaves other rows exactly as the kernel gave
+    tf = needs_backend("tensorflow")
+    from xops.backends.tensorflow import nn as fnn
+    monkeypatch.setattr(fnn, "_SOFTMAX_KEEPS_NAN_ROWS", False)
+    x = tf.constant([[0.0, math.nan, 1.0], [0.5, -1.0, 2.0], [-math.inf, 0.0, 1.0]])
+    got = F.softmax(x, axis=-1).numpy()
+    assert np.isnan(got[0]).all()
+    np.testing.assert_array_equal(got[1:], tf.nn.softmax(x[1:], axis=-1).numpy())

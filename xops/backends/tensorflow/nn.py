@@ -214,16 +214,25 @@ def _in_float32(fn, x, axis):
     return fn(x, axis=axis)
 
 
-def _nan_rows(y, axis):
-    # tf's oneDNN softmax (on by default on CPUs with AVX512_VNNI/BF16) answers [0, nan] for
-    # [0, nan], where the composition's max, and so its whole row, is nan: a nan anywhere in a
-    # row spreads to the row, through the row's sum (y + 0 elsewhere, exactly y)
-    s = tf.reduce_sum(y, axis=axis, keepdims=True)
-    return y + (s - s)
+def _softmax_keeps_nan_rows() -> bool:
+    """Whether ``tf.nn.softmax`` makes a row with a nan all nan, as the composition (whose max
+    is nan) does. tf's oneDNN kernel (on by default on CPUs with AVX512_VNNI/BF16) answers
+    [0, nan] for [0, nan]. Probed once, at import, on the CPU."""
+    with tf.device("/CPU:0"):
+        y = tf.nn.softmax(tf.constant([[0.0, math.nan, 1.0]] * 4), axis=-1)
+    return bool(tf.reduce_all(tf.math.is_nan(y)))
+
+
+_SOFTMAX_KEEPS_NAN_ROWS = _softmax_keeps_nan_rows()
 
 
 def softmax(x, axis):
-    return _nan_rows(_in_float32(tf.nn.softmax, x, axis), axis)
+    y = _in_float32(tf.nn.softmax, x, axis)
+    if _SOFTMAX_KEEPS_NAN_ROWS:
+        return y
+    # a nan anywhere in a row spreads to the row through the row's sum (elsewhere y + 0: y)
+    s = tf.reduce_sum(y, axis=axis, keepdims=True)
+    return y + (s - s)
 
 
 def log_softmax(x, axis):

@@ -196,11 +196,27 @@ def log_softmax(x, axis):
     return F.log_softmax(x, axis)
 
 
+def _gelu_loses_inf() -> frozenset:
+    """The CPU dtypes whose vectorised ``F.gelu`` answers nan for +inf on this machine (torch
+    2.13 with AVX512: float32 and bfloat16; the scalar tail and other CPUs answer inf, as the
+    composition does). Probed once, at import, on 64 values (the vector path)."""
+    bad = set()
+    for dt in (torch.float32, torch.bfloat16, torch.float16, torch.float64):
+        for approximate in ("none", "tanh"):
+            y = F.gelu(torch.full((64,), math.inf, dtype=dt), approximate=approximate)
+            if not bool(torch.isinf(y).all()):
+                bad.add(dt)
+    return frozenset(bad)
+
+
+_GELU_LOSES_INF = _gelu_loses_inf()
+
+
 def gelu(x, approximate):
     y = F.gelu(x, approximate="tanh" if approximate else "none")
-    # torch's vectorised float32/bfloat16 CPU kernel answers nan for +inf on AVX512 machines
-    # (torch 2.13; the scalar tail and other CPUs answer inf, as the composition does)
-    return torch.where(x == math.inf, x, y)
+    if x.dtype in _GELU_LOSES_INF and x.device.type == "cpu":
+        return torch.where(x == math.inf, x, y)  # the composition's inf (see _gelu_loses_inf)
+    return y
 
 
 def layer_norm(x, scale, bias, shape, eps):
