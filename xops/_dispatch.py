@@ -32,6 +32,7 @@ from ._errors import (  # noqa: F401 - re-exported
     PY_SCALARS,
     HostConstants,
     _is_framework_shape_error,
+    again,
     distributed_error,
     explain,
     none_given,
@@ -398,7 +399,12 @@ def _elementwise_slow(op: Elementwise, args: Sequence[Any]) -> Any:
     try:
         return _elementwise_call(op, args)
     except Exception as e:  # noqa: BLE001 - error path only: name the op and the bad argument
-        err = explain(op.name, e, dict(zip(("x",) if len(args) == 1 else ("x1", "x2"), args)))
+        named = dict(zip(("x",) if len(args) == 1 else ("x1", "x2"), args))
+        ctx = again(e, named)
+        if ctx is not None:  # DTensor refused a constant xops made (a scalar): replicate it
+            with ctx:
+                return _elementwise_slow(op, args)
+        err = explain(op.name, e, named)
         raise err from err.__cause__
 
 

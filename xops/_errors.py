@@ -182,6 +182,24 @@ def distributed_error(name: str, e: BaseException,
     return err
 
 
+def again(e: BaseException, arrays: dict[str, Any]) -> Any:
+    """A context manager in which the failed op runs again, or None (almost always). torch:
+    DTensor refused a plain tensor that xops made beside the op's DTensors; the op runs again
+    with such tensors replicated (``replicated_retry`` in the torch backend). Error path only;
+    the retried call's own failure is explained as usual."""
+    flat = [x for v in arrays.values()
+            for x in (v if isinstance(v, (list, tuple)) else (v,)) if hasattr(x, "shape")]
+    for x in flat:
+        be = backend_of(x)
+        retry = getattr(be.k, "replicated_retry", None) if be is not None else None
+        if retry is not None:
+            try:
+                return retry(e, flat)
+            except Exception:  # noqa: BLE001 - never hide the original failure
+                return None
+    return None
+
+
 def explain(name: str, e: BaseException, arrays: dict[str, Any]) -> BaseException:
     """The exception to raise when op ``name`` failed with ``e``; ``arrays``: its arguments in
     array positions, by parameter name. A bad value there (None is handled before the call) is

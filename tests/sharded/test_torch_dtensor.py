@@ -100,6 +100,15 @@ def test_every_failure_is_the_one_clear_error(sweep):
                                   for (op, p), c in unclear.items())
 
 
+def test_constants_xops_makes_meet_dtensors_replicated(sweep):
+    """An index or constant an op's kernel builds as a plain tensor is replicated beside the
+    op's DTensors (the op runs again under implicit replication): no cell fails with DTensor's
+    mixed-tensor error (the sweep passes no plain tensor of its own)."""
+    mixed = {(op, p): c for (op, p), c in _cells(sweep, "error").items()
+             if "got mixed torch.Tensor and DTensor" in c["detail"]}
+    assert not mixed, "\n".join(f"{op} {p}: {c['detail']}" for (op, p), c in mixed.items())
+
+
 def test_results_are_dtensors(sweep):
     plain = {op for op, _ in _cells(sweep, "plain")}
     assert plain <= PLAIN_OK, sorted(plain - PLAIN_OK)

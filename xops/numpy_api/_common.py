@@ -67,6 +67,13 @@ def _known_true(be: Backend, cond: Array) -> bool:
     return bool(call(be, "known_true", cond))
 
 
+def _host_int(be: Backend, x: Array) -> int:
+    """The Python int of 0-d ``x``, the same on every rank of a distributed array (a torch
+    DTensor's pending partial reduction is done first: its ``int()`` reads this rank's part)."""
+    reduce_partial = getattr(be.k, "reduce_partial", None)
+    return int(reduce_partial(x) if reduce_partial is not None else x)
+
+
 def _err(name: str, msg: str) -> str:
     return f"{opname_of(name)}: {msg}"
 

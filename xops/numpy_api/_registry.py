@@ -15,6 +15,7 @@ from .._dispatch import (
     Elementwise,
     ElementwiseRule,
     HostConstants,
+    again,
     explain,
     make_binary,
     make_unary,
@@ -168,7 +169,7 @@ def _checked(body: Callable, name: str) -> Callable:
     # Parameters annotated ``Array`` must not be None: NumPy would take None as an object
     # array (or a scalar) and answer something; every backend raises one TypeError instead.
     ns: dict[str, Any] = {"_body": body, "_none": none_given, "_HC": HostConstants,
-                          "_name": name, "_explain": explain}
+                          "_name": name, "_explain": explain, "_again": again}
     params: list[str] = []  # the def's parameter list, markers included
     pos: list[str] = []  # passed on by position (``*args`` too)
     kwonly: list[str] = []  # passed on by keyword
@@ -219,6 +220,10 @@ def _checked(body: Callable, name: str) -> Callable:
            f"                _a, _k = _signal.convert({args_tuple}, {kwargs_dict})\n"
            "                return _body(*_a, **_k)\n"
            "        except Exception as _e:  # error path only: name the op and the bad argument\n"
+           f"            _ctx = _again(_e, {{{explained}}})\n"
+           "            if _ctx is not None:  # DTensor refused a constant xops made\n"
+           "                with _ctx:\n"
+           f"                    return _op({call})\n"
            f"            _err = _explain(_name, _e, {{{explained}}})\n"
            "            raise _err from _err.__cause__\n"
            "    return _op\n")

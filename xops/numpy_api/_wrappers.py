@@ -6,7 +6,7 @@ their source. Do not edit by hand; a declaration whose wrapper is missing here s
 # ruff: noqa
 from typing import Any, Callable
 
-def _t0(_body, _none, _HC, _name, _explain):
+def _t0(_body, _none, _HC, _name, _explain, _again):
     def _op(*arrays):
         try:
             try:
@@ -15,11 +15,15 @@ def _t0(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((*arrays, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arrays': arrays, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*arrays)
             _err = _explain(_name, _e, {'arrays': arrays, })
             raise _err from _err.__cause__
     return _op
 
-def _t1(_body, _none, _HC, _name, _explain):
+def _t1(_body, _none, _HC, _name, _explain, _again):
     def _op(*arrays_and_dtypes):
         try:
             try:
@@ -28,11 +32,15 @@ def _t1(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((*arrays_and_dtypes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*arrays_and_dtypes)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t2(_body, _none, _HC, _name, _explain):
+def _t2(_body, _none, _HC, _name, _explain, _again):
     def _op(*arys):
         try:
             try:
@@ -41,11 +49,15 @@ def _t2(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((*arys, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*arys)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t3(_body, _none, _HC, _name, _explain):
+def _t3(_body, _none, _HC, _name, _explain, _again):
     def _op(*shapes):
         try:
             try:
@@ -54,11 +66,15 @@ def _t3(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((*shapes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*shapes)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t4(_body, _none, _HC, _name, _explain):
+def _t4(_body, _none, _HC, _name, _explain, _again):
     def _op(a):
         try:
             try:
@@ -67,11 +83,15 @@ def _t4(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((a, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t5(_body, _none, _HC, _name, _explain):
+def _t5(_body, _none, _HC, _name, _explain, _again):
     def _op(a, b):
         if a is None:
             raise _none(_name)
@@ -84,11 +104,15 @@ def _t5(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((a, b, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 
-def _t6(_body, _none, _HC, _name, _explain):
+def _t6(_body, _none, _HC, _name, _explain, _again):
     def _op(a, b, /):
         if a is None:
             raise _none(_name)
@@ -101,11 +125,15 @@ def _t6(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((a, b, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 
-def _t7(_body, _none, _HC, _name, _explain):
+def _t7(_body, _none, _HC, _name, _explain, _again):
     def _op(a, new_shape):
         if a is None:
             raise _none(_name)
@@ -116,11 +144,15 @@ def _t7(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((a, new_shape, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, new_shape)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t8(_body, _none, _HC, _name, _explain):
+def _t8(_body, _none, _HC, _name, _explain, _again):
     def _op(a1, a2):
         if a1 is None:
             raise _none(_name)
@@ -133,11 +165,15 @@ def _t8(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((a1, a2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a1': a1, 'a2': a2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a1, a2)
             _err = _explain(_name, _e, {'a1': a1, 'a2': a2, })
             raise _err from _err.__cause__
     return _op
 
-def _t9(_body, _none, _HC, _name, _explain):
+def _t9(_body, _none, _HC, _name, _explain, _again):
     def _op(arr, indices, values, axis):
         if arr is None:
             raise _none(_name)
@@ -148,11 +184,15 @@ def _t9(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((arr, indices, values, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arr': arr, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, indices, values, axis)
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
 
-def _t10(_body, _none, _HC, _name, _explain):
+def _t10(_body, _none, _HC, _name, _explain, _again):
     def _op(ary, indices_or_sections):
         if ary is None:
             raise _none(_name)
@@ -163,11 +203,15 @@ def _t10(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((ary, indices_or_sections, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'ary': ary, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(ary, indices_or_sections)
             _err = _explain(_name, _e, {'ary': ary, })
             raise _err from _err.__cause__
     return _op
 
-def _t11(_body, _none, _HC, _name, _explain):
+def _t11(_body, _none, _HC, _name, _explain, _again):
     def _op(dtype, kind):
         try:
             try:
@@ -176,11 +220,15 @@ def _t11(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((dtype, kind, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(dtype, kind)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t12(_body, _none, _HC, _name, _explain):
+def _t12(_body, _none, _HC, _name, _explain, _again):
     def _op(from_, to, /):
         try:
             try:
@@ -189,11 +237,15 @@ def _t12(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((from_, to, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(from_, to)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t13(_body, _none, _HC, _name, _explain):
+def _t13(_body, _none, _HC, _name, _explain, _again):
     def _op(m):
         if m is None:
             raise _none(_name)
@@ -204,11 +256,15 @@ def _t13(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((m, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'m': m, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(m)
             _err = _explain(_name, _e, {'m': m, })
             raise _err from _err.__cause__
     return _op
 
-def _t14(_body, _none, _HC, _name, _explain):
+def _t14(_body, _none, _HC, _name, _explain, _again):
     def _op(subscripts, /, *operands):
         try:
             try:
@@ -217,11 +273,15 @@ def _t14(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((subscripts, *operands, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'operands': operands, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(subscripts, *operands)
             _err = _explain(_name, _e, {'operands': operands, })
             raise _err from _err.__cause__
     return _op
 
-def _t15(_body, _none, _HC, _name, _explain):
+def _t15(_body, _none, _HC, _name, _explain, _again):
     def _op(tup):
         try:
             try:
@@ -230,11 +290,15 @@ def _t15(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((tup, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(tup)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t16(_body, _none, _HC, _name, _explain):
+def _t16(_body, _none, _HC, _name, _explain, _again):
     def _op(x, /):
         if x is None:
             raise _none(_name)
@@ -245,11 +309,15 @@ def _t16(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t17(_body, _none, _HC, _name, _explain):
+def _t17(_body, _none, _HC, _name, _explain, _again):
     def _op(x, /, shape):
         if x is None:
             raise _none(_name)
@@ -260,11 +328,15 @@ def _t17(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x, shape, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, shape)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t18(_body, _none, _HC, _name, _explain):
+def _t18(_body, _none, _HC, _name, _explain, _again):
     def _op(x, axis1, axis2, /):
         if x is None:
             raise _none(_name)
@@ -275,11 +347,15 @@ def _t18(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x, axis1, axis2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis1, axis2)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t19(_body, _none, _HC, _name, _explain):
+def _t19(_body, _none, _HC, _name, _explain, _again):
     def _op(x, n, /):
         if x is None:
             raise _none(_name)
@@ -290,11 +366,15 @@ def _t19(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x, n, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, n)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t20(_body, _none, _HC, _name, _explain):
+def _t20(_body, _none, _HC, _name, _explain, _again):
     def _op(x, reps, /):
         if x is None:
             raise _none(_name)
@@ -305,11 +385,15 @@ def _t20(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x, reps, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, reps)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t21(_body, _none, _HC, _name, _explain):
+def _t21(_body, _none, _HC, _name, _explain, _again):
     def _op(x, source, destination, /):
         if x is None:
             raise _none(_name)
@@ -320,11 +404,15 @@ def _t21(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x, source, destination, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, source, destination)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t22(_body, _none, _HC, _name, _explain):
+def _t22(_body, _none, _HC, _name, _explain, _again):
     def _op(x1, x2, /):
         if x1 is None:
             raise _none(_name)
@@ -337,11 +425,15 @@ def _t22(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x1, x2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 
-def _t23(_body, _none, _HC, _name, _explain):
+def _t23(_body, _none, _HC, _name, _explain, _again):
     def _op(x1, x2, /):
         if x1 is None:
             raise _none(_name)
@@ -352,11 +444,15 @@ def _t23(_body, _none, _HC, _name, _explain):
                 _a, _k = _signal.convert((x1, x2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2)
             _err = _explain(_name, _e, {'x1': x1, })
             raise _err from _err.__cause__
     return _op
 
-def _t24(_body, _none, _HC, _name, _explain, _d1):
+def _t24(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(*xs, indexing=_d1):
         try:
             try:
@@ -365,11 +461,15 @@ def _t24(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((*xs, ), {'indexing': indexing, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'xs': xs, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*xs, indexing=indexing)
             _err = _explain(_name, _e, {'xs': xs, })
             raise _err from _err.__cause__
     return _op
 
-def _t25(_body, _none, _HC, _name, _explain, _d1):
+def _t25(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(a, axis=_d1):
         try:
             try:
@@ -378,11 +478,15 @@ def _t25(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((a, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t26(_body, _none, _HC, _name, _explain, _d1):
+def _t26(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(a, order=_d1):
         if a is None:
             raise _none(_name)
@@ -393,11 +497,15 @@ def _t26(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((a, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, order)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t27(_body, _none, _HC, _name, _explain, _d1):
+def _t27(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(arrays, /, axis=_d1):
         try:
             try:
@@ -406,11 +514,15 @@ def _t27(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((arrays, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arrays': arrays, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arrays, axis)
             _err = _explain(_name, _e, {'arrays': arrays, })
             raise _err from _err.__cause__
     return _op
 
-def _t28(_body, _none, _HC, _name, _explain, _d1):
+def _t28(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(tup, *, dtype=_d1):
         try:
             try:
@@ -419,11 +531,15 @@ def _t28(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((tup, ), {'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(tup, dtype=dtype)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t29(_body, _none, _HC, _name, _explain, _d1):
+def _t29(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(v, k=_d1):
         if v is None:
             raise _none(_name)
@@ -434,11 +550,15 @@ def _t29(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((v, k, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'v': v, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(v, k)
             _err = _explain(_name, _e, {'v': v, })
             raise _err from _err.__cause__
     return _op
 
-def _t30(_body, _none, _HC, _name, _explain, _d1):
+def _t30(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, *, axis=_d1):
         if x is None:
             raise _none(_name)
@@ -449,11 +569,15 @@ def _t30(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, ), {'axis': axis, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t31(_body, _none, _HC, _name, _explain, _d1):
+def _t31(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, *, offset=_d1):
         if x is None:
             raise _none(_name)
@@ -464,11 +588,15 @@ def _t31(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, ), {'offset': offset, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, offset=offset)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t32(_body, _none, _HC, _name, _explain, _d1):
+def _t32(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, *, upper=_d1):
         if x is None:
             raise _none(_name)
@@ -479,11 +607,15 @@ def _t32(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, ), {'upper': upper, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, upper=upper)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t33(_body, _none, _HC, _name, _explain, _d1):
+def _t33(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, UPLO=_d1):
         if x is None:
             raise _none(_name)
@@ -494,11 +626,15 @@ def _t33(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, UPLO, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, UPLO)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t34(_body, _none, _HC, _name, _explain, _d1):
+def _t34(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, axes=_d1):
         if x is None:
             raise _none(_name)
@@ -509,11 +645,15 @@ def _t34(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, axes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axes)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t35(_body, _none, _HC, _name, _explain, _d1):
+def _t35(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, axis=_d1):
         if x is None:
             raise _none(_name)
@@ -524,11 +664,15 @@ def _t35(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t36(_body, _none, _HC, _name, _explain, _d1):
+def _t36(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, decimals=_d1):
         if x is None:
             raise _none(_name)
@@ -539,11 +683,15 @@ def _t36(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, decimals, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, decimals)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t37(_body, _none, _HC, _name, _explain, _d1):
+def _t37(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, k=_d1):
         if x is None:
             raise _none(_name)
@@ -554,11 +702,15 @@ def _t37(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, k, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, k)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t38(_body, _none, _HC, _name, _explain, _d1):
+def _t38(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, mode=_d1):
         if x is None:
             raise _none(_name)
@@ -569,11 +721,15 @@ def _t38(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, mode, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, mode)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t39(_body, _none, _HC, _name, _explain, _d1):
+def _t39(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, approximate=_d1):
         if x is None:
             raise _none(_name)
@@ -584,11 +740,15 @@ def _t39(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, approximate, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, approximate)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t40(_body, _none, _HC, _name, _explain, _d1):
+def _t40(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, axis=_d1):
         if x is None:
             raise _none(_name)
@@ -599,11 +759,15 @@ def _t40(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((x, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t41(_body, _none, _HC, _name, _explain, _d1):
+def _t41(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(z, /, deg=_d1):
         if z is None:
             raise _none(_name)
@@ -614,11 +778,15 @@ def _t41(_body, _none, _HC, _name, _explain, _d1):
                 _a, _k = _signal.convert((z, deg, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'z': z, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(z, deg)
             _err = _explain(_name, _e, {'z': z, })
             raise _err from _err.__cause__
     return _op
 
-def _t42(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t42(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(a, *, size=_d1, fill_value=_d2):
         if a is None:
             raise _none(_name)
@@ -629,11 +797,15 @@ def _t42(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((a, ), {'size': size, 'fill_value': fill_value, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, size=size, fill_value=fill_value)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t43(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t43(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(condition, x1=_d1, x2=_d2, /):
         if condition is None:
             raise _none(_name)
@@ -644,11 +816,15 @@ def _t43(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((condition, x1, x2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'condition': condition, 'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(condition, x1, x2)
             _err = _explain(_name, _e, {'condition': condition, 'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 
-def _t44(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t44(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(m, k=_d1, axes=_d2):
         if m is None:
             raise _none(_name)
@@ -659,11 +835,15 @@ def _t44(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((m, k, axes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'m': m, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(m, k, axes)
             _err = _explain(_name, _e, {'m': m, })
             raise _err from _err.__cause__
     return _op
 
-def _t45(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t45(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, dtype=_d1, device=_d2):
         if x is None:
             raise _none(_name)
@@ -674,11 +854,15 @@ def _t45(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, ), {'dtype': dtype, 'device': device, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, dtype=dtype, device=device)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t46(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t46(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, keepdims=_d1, ord=_d2):
         if x is None:
             raise _none(_name)
@@ -689,11 +873,15 @@ def _t46(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, ), {'keepdims': keepdims, 'ord': ord, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, keepdims=keepdims, ord=ord)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t47(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t47(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, offset=_d1, dtype=_d2):
         if x is None:
             raise _none(_name)
@@ -704,11 +892,15 @@ def _t47(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, ), {'offset': offset, 'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, offset=offset, dtype=dtype)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t48(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t48(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, size=_d1, fill_value=_d2):
         if x is None:
             raise _none(_name)
@@ -719,11 +911,15 @@ def _t48(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, ), {'size': size, 'fill_value': fill_value, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, size=size, fill_value=fill_value)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t49(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t49(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, axis=_d1, *, keepdims=_d2):
         if x is None:
             raise _none(_name)
@@ -734,11 +930,15 @@ def _t49(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, axis, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, keepdims=keepdims)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t50(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t50(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, axis=_d1, dtype=_d2):
         if x is None:
             raise _none(_name)
@@ -749,11 +949,15 @@ def _t50(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, axis, dtype, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, dtype)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t51(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t51(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, min=_d1, max=_d2):
         if x is None:
             raise _none(_name)
@@ -764,11 +968,15 @@ def _t51(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, min, max, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, min, max)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t52(_body, _none, _HC, _name, _explain, _d1, _d2):
+def _t52(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, N=_d1, increasing=_d2):
         if x is None:
             raise _none(_name)
@@ -779,11 +987,15 @@ def _t52(_body, _none, _HC, _name, _explain, _d1, _d2):
                 _a, _k = _signal.convert((x, N, increasing, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, N, increasing)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t53(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t53(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(M, /, *, dtype=_d1, device=_d2, like=_d3):
         try:
             try:
@@ -792,11 +1004,15 @@ def _t53(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((M, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(M, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t54(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t54(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, axis=_d1, dtype=_d2, out=_d3):
         if a is None:
             raise _none(_name)
@@ -807,11 +1023,15 @@ def _t54(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((a, axis, dtype, out, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, dtype, out)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t55(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t55(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, *, keepdims=_d3):
         if a is None:
             raise _none(_name)
@@ -822,11 +1042,15 @@ def _t55(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((a, axis, out, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, out, keepdims=keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t56(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t56(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, keepdims=_d3):
         if a is None:
             raise _none(_name)
@@ -837,11 +1061,15 @@ def _t56(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((a, axis, out, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, out, keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t57(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t57(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, bins=_d1, range=_d2, weights=_d3):
         if a is None:
             raise _none(_name)
@@ -852,11 +1080,15 @@ def _t57(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((a, bins, range, weights, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, bins, range, weights)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t58(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t58(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3):
         if a is None:
             raise _none(_name)
@@ -867,11 +1099,15 @@ def _t58(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((a, offset, axis1, axis2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, offset, axis1, axis2)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t59(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t59(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(n, dtype=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -880,11 +1116,15 @@ def _t59(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((n, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t60(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t60(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(n, ndim=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -893,11 +1133,15 @@ def _t60(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((n, ndim, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, ndim, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t61(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t61(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(shape, dtype=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -906,11 +1150,15 @@ def _t61(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((shape, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(shape, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t62(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t62(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, dtype=_d2, include_initial=_d3):
         if x is None:
             raise _none(_name)
@@ -921,11 +1169,15 @@ def _t62(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, ), {'axis': axis, 'dtype': dtype, 'include_initial': include_initial, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis, dtype=dtype, include_initial=include_initial)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t63(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t63(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, keepdims=_d2, ord=_d3):
         if x is None:
             raise _none(_name)
@@ -936,11 +1188,15 @@ def _t63(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, ), {'axis': axis, 'keepdims': keepdims, 'ord': ord, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis, keepdims=keepdims, ord=ord)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t64(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t64(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, *, device=_d1, copy=_d2, like=_d3):
         try:
             try:
@@ -949,11 +1205,15 @@ def _t64(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, ), {'device': device, 'copy': copy, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, device=device, copy=copy, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t65(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t65(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, *, descending=_d2, stable=_d3):
         if x is None:
             raise _none(_name)
@@ -964,11 +1224,15 @@ def _t65(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, axis, ), {'descending': descending, 'stable': stable, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, descending=descending, stable=stable)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t66(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t66(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, dtype=_d2, *, keepdims=_d3):
         if x is None:
             raise _none(_name)
@@ -979,11 +1243,15 @@ def _t66(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, axis, dtype, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, dtype, keepdims=keepdims)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t67(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t67(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, full_matrices=_d1, compute_uv=_d2, hermitian=_d3):
         if x is None:
             raise _none(_name)
@@ -994,11 +1262,15 @@ def _t67(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, full_matrices, compute_uv, hermitian, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, full_matrices, compute_uv, hermitian)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t68(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t68(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, n=_d1, axis=_d2, norm=_d3):
         if x is None:
             raise _none(_name)
@@ -1009,11 +1281,15 @@ def _t68(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, n, axis, norm, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, n, axis, norm)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t69(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t69(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, nan=_d1, posinf=_d2, neginf=_d3):
         if x is None:
             raise _none(_name)
@@ -1024,11 +1300,15 @@ def _t69(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, nan, posinf, neginf, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, nan, posinf, neginf)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t70(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t70(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, ord=_d1, axis=_d2, keepdims=_d3):
         if x is None:
             raise _none(_name)
@@ -1039,11 +1319,15 @@ def _t70(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, ord, axis, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, ord, axis, keepdims)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t71(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t71(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, rcond=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
             raise _none(_name)
@@ -1054,11 +1338,15 @@ def _t71(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, rcond, hermitian, ), {'rtol': rtol, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, rcond, hermitian, rtol=rtol)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t72(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t72(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, s=_d1, axes=_d2, norm=_d3):
         if x is None:
             raise _none(_name)
@@ -1069,11 +1357,15 @@ def _t72(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, s, axes, norm, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, s, axes, norm)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t73(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t73(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, tol=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
             raise _none(_name)
@@ -1084,11 +1376,15 @@ def _t73(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, tol, hermitian, ), {'rtol': rtol, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, tol, hermitian, rtol=rtol)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t74(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t74(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, scale=_d1, axis=_d2, eps=_d3):
         if x is None:
             raise _none(_name)
@@ -1099,11 +1395,15 @@ def _t74(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, scale, axis, eps, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'scale': scale, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, scale, axis, eps)
             _err = _explain(_name, _e, {'x': x, 'scale': scale, })
             raise _err from _err.__cause__
     return _op
 
-def _t75(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t75(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, weights=_d1, minlength=_d2, *, length=_d3):
         if x is None:
             raise _none(_name)
@@ -1114,11 +1414,15 @@ def _t75(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, weights, minlength, ), {'length': length, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, weights, minlength, length=length)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t76(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t76(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, y=_d1, rowvar=_d2, *, dtype=_d3):
         if x is None:
             raise _none(_name)
@@ -1129,11 +1433,15 @@ def _t76(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((x, y, rowvar, ), {'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'y': y, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, y, rowvar, dtype=dtype)
             _err = _explain(_name, _e, {'x': x, 'y': y, })
             raise _err from _err.__cause__
     return _op
 
-def _t77(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+def _t77(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(y, x=_d1, dx=_d2, axis=_d3):
         if y is None:
             raise _none(_name)
@@ -1144,11 +1452,15 @@ def _t77(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
                 _a, _k = _signal.convert((y, x, dx, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'y': y, 'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(y, x, dx, axis)
             _err = _explain(_name, _e, {'y': y, 'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t78(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t78(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -1159,11 +1471,15 @@ def _t78(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, axis, dtype, out, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, dtype, out, keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t79(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t79(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, out=_d2, overwrite_input=_d3, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -1174,11 +1490,15 @@ def _t79(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, axis, out, overwrite_input, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, out, overwrite_input, keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t80(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t80(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, weights=_d2, returned=_d3, *, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -1189,11 +1509,15 @@ def _t80(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, axis, weights, returned, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, weights, returned, keepdims=keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t81(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t81(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, bins=_d1, range=_d2, density=_d3, weights=_d4):
         if a is None:
             raise _none(_name)
@@ -1204,11 +1528,15 @@ def _t81(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, bins, range, density, weights, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, bins, range, density, weights)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t82(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t82(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3, dtype=_d4):
         if a is None:
             raise _none(_name)
@@ -1219,11 +1547,15 @@ def _t82(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, offset, axis1, axis2, dtype, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, offset, axis1, axis2, dtype)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t83(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t83(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(dimensions, dtype=_d1, sparse=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -1232,11 +1564,15 @@ def _t83(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((dimensions, dtype, sparse, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(dimensions, dtype, sparse, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t84(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t84(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(n, /, d=_d1, *, dtype=_d2, device=_d3, like=_d4):
         try:
             try:
@@ -1245,11 +1581,15 @@ def _t84(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((n, d, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, d, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t85(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t85(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(n, k=_d1, m=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -1258,11 +1598,15 @@ def _t85(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((n, k, m, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, k, m, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t86(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t86(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(obj, /, dtype=_d1, *, device=_d2, copy=_d3, like=_d4):
         try:
             try:
@@ -1271,11 +1615,15 @@ def _t86(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((obj, dtype, ), {'device': device, 'copy': copy, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(obj, dtype, device=device, copy=copy, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t87(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t87(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(x, /, *, axis=_d1, n=_d2, prepend=_d3, append=_d4):
         if x is None:
             raise _none(_name)
@@ -1286,11 +1634,15 @@ def _t87(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((x, ), {'axis': axis, 'n': n, 'prepend': prepend, 'append': append, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis, n=n, prepend=prepend, append=append)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t88(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+def _t88(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(x, scale=_d1, bias=_d2, axis=_d3, eps=_d4):
         if x is None:
             raise _none(_name)
@@ -1301,11 +1653,15 @@ def _t88(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
                 _a, _k = _signal.convert((x, scale, bias, axis, eps, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'scale': scale, 'bias': bias, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, scale, bias, axis, eps)
             _err = _explain(_name, _e, {'x': x, 'scale': scale, 'bias': bias, })
             raise _err from _err.__cause__
     return _op
 
-def _t89(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t89(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, /, *, k=_d2, dtype=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -1314,11 +1670,15 @@ def _t89(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
                 _a, _k = _signal.convert((N, M, ), {'k': k, 'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(N, M, k=k, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t90(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t90(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, k=_d2, dtype=_d3, *, device=_d4, like=_d5):
         try:
             try:
@@ -1327,11 +1687,15 @@ def _t90(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
                 _a, _k = _signal.convert((N, M, k, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(N, M, k, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t91(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t91(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(object, dtype=_d1, *, copy=_d2, ndmin=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -1340,11 +1704,15 @@ def _t91(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
                 _a, _k = _signal.convert((object, dtype, ), {'copy': copy, 'ndmin': ndmin, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(object, dtype, copy=copy, ndmin=ndmin, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t92(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t92(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(start, /, stop=_d1, step=_d2, *, dtype=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -1353,11 +1721,15 @@ def _t92(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
                 _a, _k = _signal.convert((start, stop, step, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, step, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t93(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+def _t93(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(x, /, axis=_d1, dtype=_d2, *, ddof=_d3, keepdims=_d4, correction=_d5):
         if x is None:
             raise _none(_name)
@@ -1368,11 +1740,15 @@ def _t93(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
                 _a, _k = _signal.convert((x, axis, dtype, ), {'ddof': ddof, 'keepdims': keepdims, 'correction': correction, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, dtype, ddof=ddof, keepdims=keepdims, correction=correction)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t94(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
+def _t94(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5, _d6):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, ddof=_d4, keepdims=_d5, *, correction=_d6):
         if a is None:
             raise _none(_name)
@@ -1383,11 +1759,15 @@ def _t94(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
                 _a, _k = _signal.convert((a, axis, dtype, out, ddof, keepdims, ), {'correction': correction, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, dtype, out, ddof, keepdims, correction=correction)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t95(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t95(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(m, y=_d1, rowvar=_d2, bias=_d3, ddof=_d4, fweights=_d5, aweights=_d6, *, dtype=_d7):
         if m is None:
             raise _none(_name)
@@ -1398,11 +1778,15 @@ def _t95(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
                 _a, _k = _signal.convert((m, y, rowvar, bias, ddof, fweights, aweights, ), {'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'m': m, 'y': y, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(m, y, rowvar, bias, ddof, fweights, aweights, dtype=dtype)
             _err = _explain(_name, _e, {'m': m, 'y': y, })
             raise _err from _err.__cause__
     return _op
 
-def _t96(_body, _none, _HC, _name, _explain, _d2):
+def _t96(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(a, v, /, mode=_d2):
         if a is None:
             raise _none(_name)
@@ -1415,11 +1799,15 @@ def _t96(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((a, v, mode, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'v': v, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, v, mode)
             _err = _explain(_name, _e, {'a': a, 'v': v, })
             raise _err from _err.__cause__
     return _op
 
-def _t97(_body, _none, _HC, _name, _explain, _d2):
+def _t97(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(a1, a2, equal_nan=_d2):
         if a1 is None:
             raise _none(_name)
@@ -1432,11 +1820,15 @@ def _t97(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((a1, a2, equal_nan, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a1': a1, 'a2': a2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a1, a2, equal_nan)
             _err = _explain(_name, _e, {'a1': a1, 'a2': a2, })
             raise _err from _err.__cause__
     return _op
 
-def _t98(_body, _none, _HC, _name, _explain, _d2):
+def _t98(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(arr, obj, axis=_d2):
         if arr is None:
             raise _none(_name)
@@ -1447,11 +1839,15 @@ def _t98(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((arr, obj, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arr': arr, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, obj, axis)
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
 
-def _t99(_body, _none, _HC, _name, _explain, _d2):
+def _t99(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(arr, values, axis=_d2):
         try:
             try:
@@ -1460,11 +1856,15 @@ def _t99(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((arr, values, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, values, axis)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t100(_body, _none, _HC, _name, _explain, _d2):
+def _t100(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(ary, indices_or_sections, axis=_d2):
         if ary is None:
             raise _none(_name)
@@ -1475,11 +1875,15 @@ def _t100(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((ary, indices_or_sections, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'ary': ary, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(ary, indices_or_sections, axis)
             _err = _explain(_name, _e, {'ary': ary, })
             raise _err from _err.__cause__
     return _op
 
-def _t101(_body, _none, _HC, _name, _explain, _d2):
+def _t101(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(condlist, choicelist, default=_d2):
         try:
             try:
@@ -1488,11 +1892,15 @@ def _t101(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((condlist, choicelist, default, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(condlist, choicelist, default)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t102(_body, _none, _HC, _name, _explain, _d2):
+def _t102(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(indices, shape, order=_d2):
         try:
             try:
@@ -1501,11 +1909,15 @@ def _t102(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((indices, shape, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(indices, shape, order)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t103(_body, _none, _HC, _name, _explain, _d2):
+def _t103(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, /, shape, *, copy=_d2):
         if x is None:
             raise _none(_name)
@@ -1516,11 +1928,15 @@ def _t103(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, shape, ), {'copy': copy, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, shape, copy=copy)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t104(_body, _none, _HC, _name, _explain, _d2):
+def _t104(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, /, shift, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1531,11 +1947,15 @@ def _t104(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, shift, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, shift, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t105(_body, _none, _HC, _name, _explain, _d2):
+def _t105(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, bins, right=_d2):
         if x is None:
             raise _none(_name)
@@ -1546,11 +1966,15 @@ def _t105(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, bins, right, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, bins, right)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t106(_body, _none, _HC, _name, _explain, _d2):
+def _t106(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1563,11 +1987,15 @@ def _t106(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, indices, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'indices': indices, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, indices, axis)
             _err = _explain(_name, _e, {'x': x, 'indices': indices, })
             raise _err from _err.__cause__
     return _op
 
-def _t107(_body, _none, _HC, _name, _explain, _d2):
+def _t107(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1578,11 +2006,15 @@ def _t107(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, indices, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, indices, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t108(_body, _none, _HC, _name, _explain, _d2):
+def _t108(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, indices_or_sections, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1593,11 +2025,15 @@ def _t108(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, indices_or_sections, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, indices_or_sections, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t109(_body, _none, _HC, _name, _explain, _d2):
+def _t109(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, repeats, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -1608,11 +2044,15 @@ def _t109(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x, repeats, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, repeats, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t110(_body, _none, _HC, _name, _explain, _d2):
+def _t110(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x1, x2, /, *, axis=_d2):
         if x1 is None:
             raise _none(_name)
@@ -1625,11 +2065,15 @@ def _t110(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x1, x2, ), {'axis': axis, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, axis=axis)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 
-def _t111(_body, _none, _HC, _name, _explain, _d2):
+def _t111(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x1, x2, /, axes=_d2):
         if x1 is None:
             raise _none(_name)
@@ -1642,11 +2086,15 @@ def _t111(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x1, x2, axes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, axes)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 
-def _t112(_body, _none, _HC, _name, _explain, _d2):
+def _t112(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x1, x2, /, rcond=_d2):
         if x1 is None:
             raise _none(_name)
@@ -1659,11 +2107,15 @@ def _t112(_body, _none, _HC, _name, _explain, _d2):
                 _a, _k = _signal.convert((x1, x2, rcond, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, rcond)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 
-def _t113(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t113(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(logits, labels, axis=_d2, reduction=_d3):
         if logits is None:
             raise _none(_name)
@@ -1676,11 +2128,15 @@ def _t113(_body, _none, _HC, _name, _explain, _d2, _d3):
                 _a, _k = _signal.convert((logits, labels, axis, reduction, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'logits': logits, 'labels': labels, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(logits, labels, axis, reduction)
             _err = _explain(_name, _e, {'logits': logits, 'labels': labels, })
             raise _err from _err.__cause__
     return _op
 
-def _t114(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t114(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(multi_index, dims, mode=_d2, order=_d3):
         try:
             try:
@@ -1689,11 +2145,15 @@ def _t114(_body, _none, _HC, _name, _explain, _d2, _d3):
                 _a, _k = _signal.convert((multi_index, dims, mode, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(multi_index, dims, mode, order)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t115(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t115(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x, /, fill_value, *, dtype=_d2, device=_d3):
         if x is None:
             raise _none(_name)
@@ -1704,11 +2164,15 @@ def _t115(_body, _none, _HC, _name, _explain, _d2, _d3):
                 _a, _k = _signal.convert((x, fill_value, ), {'dtype': dtype, 'device': device, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, fill_value, dtype=dtype, device=device)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t116(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t116(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x, dtype, /, *, copy=_d2, device=_d3):
         if x is None:
             raise _none(_name)
@@ -1719,11 +2183,15 @@ def _t116(_body, _none, _HC, _name, _explain, _d2, _d3):
                 _a, _k = _signal.convert((x, dtype, ), {'copy': copy, 'device': device, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, dtype, copy=copy, device=device)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t117(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t117(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x, pad_width, /, mode=_d2, *, constant_values=_d3):
         if x is None:
             raise _none(_name)
@@ -1734,11 +2202,15 @@ def _t117(_body, _none, _HC, _name, _explain, _d2, _d3):
                 _a, _k = _signal.convert((x, pad_width, mode, ), {'constant_values': constant_values, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, pad_width, mode, constant_values=constant_values)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t118(_body, _none, _HC, _name, _explain, _d2, _d3):
+def _t118(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x1, x2, /, *, side=_d2, sorter=_d3):
         if x1 is None:
             raise _none(_name)
@@ -1749,11 +2221,15 @@ def _t118(_body, _none, _HC, _name, _explain, _d2, _d3):
                 _a, _k = _signal.convert((x1, x2, ), {'side': side, 'sorter': sorter, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, side=side, sorter=sorter)
             _err = _explain(_name, _e, {'x1': x1, })
             raise _err from _err.__cause__
     return _op
 
-def _t119(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t119(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(M, beta, /, *, dtype=_d2, device=_d3, like=_d4):
         try:
             try:
@@ -1762,11 +2238,15 @@ def _t119(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
                 _a, _k = _signal.convert((M, beta, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(M, beta, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t120(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t120(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(a, b, rtol=_d2, atol=_d3, equal_nan=_d4):
         if a is None:
             raise _none(_name)
@@ -1779,11 +2259,15 @@ def _t120(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, b, rtol, atol, equal_nan, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b, rtol, atol, equal_nan)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 
-def _t121(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t121(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(a, kth, axis=_d2, kind=_d3, order=_d4):
         if a is None:
             raise _none(_name)
@@ -1794,11 +2278,15 @@ def _t121(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
                 _a, _k = _signal.convert((a, kth, axis, kind, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, kth, axis, kind, order)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t122(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t122(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(element, test_elements, assume_unique=_d2, invert=_d3, *, kind=_d4):
         if element is None:
             raise _none(_name)
@@ -1809,11 +2297,15 @@ def _t122(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
                 _a, _k = _signal.convert((element, test_elements, assume_unique, invert, ), {'kind': kind, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'element': element, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(element, test_elements, assume_unique, invert, kind=kind)
             _err = _explain(_name, _e, {'element': element, })
             raise _err from _err.__cause__
     return _op
 
-def _t123(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t123(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(shape, fill_value, dtype=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -1822,11 +2314,15 @@ def _t123(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
                 _a, _k = _signal.convert((shape, fill_value, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(shape, fill_value, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t124(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+def _t124(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(x, window, strides=_d2, padding=_d3, data_format=_d4):
         if x is None:
             raise _none(_name)
@@ -1837,11 +2333,15 @@ def _t124(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
                 _a, _k = _signal.convert((x, window, strides, padding, data_format, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, window, strides, padding, data_format)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 
-def _t125(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
+def _t125(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5):
     def _op(a, b, axisa=_d2, axisb=_d3, axisc=_d4, axis=_d5):
         if a is None:
             raise _none(_name)
@@ -1854,11 +2354,15 @@ def _t125(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
                 _a, _k = _signal.convert((a, b, axisa, axisb, axisc, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b, axisa, axisb, axisc, axis)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 
-def _t126(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
+def _t126(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6):
     def _op(start, stop, /, num=_d2, *, endpoint=_d3, dtype=_d4, device=_d5, like=_d6):
         try:
             try:
@@ -1867,11 +2371,15 @@ def _t126(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
                 _a, _k = _signal.convert((start, stop, num, ), {'endpoint': endpoint, 'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, num, endpoint=endpoint, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t127(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t127(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(a, q, axis=_d2, out=_d3, overwrite_input=_d4, method=_d5, keepdims=_d6, *, weights=_d7):
         if a is None:
             raise _none(_name)
@@ -1882,11 +2390,15 @@ def _t127(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
                 _a, _k = _signal.convert((a, q, axis, out, overwrite_input, method, keepdims, ), {'weights': weights, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 
-def _t128(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t128(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(start, stop, num=_d2, endpoint=_d3, dtype=_d4, axis=_d5, *, device=_d6, like=_d7):
         try:
             try:
@@ -1895,11 +2407,15 @@ def _t128(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
                 _a, _k = _signal.convert((start, stop, num, endpoint, dtype, axis, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, num, endpoint, dtype, axis, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t129(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+def _t129(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(x, w, *, strides=_d2, padding=_d3, dilation=_d4, groups=_d5, bias=_d6, data_format=_d7):
         if x is None:
             raise _none(_name)
@@ -1912,11 +2428,15 @@ def _t129(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
                 _a, _k = _signal.convert((x, w, ), {'strides': strides, 'padding': padding, 'dilation': dilation, 'groups': groups, 'bias': bias, 'data_format': data_format, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'w': w, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, w, strides=strides, padding=padding, dilation=dilation, groups=groups, bias=bias, data_format=data_format)
             _err = _explain(_name, _e, {'x': x, 'w': w, })
             raise _err from _err.__cause__
     return _op
 
-def _t130(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
+def _t130(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(start, stop, num=_d2, endpoint=_d3, base=_d4, dtype=_d5, axis=_d6, *, device=_d7, like=_d8):
         try:
             try:
@@ -1925,11 +2445,15 @@ def _t130(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8)
                 _a, _k = _signal.convert((start, stop, num, endpoint, base, dtype, axis, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, num, endpoint, base, dtype, axis, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 
-def _t131(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
+def _t131(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(x, w, *, strides=_d2, padding=_d3, output_padding=_d4, dilation=_d5, groups=_d6, bias=_d7, data_format=_d8):
         if x is None:
             raise _none(_name)
@@ -1942,11 +2466,15 @@ def _t131(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8)
                 _a, _k = _signal.convert((x, w, ), {'strides': strides, 'padding': padding, 'output_padding': output_padding, 'dilation': dilation, 'groups': groups, 'bias': bias, 'data_format': data_format, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'w': w, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, w, strides=strides, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups, bias=bias, data_format=data_format)
             _err = _explain(_name, _e, {'x': x, 'w': w, })
             raise _err from _err.__cause__
     return _op
 
-def _t132(_body, _none, _HC, _name, _explain, _d3):
+def _t132(_body, _none, _HC, _name, _explain, _again, _d3):
     def _op(arr, obj, values, axis=_d3):
         if arr is None:
             raise _none(_name)
@@ -1957,11 +2485,15 @@ def _t132(_body, _none, _HC, _name, _explain, _d3):
                 _a, _k = _signal.convert((arr, obj, values, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arr': arr, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, obj, values, axis)
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
 
-def _t133(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
+def _t133(_body, _none, _HC, _name, _explain, _again, _d3, _d4, _d5):
     def _op(x, xp, fp, left=_d3, right=_d4, period=_d5):
         if x is None:
             raise _none(_name)
@@ -1976,11 +2508,15 @@ def _t133(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
                 _a, _k = _signal.convert((x, xp, fp, left, right, period, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'xp': xp, 'fp': fp, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, xp, fp, left, right, period)
             _err = _explain(_name, _e, {'x': x, 'xp': xp, 'fp': fp, })
             raise _err from _err.__cause__
     return _op
 
-def _t134(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
+def _t134(_body, _none, _HC, _name, _explain, _again, _d3, _d4, _d5, _d6, _d7):
     def _op(q, k, v, mask=_d3, is_causal=_d4, scale=_d5, bias=_d6, implementation=_d7):
         if q is None:
             raise _none(_name)
@@ -1995,11 +2531,15 @@ def _t134(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
                 _a, _k = _signal.convert((q, k, v, mask, is_causal, scale, bias, implementation, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'q': q, 'k': k, 'v': v, 'mask': mask, 'bias': bias, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(q, k, v, mask, is_causal, scale, bias, implementation)
             _err = _explain(_name, _e, {'q': q, 'k': k, 'v': v, 'mask': mask, 'bias': bias, })
             raise _err from _err.__cause__
     return _op
 
-def _t135(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
+def _t135(_body, _none, _HC, _name, _explain, _again, _d4, _d5, _d6):
     def _op(logits, labels, input_lengths, label_lengths, blank=_d4, reduction=_d5, implementation=_d6):
         if logits is None:
             raise _none(_name)
@@ -2016,13 +2556,17 @@ def _t135(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
                 _a, _k = _signal.convert((logits, labels, input_lengths, label_lengths, blank, reduction, implementation, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'logits': logits, 'labels': labels, 'input_lengths': input_lengths, 'label_lengths': label_lengths, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(logits, labels, input_lengths, label_lengths, blank, reduction, implementation)
             _err = _explain(_name, _e, {'logits': logits, 'labels': labels, 'input_lengths': input_lengths, 'label_lengths': label_lengths, })
             raise _err from _err.__cause__
     return _op
 
 
 TEMPLATES: dict[str, Callable[..., Any]] = {
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(*arrays):
         try:
             try:
@@ -2031,11 +2575,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((*arrays, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arrays': arrays, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*arrays)
             _err = _explain(_name, _e, {'arrays': arrays, })
             raise _err from _err.__cause__
     return _op
 """: _t0,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(*arrays_and_dtypes):
         try:
             try:
@@ -2044,11 +2592,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((*arrays_and_dtypes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*arrays_and_dtypes)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t1,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(*arys):
         try:
             try:
@@ -2057,11 +2609,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((*arys, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*arys)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t2,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(*shapes):
         try:
             try:
@@ -2070,11 +2626,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((*shapes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*shapes)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t3,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(a):
         try:
             try:
@@ -2083,11 +2643,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t4,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(a, b):
         if a is None:
             raise _none(_name)
@@ -2100,11 +2664,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, b, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 """: _t5,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(a, b, /):
         if a is None:
             raise _none(_name)
@@ -2117,11 +2685,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, b, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 """: _t6,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(a, new_shape):
         if a is None:
             raise _none(_name)
@@ -2132,11 +2704,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, new_shape, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, new_shape)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t7,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(a1, a2):
         if a1 is None:
             raise _none(_name)
@@ -2149,11 +2725,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a1, a2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a1': a1, 'a2': a2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a1, a2)
             _err = _explain(_name, _e, {'a1': a1, 'a2': a2, })
             raise _err from _err.__cause__
     return _op
 """: _t8,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(arr, indices, values, axis):
         if arr is None:
             raise _none(_name)
@@ -2164,11 +2744,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((arr, indices, values, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arr': arr, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, indices, values, axis)
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
 """: _t9,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(ary, indices_or_sections):
         if ary is None:
             raise _none(_name)
@@ -2179,11 +2763,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((ary, indices_or_sections, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'ary': ary, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(ary, indices_or_sections)
             _err = _explain(_name, _e, {'ary': ary, })
             raise _err from _err.__cause__
     return _op
 """: _t10,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(dtype, kind):
         try:
             try:
@@ -2192,11 +2780,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((dtype, kind, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(dtype, kind)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t11,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(from_, to, /):
         try:
             try:
@@ -2205,11 +2797,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((from_, to, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(from_, to)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t12,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(m):
         if m is None:
             raise _none(_name)
@@ -2220,11 +2816,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((m, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'m': m, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(m)
             _err = _explain(_name, _e, {'m': m, })
             raise _err from _err.__cause__
     return _op
 """: _t13,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(subscripts, /, *operands):
         try:
             try:
@@ -2233,11 +2833,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((subscripts, *operands, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'operands': operands, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(subscripts, *operands)
             _err = _explain(_name, _e, {'operands': operands, })
             raise _err from _err.__cause__
     return _op
 """: _t14,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(tup):
         try:
             try:
@@ -2246,11 +2850,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((tup, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(tup)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t15,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x, /):
         if x is None:
             raise _none(_name)
@@ -2261,11 +2869,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t16,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x, /, shape):
         if x is None:
             raise _none(_name)
@@ -2276,11 +2888,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, shape, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, shape)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t17,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x, axis1, axis2, /):
         if x is None:
             raise _none(_name)
@@ -2291,11 +2907,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis1, axis2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis1, axis2)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t18,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x, n, /):
         if x is None:
             raise _none(_name)
@@ -2306,11 +2926,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, n, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, n)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t19,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x, reps, /):
         if x is None:
             raise _none(_name)
@@ -2321,11 +2945,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, reps, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, reps)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t20,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x, source, destination, /):
         if x is None:
             raise _none(_name)
@@ -2336,11 +2964,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, source, destination, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, source, destination)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t21,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x1, x2, /):
         if x1 is None:
             raise _none(_name)
@@ -2353,11 +2985,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x1, x2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 """: _t22,
-    """def _make(_body, _none, _HC, _name, _explain):
+    """def _make(_body, _none, _HC, _name, _explain, _again):
     def _op(x1, x2, /):
         if x1 is None:
             raise _none(_name)
@@ -2368,11 +3004,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x1, x2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2)
             _err = _explain(_name, _e, {'x1': x1, })
             raise _err from _err.__cause__
     return _op
 """: _t23,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(*xs, indexing=_d1):
         try:
             try:
@@ -2381,11 +3021,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((*xs, ), {'indexing': indexing, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'xs': xs, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(*xs, indexing=indexing)
             _err = _explain(_name, _e, {'xs': xs, })
             raise _err from _err.__cause__
     return _op
 """: _t24,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(a, axis=_d1):
         try:
             try:
@@ -2394,11 +3038,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t25,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(a, order=_d1):
         if a is None:
             raise _none(_name)
@@ -2409,11 +3057,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, order)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t26,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(arrays, /, axis=_d1):
         try:
             try:
@@ -2422,11 +3074,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((arrays, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arrays': arrays, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arrays, axis)
             _err = _explain(_name, _e, {'arrays': arrays, })
             raise _err from _err.__cause__
     return _op
 """: _t27,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(tup, *, dtype=_d1):
         try:
             try:
@@ -2435,11 +3091,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((tup, ), {'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(tup, dtype=dtype)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t28,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(v, k=_d1):
         if v is None:
             raise _none(_name)
@@ -2450,11 +3110,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((v, k, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'v': v, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(v, k)
             _err = _explain(_name, _e, {'v': v, })
             raise _err from _err.__cause__
     return _op
 """: _t29,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, *, axis=_d1):
         if x is None:
             raise _none(_name)
@@ -2465,11 +3129,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'axis': axis, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t30,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, *, offset=_d1):
         if x is None:
             raise _none(_name)
@@ -2480,11 +3148,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'offset': offset, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, offset=offset)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t31,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, *, upper=_d1):
         if x is None:
             raise _none(_name)
@@ -2495,11 +3167,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'upper': upper, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, upper=upper)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t32,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, UPLO=_d1):
         if x is None:
             raise _none(_name)
@@ -2510,11 +3186,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, UPLO, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, UPLO)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t33,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, axes=_d1):
         if x is None:
             raise _none(_name)
@@ -2525,11 +3205,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axes)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t34,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, axis=_d1):
         if x is None:
             raise _none(_name)
@@ -2540,11 +3224,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t35,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, decimals=_d1):
         if x is None:
             raise _none(_name)
@@ -2555,11 +3243,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, decimals, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, decimals)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t36,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, k=_d1):
         if x is None:
             raise _none(_name)
@@ -2570,11 +3262,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, k, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, k)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t37,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, /, mode=_d1):
         if x is None:
             raise _none(_name)
@@ -2585,11 +3281,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, mode, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, mode)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t38,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, approximate=_d1):
         if x is None:
             raise _none(_name)
@@ -2600,11 +3300,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, approximate, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, approximate)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t39,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(x, axis=_d1):
         if x is None:
             raise _none(_name)
@@ -2615,11 +3319,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t40,
-    """def _make(_body, _none, _HC, _name, _explain, _d1):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1):
     def _op(z, /, deg=_d1):
         if z is None:
             raise _none(_name)
@@ -2630,11 +3338,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((z, deg, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'z': z, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(z, deg)
             _err = _explain(_name, _e, {'z': z, })
             raise _err from _err.__cause__
     return _op
 """: _t41,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(a, *, size=_d1, fill_value=_d2):
         if a is None:
             raise _none(_name)
@@ -2645,11 +3357,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, ), {'size': size, 'fill_value': fill_value, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, size=size, fill_value=fill_value)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t42,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(condition, x1=_d1, x2=_d2, /):
         if condition is None:
             raise _none(_name)
@@ -2660,11 +3376,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((condition, x1, x2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'condition': condition, 'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(condition, x1, x2)
             _err = _explain(_name, _e, {'condition': condition, 'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 """: _t43,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(m, k=_d1, axes=_d2):
         if m is None:
             raise _none(_name)
@@ -2675,11 +3395,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((m, k, axes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'m': m, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(m, k, axes)
             _err = _explain(_name, _e, {'m': m, })
             raise _err from _err.__cause__
     return _op
 """: _t44,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, dtype=_d1, device=_d2):
         if x is None:
             raise _none(_name)
@@ -2690,11 +3414,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'dtype': dtype, 'device': device, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, dtype=dtype, device=device)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t45,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, keepdims=_d1, ord=_d2):
         if x is None:
             raise _none(_name)
@@ -2705,11 +3433,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'keepdims': keepdims, 'ord': ord, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, keepdims=keepdims, ord=ord)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t46,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, offset=_d1, dtype=_d2):
         if x is None:
             raise _none(_name)
@@ -2720,11 +3452,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'offset': offset, 'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, offset=offset, dtype=dtype)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t47,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, *, size=_d1, fill_value=_d2):
         if x is None:
             raise _none(_name)
@@ -2735,11 +3471,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'size': size, 'fill_value': fill_value, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, size=size, fill_value=fill_value)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t48,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, axis=_d1, *, keepdims=_d2):
         if x is None:
             raise _none(_name)
@@ -2750,11 +3490,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, keepdims=keepdims)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t49,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, axis=_d1, dtype=_d2):
         if x is None:
             raise _none(_name)
@@ -2765,11 +3509,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, dtype, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, dtype)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t50,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, /, min=_d1, max=_d2):
         if x is None:
             raise _none(_name)
@@ -2780,11 +3528,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, min, max, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, min, max)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t51,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2):
     def _op(x, N=_d1, increasing=_d2):
         if x is None:
             raise _none(_name)
@@ -2795,11 +3547,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, N, increasing, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, N, increasing)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t52,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(M, /, *, dtype=_d1, device=_d2, like=_d3):
         try:
             try:
@@ -2808,11 +3564,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((M, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(M, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t53,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, axis=_d1, dtype=_d2, out=_d3):
         if a is None:
             raise _none(_name)
@@ -2823,11 +3583,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, dtype, out, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, dtype, out)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t54,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, *, keepdims=_d3):
         if a is None:
             raise _none(_name)
@@ -2838,11 +3602,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, out, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, out, keepdims=keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t55,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, axis=_d1, out=_d2, keepdims=_d3):
         if a is None:
             raise _none(_name)
@@ -2853,11 +3621,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, out, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, out, keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t56,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, bins=_d1, range=_d2, weights=_d3):
         if a is None:
             raise _none(_name)
@@ -2868,11 +3640,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, bins, range, weights, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, bins, range, weights)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t57,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3):
         if a is None:
             raise _none(_name)
@@ -2883,11 +3659,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, offset, axis1, axis2, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, offset, axis1, axis2)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t58,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(n, dtype=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -2896,11 +3676,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((n, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t59,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(n, ndim=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -2909,11 +3693,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((n, ndim, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, ndim, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t60,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(shape, dtype=_d1, *, device=_d2, like=_d3):
         try:
             try:
@@ -2922,11 +3710,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((shape, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(shape, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t61,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, dtype=_d2, include_initial=_d3):
         if x is None:
             raise _none(_name)
@@ -2937,11 +3729,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'axis': axis, 'dtype': dtype, 'include_initial': include_initial, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis, dtype=dtype, include_initial=include_initial)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t62,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, *, axis=_d1, keepdims=_d2, ord=_d3):
         if x is None:
             raise _none(_name)
@@ -2952,11 +3748,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'axis': axis, 'keepdims': keepdims, 'ord': ord, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis, keepdims=keepdims, ord=ord)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t63,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, *, device=_d1, copy=_d2, like=_d3):
         try:
             try:
@@ -2965,11 +3765,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'device': device, 'copy': copy, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, device=device, copy=copy, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t64,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, *, descending=_d2, stable=_d3):
         if x is None:
             raise _none(_name)
@@ -2980,11 +3784,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, ), {'descending': descending, 'stable': stable, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, descending=descending, stable=stable)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t65,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, axis=_d1, dtype=_d2, *, keepdims=_d3):
         if x is None:
             raise _none(_name)
@@ -2995,11 +3803,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, dtype, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, dtype, keepdims=keepdims)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t66,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, full_matrices=_d1, compute_uv=_d2, hermitian=_d3):
         if x is None:
             raise _none(_name)
@@ -3010,11 +3822,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, full_matrices, compute_uv, hermitian, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, full_matrices, compute_uv, hermitian)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t67,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, n=_d1, axis=_d2, norm=_d3):
         if x is None:
             raise _none(_name)
@@ -3025,11 +3841,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, n, axis, norm, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, n, axis, norm)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t68,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, nan=_d1, posinf=_d2, neginf=_d3):
         if x is None:
             raise _none(_name)
@@ -3040,11 +3860,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, nan, posinf, neginf, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, nan, posinf, neginf)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t69,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, ord=_d1, axis=_d2, keepdims=_d3):
         if x is None:
             raise _none(_name)
@@ -3055,11 +3879,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ord, axis, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, ord, axis, keepdims)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t70,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, rcond=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
             raise _none(_name)
@@ -3070,11 +3898,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, rcond, hermitian, ), {'rtol': rtol, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, rcond, hermitian, rtol=rtol)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t71,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, s=_d1, axes=_d2, norm=_d3):
         if x is None:
             raise _none(_name)
@@ -3085,11 +3917,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, s, axes, norm, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, s, axes, norm)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t72,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, /, tol=_d1, hermitian=_d2, *, rtol=_d3):
         if x is None:
             raise _none(_name)
@@ -3100,11 +3936,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, tol, hermitian, ), {'rtol': rtol, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, tol, hermitian, rtol=rtol)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t73,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, scale=_d1, axis=_d2, eps=_d3):
         if x is None:
             raise _none(_name)
@@ -3115,11 +3955,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, scale, axis, eps, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'scale': scale, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, scale, axis, eps)
             _err = _explain(_name, _e, {'x': x, 'scale': scale, })
             raise _err from _err.__cause__
     return _op
 """: _t74,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, weights=_d1, minlength=_d2, *, length=_d3):
         if x is None:
             raise _none(_name)
@@ -3130,11 +3974,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, weights, minlength, ), {'length': length, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, weights, minlength, length=length)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t75,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(x, y=_d1, rowvar=_d2, *, dtype=_d3):
         if x is None:
             raise _none(_name)
@@ -3145,11 +3993,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, y, rowvar, ), {'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'y': y, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, y, rowvar, dtype=dtype)
             _err = _explain(_name, _e, {'x': x, 'y': y, })
             raise _err from _err.__cause__
     return _op
 """: _t76,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3):
     def _op(y, x=_d1, dx=_d2, axis=_d3):
         if y is None:
             raise _none(_name)
@@ -3160,11 +4012,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((y, x, dx, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'y': y, 'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(y, x, dx, axis)
             _err = _explain(_name, _e, {'y': y, 'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t77,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -3175,11 +4031,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, dtype, out, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, dtype, out, keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t78,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, out=_d2, overwrite_input=_d3, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -3190,11 +4050,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, out, overwrite_input, keepdims, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, out, overwrite_input, keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t79,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, axis=_d1, weights=_d2, returned=_d3, *, keepdims=_d4):
         if a is None:
             raise _none(_name)
@@ -3205,11 +4069,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, weights, returned, ), {'keepdims': keepdims, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, weights, returned, keepdims=keepdims)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t80,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, bins=_d1, range=_d2, density=_d3, weights=_d4):
         if a is None:
             raise _none(_name)
@@ -3220,11 +4088,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, bins, range, density, weights, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, bins, range, density, weights)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t81,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(a, offset=_d1, axis1=_d2, axis2=_d3, dtype=_d4):
         if a is None:
             raise _none(_name)
@@ -3235,11 +4107,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, offset, axis1, axis2, dtype, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, offset, axis1, axis2, dtype)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t82,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(dimensions, dtype=_d1, sparse=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -3248,11 +4124,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((dimensions, dtype, sparse, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(dimensions, dtype, sparse, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t83,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(n, /, d=_d1, *, dtype=_d2, device=_d3, like=_d4):
         try:
             try:
@@ -3261,11 +4141,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((n, d, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, d, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t84,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(n, k=_d1, m=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -3274,11 +4158,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((n, k, m, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(n, k, m, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t85,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(obj, /, dtype=_d1, *, device=_d2, copy=_d3, like=_d4):
         try:
             try:
@@ -3287,11 +4175,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((obj, dtype, ), {'device': device, 'copy': copy, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(obj, dtype, device=device, copy=copy, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t86,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(x, /, *, axis=_d1, n=_d2, prepend=_d3, append=_d4):
         if x is None:
             raise _none(_name)
@@ -3302,11 +4194,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, ), {'axis': axis, 'n': n, 'prepend': prepend, 'append': append, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis=axis, n=n, prepend=prepend, append=append)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t87,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4):
     def _op(x, scale=_d1, bias=_d2, axis=_d3, eps=_d4):
         if x is None:
             raise _none(_name)
@@ -3317,11 +4213,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, scale, bias, axis, eps, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'scale': scale, 'bias': bias, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, scale, bias, axis, eps)
             _err = _explain(_name, _e, {'x': x, 'scale': scale, 'bias': bias, })
             raise _err from _err.__cause__
     return _op
 """: _t88,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, /, *, k=_d2, dtype=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -3330,11 +4230,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((N, M, ), {'k': k, 'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(N, M, k=k, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t89,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(N, M=_d1, k=_d2, dtype=_d3, *, device=_d4, like=_d5):
         try:
             try:
@@ -3343,11 +4247,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((N, M, k, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(N, M, k, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t90,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(object, dtype=_d1, *, copy=_d2, ndmin=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -3356,11 +4264,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((object, dtype, ), {'copy': copy, 'ndmin': ndmin, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(object, dtype, copy=copy, ndmin=ndmin, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t91,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(start, /, stop=_d1, step=_d2, *, dtype=_d3, device=_d4, like=_d5):
         try:
             try:
@@ -3369,11 +4281,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((start, stop, step, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, step, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t92,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5):
     def _op(x, /, axis=_d1, dtype=_d2, *, ddof=_d3, keepdims=_d4, correction=_d5):
         if x is None:
             raise _none(_name)
@@ -3384,11 +4300,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, axis, dtype, ), {'ddof': ddof, 'keepdims': keepdims, 'correction': correction, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, axis, dtype, ddof=ddof, keepdims=keepdims, correction=correction)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t93,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5, _d6):
     def _op(a, axis=_d1, dtype=_d2, out=_d3, ddof=_d4, keepdims=_d5, *, correction=_d6):
         if a is None:
             raise _none(_name)
@@ -3399,11 +4319,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, axis, dtype, out, ddof, keepdims, ), {'correction': correction, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, axis, dtype, out, ddof, keepdims, correction=correction)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t94,
-    """def _make(_body, _none, _HC, _name, _explain, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d1, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(m, y=_d1, rowvar=_d2, bias=_d3, ddof=_d4, fweights=_d5, aweights=_d6, *, dtype=_d7):
         if m is None:
             raise _none(_name)
@@ -3414,11 +4338,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((m, y, rowvar, bias, ddof, fweights, aweights, ), {'dtype': dtype, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'m': m, 'y': y, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(m, y, rowvar, bias, ddof, fweights, aweights, dtype=dtype)
             _err = _explain(_name, _e, {'m': m, 'y': y, })
             raise _err from _err.__cause__
     return _op
 """: _t95,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(a, v, /, mode=_d2):
         if a is None:
             raise _none(_name)
@@ -3431,11 +4359,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, v, mode, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'v': v, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, v, mode)
             _err = _explain(_name, _e, {'a': a, 'v': v, })
             raise _err from _err.__cause__
     return _op
 """: _t96,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(a1, a2, equal_nan=_d2):
         if a1 is None:
             raise _none(_name)
@@ -3448,11 +4380,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a1, a2, equal_nan, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a1': a1, 'a2': a2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a1, a2, equal_nan)
             _err = _explain(_name, _e, {'a1': a1, 'a2': a2, })
             raise _err from _err.__cause__
     return _op
 """: _t97,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(arr, obj, axis=_d2):
         if arr is None:
             raise _none(_name)
@@ -3463,11 +4399,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((arr, obj, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arr': arr, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, obj, axis)
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
 """: _t98,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(arr, values, axis=_d2):
         try:
             try:
@@ -3476,11 +4416,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((arr, values, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, values, axis)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t99,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(ary, indices_or_sections, axis=_d2):
         if ary is None:
             raise _none(_name)
@@ -3491,11 +4435,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((ary, indices_or_sections, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'ary': ary, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(ary, indices_or_sections, axis)
             _err = _explain(_name, _e, {'ary': ary, })
             raise _err from _err.__cause__
     return _op
 """: _t100,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(condlist, choicelist, default=_d2):
         try:
             try:
@@ -3504,11 +4452,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((condlist, choicelist, default, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(condlist, choicelist, default)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t101,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(indices, shape, order=_d2):
         try:
             try:
@@ -3517,11 +4469,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((indices, shape, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(indices, shape, order)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t102,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, /, shape, *, copy=_d2):
         if x is None:
             raise _none(_name)
@@ -3532,11 +4488,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, shape, ), {'copy': copy, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, shape, copy=copy)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t103,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, /, shift, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -3547,11 +4507,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, shift, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, shift, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t104,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, bins, right=_d2):
         if x is None:
             raise _none(_name)
@@ -3562,11 +4526,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, bins, right, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, bins, right)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t105,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -3579,11 +4547,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, indices, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'indices': indices, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, indices, axis)
             _err = _explain(_name, _e, {'x': x, 'indices': indices, })
             raise _err from _err.__cause__
     return _op
 """: _t106,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, indices, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -3594,11 +4566,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, indices, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, indices, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t107,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, indices_or_sections, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -3609,11 +4585,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, indices_or_sections, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, indices_or_sections, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t108,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x, repeats, /, axis=_d2):
         if x is None:
             raise _none(_name)
@@ -3624,11 +4604,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, repeats, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, repeats, axis)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t109,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x1, x2, /, *, axis=_d2):
         if x1 is None:
             raise _none(_name)
@@ -3641,11 +4625,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x1, x2, ), {'axis': axis, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, axis=axis)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 """: _t110,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x1, x2, /, axes=_d2):
         if x1 is None:
             raise _none(_name)
@@ -3658,11 +4646,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x1, x2, axes, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, axes)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 """: _t111,
-    """def _make(_body, _none, _HC, _name, _explain, _d2):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2):
     def _op(x1, x2, /, rcond=_d2):
         if x1 is None:
             raise _none(_name)
@@ -3675,11 +4667,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x1, x2, rcond, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, 'x2': x2, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, rcond)
             _err = _explain(_name, _e, {'x1': x1, 'x2': x2, })
             raise _err from _err.__cause__
     return _op
 """: _t112,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(logits, labels, axis=_d2, reduction=_d3):
         if logits is None:
             raise _none(_name)
@@ -3692,11 +4688,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((logits, labels, axis, reduction, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'logits': logits, 'labels': labels, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(logits, labels, axis, reduction)
             _err = _explain(_name, _e, {'logits': logits, 'labels': labels, })
             raise _err from _err.__cause__
     return _op
 """: _t113,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(multi_index, dims, mode=_d2, order=_d3):
         try:
             try:
@@ -3705,11 +4705,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((multi_index, dims, mode, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(multi_index, dims, mode, order)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t114,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x, /, fill_value, *, dtype=_d2, device=_d3):
         if x is None:
             raise _none(_name)
@@ -3720,11 +4724,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, fill_value, ), {'dtype': dtype, 'device': device, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, fill_value, dtype=dtype, device=device)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t115,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x, dtype, /, *, copy=_d2, device=_d3):
         if x is None:
             raise _none(_name)
@@ -3735,11 +4743,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, dtype, ), {'copy': copy, 'device': device, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, dtype, copy=copy, device=device)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t116,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x, pad_width, /, mode=_d2, *, constant_values=_d3):
         if x is None:
             raise _none(_name)
@@ -3750,11 +4762,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, pad_width, mode, ), {'constant_values': constant_values, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, pad_width, mode, constant_values=constant_values)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t117,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3):
     def _op(x1, x2, /, *, side=_d2, sorter=_d3):
         if x1 is None:
             raise _none(_name)
@@ -3765,11 +4781,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x1, x2, ), {'side': side, 'sorter': sorter, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x1': x1, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x1, x2, side=side, sorter=sorter)
             _err = _explain(_name, _e, {'x1': x1, })
             raise _err from _err.__cause__
     return _op
 """: _t118,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(M, beta, /, *, dtype=_d2, device=_d3, like=_d4):
         try:
             try:
@@ -3778,11 +4798,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((M, beta, ), {'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(M, beta, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t119,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(a, b, rtol=_d2, atol=_d3, equal_nan=_d4):
         if a is None:
             raise _none(_name)
@@ -3795,11 +4819,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, b, rtol, atol, equal_nan, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b, rtol, atol, equal_nan)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 """: _t120,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(a, kth, axis=_d2, kind=_d3, order=_d4):
         if a is None:
             raise _none(_name)
@@ -3810,11 +4838,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, kth, axis, kind, order, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, kth, axis, kind, order)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t121,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(element, test_elements, assume_unique=_d2, invert=_d3, *, kind=_d4):
         if element is None:
             raise _none(_name)
@@ -3825,11 +4857,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((element, test_elements, assume_unique, invert, ), {'kind': kind, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'element': element, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(element, test_elements, assume_unique, invert, kind=kind)
             _err = _explain(_name, _e, {'element': element, })
             raise _err from _err.__cause__
     return _op
 """: _t122,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(shape, fill_value, dtype=_d2, *, device=_d3, like=_d4):
         try:
             try:
@@ -3838,11 +4874,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((shape, fill_value, dtype, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(shape, fill_value, dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t123,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4):
     def _op(x, window, strides=_d2, padding=_d3, data_format=_d4):
         if x is None:
             raise _none(_name)
@@ -3853,11 +4893,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, window, strides, padding, data_format, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, window, strides, padding, data_format)
             _err = _explain(_name, _e, {'x': x, })
             raise _err from _err.__cause__
     return _op
 """: _t124,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5):
     def _op(a, b, axisa=_d2, axisb=_d3, axisc=_d4, axis=_d5):
         if a is None:
             raise _none(_name)
@@ -3870,11 +4914,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, b, axisa, axisb, axisc, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, 'b': b, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, b, axisa, axisb, axisc, axis)
             _err = _explain(_name, _e, {'a': a, 'b': b, })
             raise _err from _err.__cause__
     return _op
 """: _t125,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6):
     def _op(start, stop, /, num=_d2, *, endpoint=_d3, dtype=_d4, device=_d5, like=_d6):
         try:
             try:
@@ -3883,11 +4931,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((start, stop, num, ), {'endpoint': endpoint, 'dtype': dtype, 'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, num, endpoint=endpoint, dtype=dtype, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t126,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(a, q, axis=_d2, out=_d3, overwrite_input=_d4, method=_d5, keepdims=_d6, *, weights=_d7):
         if a is None:
             raise _none(_name)
@@ -3898,11 +4950,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((a, q, axis, out, overwrite_input, method, keepdims, ), {'weights': weights, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'a': a, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
             _err = _explain(_name, _e, {'a': a, })
             raise _err from _err.__cause__
     return _op
 """: _t127,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(start, stop, num=_d2, endpoint=_d3, dtype=_d4, axis=_d5, *, device=_d6, like=_d7):
         try:
             try:
@@ -3911,11 +4967,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((start, stop, num, endpoint, dtype, axis, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, num, endpoint, dtype, axis, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t128,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7):
     def _op(x, w, *, strides=_d2, padding=_d3, dilation=_d4, groups=_d5, bias=_d6, data_format=_d7):
         if x is None:
             raise _none(_name)
@@ -3928,11 +4988,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, w, ), {'strides': strides, 'padding': padding, 'dilation': dilation, 'groups': groups, 'bias': bias, 'data_format': data_format, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'w': w, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, w, strides=strides, padding=padding, dilation=dilation, groups=groups, bias=bias, data_format=data_format)
             _err = _explain(_name, _e, {'x': x, 'w': w, })
             raise _err from _err.__cause__
     return _op
 """: _t129,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(start, stop, num=_d2, endpoint=_d3, base=_d4, dtype=_d5, axis=_d6, *, device=_d7, like=_d8):
         try:
             try:
@@ -3941,11 +5005,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((start, stop, num, endpoint, base, dtype, axis, ), {'device': device, 'like': like, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {})
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(start, stop, num, endpoint, base, dtype, axis, device=device, like=like)
             _err = _explain(_name, _e, {})
             raise _err from _err.__cause__
     return _op
 """: _t130,
-    """def _make(_body, _none, _HC, _name, _explain, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d2, _d3, _d4, _d5, _d6, _d7, _d8):
     def _op(x, w, *, strides=_d2, padding=_d3, output_padding=_d4, dilation=_d5, groups=_d6, bias=_d7, data_format=_d8):
         if x is None:
             raise _none(_name)
@@ -3958,11 +5026,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, w, ), {'strides': strides, 'padding': padding, 'output_padding': output_padding, 'dilation': dilation, 'groups': groups, 'bias': bias, 'data_format': data_format, })
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'w': w, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, w, strides=strides, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups, bias=bias, data_format=data_format)
             _err = _explain(_name, _e, {'x': x, 'w': w, })
             raise _err from _err.__cause__
     return _op
 """: _t131,
-    """def _make(_body, _none, _HC, _name, _explain, _d3):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d3):
     def _op(arr, obj, values, axis=_d3):
         if arr is None:
             raise _none(_name)
@@ -3973,11 +5045,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((arr, obj, values, axis, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'arr': arr, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(arr, obj, values, axis)
             _err = _explain(_name, _e, {'arr': arr, })
             raise _err from _err.__cause__
     return _op
 """: _t132,
-    """def _make(_body, _none, _HC, _name, _explain, _d3, _d4, _d5):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d3, _d4, _d5):
     def _op(x, xp, fp, left=_d3, right=_d4, period=_d5):
         if x is None:
             raise _none(_name)
@@ -3992,11 +5068,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((x, xp, fp, left, right, period, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'x': x, 'xp': xp, 'fp': fp, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(x, xp, fp, left, right, period)
             _err = _explain(_name, _e, {'x': x, 'xp': xp, 'fp': fp, })
             raise _err from _err.__cause__
     return _op
 """: _t133,
-    """def _make(_body, _none, _HC, _name, _explain, _d3, _d4, _d5, _d6, _d7):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d3, _d4, _d5, _d6, _d7):
     def _op(q, k, v, mask=_d3, is_causal=_d4, scale=_d5, bias=_d6, implementation=_d7):
         if q is None:
             raise _none(_name)
@@ -4011,11 +5091,15 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((q, k, v, mask, is_causal, scale, bias, implementation, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'q': q, 'k': k, 'v': v, 'mask': mask, 'bias': bias, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(q, k, v, mask, is_causal, scale, bias, implementation)
             _err = _explain(_name, _e, {'q': q, 'k': k, 'v': v, 'mask': mask, 'bias': bias, })
             raise _err from _err.__cause__
     return _op
 """: _t134,
-    """def _make(_body, _none, _HC, _name, _explain, _d4, _d5, _d6):
+    """def _make(_body, _none, _HC, _name, _explain, _again, _d4, _d5, _d6):
     def _op(logits, labels, input_lengths, label_lengths, blank=_d4, reduction=_d5, implementation=_d6):
         if logits is None:
             raise _none(_name)
@@ -4032,6 +5116,10 @@ TEMPLATES: dict[str, Callable[..., Any]] = {
                 _a, _k = _signal.convert((logits, labels, input_lengths, label_lengths, blank, reduction, implementation, ), {})
                 return _body(*_a, **_k)
         except Exception as _e:  # error path only: name the op and the bad argument
+            _ctx = _again(_e, {'logits': logits, 'labels': labels, 'input_lengths': input_lengths, 'label_lengths': label_lengths, })
+            if _ctx is not None:  # DTensor refused a constant xops made
+                with _ctx:
+                    return _op(logits, labels, input_lengths, label_lengths, blank, reduction, implementation)
             _err = _explain(_name, _e, {'logits': logits, 'labels': labels, 'input_lengths': input_lengths, 'label_lengths': label_lengths, })
             raise _err from _err.__cause__
     return _op

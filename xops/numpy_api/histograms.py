@@ -18,7 +18,7 @@ from . import dtypes as dt
 from . import elementwise as ew
 from . import manipulation as mp
 from . import reductions as red
-from ._common import _err, _kind_check
+from ._common import _err, _host_int, _kind_check
 from ._registry import declare
 from .creation import _array
 from .indexing import _searchsorted
@@ -108,8 +108,8 @@ def bincount(x: Array, weights: Any = None, minlength: int = 0, *,
             length = minlength
         else:
             try:
-                lo = int(red.min(xi))
-                hi = int(red.max(xi))
+                lo = _host_int(be, red.min(xi))
+                hi = _host_int(be, red.max(xi))
             except Exception as e:  # a tracer: the length would depend on the data
                 raise TypeError(_err(name, "the output length depends on the data; pass "
                                            "length= to use bincount under jit")) from e

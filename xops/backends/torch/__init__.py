@@ -21,7 +21,7 @@ from .. import _common
 from ._uint import SIGNED_VIEW
 
 __all__ = [*_common.PACKAGE_NAMES, "device_clash", "distributed", "reduce_partial",
-           "placed_like", "dtensor_from_local"]
+           "replicated_retry", "placed_like", "dtensor_from_local"]
 
 NAME = "torch"
 
@@ -106,11 +106,39 @@ def distributed(x):
     return f"DTensor{tuple(x.placements)!r}"
 
 
+def replicated_retry(e, arrays):
+    """``implicit_replication()`` when ``e`` is DTensor refusing a plain tensor that xops itself
+    made (an index, a constant, a padding) beside the op's DTensors, else None: every torch
+    tensor among the op's ``arrays`` (its arguments in array positions, lists flattened) is a
+    DTensor, so the plain one came from xops, and it is the same on every rank (built from
+    shapes and Python values), which is what replication asserts. A plain tensor the *user*
+    passed beside a DTensor stays an error, as in torch. Error path only."""
+    dtensor = _dtensor_type()
+    if dtensor is None or dtensor._op_dispatcher._allow_implicit_replication:
+        return None
+    seen, cause = set(), e
+    while cause is not None and id(cause) not in seen:
+        if "got mixed torch.Tensor and DTensor" in str(cause):
+            break
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    else:
+        return None
+    tensors = [a for a in arrays if isinstance(a, torch.Tensor)]
+    if not tensors or not all(isinstance(a, dtensor) for a in tensors):
+        return None
+    from torch.distributed.tensor.experimental import implicit_replication
+    return implicit_replication()
+
+
 def reduce_partial(x):
     """``x`` with a DTensor's pending cross-rank reductions done (``Partial`` placements made
     ``Replicate()``); any other tensor as it is. torch 2.13's DTensor rule that
     ``Partial(max) - Replicate`` stays ``Partial(max)`` (and so for min) is wrong once integers
-    wrap around: ptp reduces its partial extremes first."""
+    wrap around: ptp reduces its partial extremes first. And ``.item()`` (``int()``, ``bool()``)
+    of a partial DTensor answers this rank's partial value: every host read of a value xops makes
+    (bounds checks, data-dependent lengths, ``cond`` predicates) reduces first, so that all
+    ranks see the same value and take the same branch."""
     if type(x) is torch.Tensor:
         return x
     dtensor = _dtensor_type()
@@ -207,6 +235,6 @@ def known_true(b):
     if torch.compiler.is_compiling():
         return False
     try:
-        return bool(b)
+        return bool(reduce_partial(b))  # a DTensor's .item() reads this rank's partial value
     except RuntimeError:  # torch.func.vmap cannot read values
         return False

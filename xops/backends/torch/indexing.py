@@ -7,6 +7,7 @@ import math
 import torch
 
 from .. import _common
+from . import reduce_partial
 from ._uint import I64, SEARCH_AS, SIGNED_VIEW, order_key
 from .manipulation import flip
 
@@ -39,7 +40,7 @@ def in_range(name, idx, n, negative=True):
         return idx
     if not torch.compiler.is_compiling():
         try:
-            lo, hi = (int(v) for v in torch.aminmax(idx))
+            lo, hi = (int(reduce_partial(v)) for v in torch.aminmax(idx))
         except RuntimeError:  # a torch.func batched tensor: no values to read
             pass
         else:

@@ -13,6 +13,7 @@ import torch.utils._pytree as pytree
 
 from .. import _compiling
 from .. import _transforms_common as C
+from . import reduce_partial
 
 __all__ = list(C.TRANSFORM_NAMES)
 
@@ -441,7 +442,7 @@ def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any) -> 
     if _compiling():
         return torch.cond(pred, true_fun, false_fun, tuple(operands))
     try:
-        p = bool(pred)
+        p = bool(reduce_partial(pred))  # a DTensor: the same branch on every rank
     except RuntimeError:  # batched predicate under torch.func.vmap: both, then select
         return _select(pred, true_fun(*operands), false_fun(*operands))
     return true_fun(*operands) if p else false_fun(*operands)
@@ -459,7 +460,7 @@ def switch(index: Any, branches: Sequence[Callable], *operands: Any) -> Any:
 
         return pick(0)(*operands)
     try:
-        k = int(index)
+        k = int(reduce_partial(index))
     except RuntimeError:  # batched index under vmap: all branches, then select
         i = torch.clamp(index, 0, n - 1)
         out = branches[n - 1](*operands)
