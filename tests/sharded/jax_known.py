@@ -23,7 +23,6 @@ XLA_NAN = ("XLA bug: the all-reduce that combines a max/min over sharded shards 
 XLA_CONV = ("XLA bug: a convolution of operands sharded over one mesh axis and replicated over "
              "the others is multiplied by the replication factor (jnp.convolve too)")
 KNOWN: dict[tuple[str, str], str] = {
-    **{("jit", n): XLA_NAN for n in ("max", "min", "ptp")},
     **{("jit", n): XLA_CONV for n in ("convolve", "correlate", "nn.conv", "nn.conv_transpose")},
     # (b) output shardings that differ from jnp's; no value is wrong.
     **{("sharding", n): "jnp's result for bool input is a constant on one device; xops keeps the "

@@ -375,10 +375,25 @@ def test_per_shard_reduction_along_unsharded_axis(name):
 
 # --- the XLA bugs above, in their smallest form (xfail: they pass once XLA is fixed) -------------
 @pytest.mark.xfail(reason=XLA_NAN, strict=False)
-@pytest.mark.parametrize("op", ["xops", "jnp"])
-def test_xla_nan_dropping_max_reproduction(op):
+def test_xla_nan_dropping_max_reproduction():
     x = jax.device_put(np.full(8, np.nan, np.float32), NamedSharding(MESH8, P("x")))
-    assert np.isnan(float(jax.jit(xnp.max if op == "xops" else jnp.max)(x)))
+    assert np.isnan(float(jax.jit(jnp.max)(x)))
+
+
+@pytest.mark.parametrize("name", ["max", "min", "ptp"])
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("jit", [True, False])
+def test_max_keeps_nan_on_sharded_arrays(name, axis, jit):
+    """xops guards the XLA bug above: NaN anywhere in a sharded max/min is NaN in the result
+    (NumPy's rule), under jit and eagerly, for a NaN in any one shard."""
+    rng = np.random.default_rng(0)
+    for where in [(0, 0), (3, 1), (7, 2)]:
+        a = rng.normal(size=(8, 4)).astype(np.float32)
+        a[where] = np.nan
+        x = jax.device_put(a, NamedSharding(MESH, P(("a", "b", "c"))))
+        fn = getattr(xnp, name)
+        got = (jax.jit(fn, static_argnums=1) if jit else fn)(x, axis)
+        np.testing.assert_array_equal(np.asarray(got), getattr(np, name)(a, axis=axis))
 
 
 @pytest.mark.xfail(reason=XLA_CONV, strict=False)

@@ -1,13 +1,15 @@
 """jax kernels of the reductions and scans (axes arrive as sorted tuples of non-negative ints)."""
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from .. import _numpy_like
+from . import FULL_REDUCTIONS
 
 # Kernels named and called as in NumPy (xops/backends/_numpy_like.py); the rest of this
 # module is where jax needs its own.
-__all__ = _numpy_like.install(globals(), jnp, "reductions", "bincount")
+__all__ = _numpy_like.install(globals(), jnp, "reductions", "bincount", "max", "min")
 
 
 def bincount(x, weights, length):
@@ -15,3 +17,39 @@ def bincount(x, weights, length):
     x = jnp.where((x >= 0) & (x < length), x, length)
     w = jnp.ones(x.shape, x.dtype) if weights is None else weights
     return jnp.zeros((length,), w.dtype).at[x].add(w, mode="drop")
+
+
+# XLA (jax 0.10-0.11, CPU and GPU) combines the maxima of the shards of a sharded array with an
+# all-reduce that drops NaN: jnp.max of 8 NaNs sharded over 8 devices is -inf, silently. NumPy's
+# max is NaN when any element is; xops keeps that on sharded arrays with an any-NaN reduction
+# (an or all-reduce, which is right) beside it: wherever the input may be sharded (under jit, or
+# an eager array on more than one device). An eager single-device call runs the bare max.
+# tests/sharded/test_jax_sharding.py has the reproduction of the XLA bug.
+_TRACER = jax.core.Tracer
+
+
+def _maybe_sharded(x):
+    return isinstance(x, _TRACER) or len(x.sharding.device_set) > 1
+
+
+def _nan_kept(fn):
+    def k(x, axis, keepdims):
+        out = fn(x, axis=axis, keepdims=keepdims)
+        if _maybe_sharded(x) and jnp.issubdtype(x.dtype, jnp.inexact):
+            out = jnp.where(jnp.any(jnp.isnan(x), axis=axis, keepdims=keepdims),
+                            jnp.asarray(jnp.nan, out.dtype), out)
+        return out
+
+    def whole(x):  # max(x) of a float array: the fast path's call
+        out = fn(x)
+        if _maybe_sharded(x):
+            out = jnp.where(jnp.any(jnp.isnan(x)), jnp.asarray(jnp.nan, out.dtype), out)
+        return out
+
+    k.__name__ = k.__qualname__ = whole.__name__ = whole.__qualname__ = fn.__name__
+    FULL_REDUCTIONS[fn.__name__] = whole
+    return k
+
+
+max = _nan_kept(jnp.max)  # noqa: A001 - the kernel table's names are NumPy's
+min = _nan_kept(jnp.min)  # noqa: A001
