@@ -71,3 +71,26 @@ def test_the_jax_sharding_table_is_current():
     from .sharded.jax_table import OUT, markdown
     assert OUT.read_text() == markdown(), \
         "docs/distributed_jax.md is stale: python -m tests.sharded.jax_table"
+
+
+def test_the_tensorflow_mirrored_table_is_current():
+    """docs/distributed_tf.md has a row for every registry op and its counts are its rows'.
+    The page comes from a sweep that needs 2 logical CPU devices (tests/sharded/
+    test_tf_mirrored.py, which compares each op's cell with a fresh sweep); here, without
+    tensorflow, it must at least name the ops the registry has now."""
+    import collections
+    import re
+
+    from xops.numpy_api import REGISTRY
+
+    from .sharded.tf_table import OUT, STATUSES, listed_ops
+    from .specs import DTYPE_ONLY
+    text = OUT.read_text()
+    ops, want = listed_ops(text), {n for n in REGISTRY if n not in DTYPE_ONLY}
+    assert len(ops) == len(set(ops)) and set(ops) == want, (
+        f"docs/distributed_tf.md is stale (missing {sorted(want - set(ops))}, extra "
+        f"{sorted(set(ops) - want)}): XOPS_SHARDED=tensorflow XOPS_TF_TABLE=1 python -m pytest "
+        "-q tests/sharded/test_tf_mirrored.py")
+    cells = collections.Counter(re.findall(r"^\| `[\w.]+` \| ([\w/]+)", text, re.M))
+    counted = dict(re.findall(r"^\| ([\w/]+) \| (\d+) \|$", text, re.M))
+    assert {s: int(counted[s]) for s in STATUSES} == {s: cells[s] for s in STATUSES}

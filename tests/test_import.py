@@ -88,3 +88,25 @@ def test_first_use_inside_torch_compile_fullgraph():
                  "f = torch.compile(lambda x: xnp.sin(xnp.add(x, 1.0)), fullgraph=True, "
                  "backend='eager')\nprint(float(f(torch.zeros(2))[0]))")
     assert abs(float(out) - 0.8414709848) < 1e-6
+
+
+def test_frameworks_can_be_configured_after_import_xops():
+    """xops loads a framework's backend when the framework is imported, and that load runs no
+    op: device settings that must precede the framework's start (jax's CPU device count,
+    tensorflow's virtual devices) still work after ``import xops``, and xops' probes run later,
+    at first use (tf softmax: tensorflow/nn.py)."""
+    pytest.importorskip("jax")
+    pytest.importorskip("tensorflow")
+    out = _fresh(
+        "import xops, xops.numpy as xnp\n"
+        "import jax\n"
+        "jax.config.update('jax_num_cpu_devices', 2)\n"
+        "import tensorflow as tf\n"
+        "cpu = tf.config.list_physical_devices('CPU')[0]\n"
+        "tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()]"
+        " * 2)\n"
+        "from xops.nn import functional as F\n"
+        "y = F.softmax(tf.constant([[0.0, float('nan')]]))\n"
+        "print(len(jax.devices()), len(tf.config.list_logical_devices('CPU')),\n"
+        "      bool(tf.reduce_all(tf.math.is_nan(y))))\n")
+    assert out.split()[-3:] == ["2", "2", "True"], out

@@ -217,18 +217,25 @@ def _in_float32(fn, x, axis):
 def _softmax_keeps_nan_rows() -> bool:
     """Whether ``tf.nn.softmax`` makes a row with a nan all nan, as the composition (whose max
     is nan) does. tf's oneDNN kernel (on by default on CPUs with AVX512_VNNI/BF16) answers
-    [0, nan] for [0, nan]. Probed once, at import, on the CPU."""
-    with tf.device("/CPU:0"):
+    [0, nan] for [0, nan]. Probed once, on the CPU, at the first softmax (eagerly, also when
+    that call is being traced): never at import, where running an op would start tf's runtime
+    and so forbid the user's device settings (virtual devices, memory growth) after
+    ``import xops``."""
+    with tf.init_scope(), tf.device("/CPU:0"):
         y = tf.nn.softmax(tf.constant([[0.0, math.nan, 1.0]] * 4), axis=-1)
-    return bool(tf.reduce_all(tf.math.is_nan(y)))
+        return bool(tf.reduce_all(tf.math.is_nan(y)))
 
 
-_SOFTMAX_KEEPS_NAN_ROWS = _softmax_keeps_nan_rows()
+_SOFTMAX_KEEPS_NAN_ROWS: bool | None = None  # unknown until the first softmax
 
 
 def softmax(x, axis):
+    global _SOFTMAX_KEEPS_NAN_ROWS
     y = _in_float32(tf.nn.softmax, x, axis)
-    if _SOFTMAX_KEEPS_NAN_ROWS:
+    keeps = _SOFTMAX_KEEPS_NAN_ROWS
+    if keeps is None:
+        keeps = _SOFTMAX_KEEPS_NAN_ROWS = _softmax_keeps_nan_rows()
+    if keeps:
         return y
     # a nan anywhere in a row spreads to the row through the row's sum (elsewhere y + 0: y)
     s = tf.reduce_sum(y, axis=axis, keepdims=True)
