@@ -1,6 +1,8 @@
 """jax kernels of the reductions and scans (axes arrive as sorted tuples of non-negative ints)."""
 from __future__ import annotations
 
+import builtins
+
 import jax
 import jax.numpy as jnp
 
@@ -19,17 +21,28 @@ def bincount(x, weights, length):
     return jnp.zeros((length,), w.dtype).at[x].add(w, mode="drop")
 
 
-# XLA (jax 0.10-0.11, CPU and GPU) combines the maxima of the shards of a sharded array with an
+# XLA (jax 0.10, CPU; jnp too) combines the maxima of the shards of a sharded array with an
 # all-reduce that drops NaN: jnp.max of 8 NaNs sharded over 8 devices is -inf, silently. NumPy's
-# max is NaN when any element is; xops keeps that on sharded arrays with an any-NaN reduction
-# (an or all-reduce, which is right) beside it: wherever the input may be sharded (under jit, or
-# an eager array on more than one device). An eager single-device call runs the bare max.
+# max is NaN when any element is; xops keeps that with an any-NaN reduction (an or all-reduce,
+# which is right) beside the max where the input is sharded: an eager array on more than one
+# device, or a traced value whose abstract mesh has automatic or explicit axes (jit of
+# committed sharded arrays; shard_map bodies reduce locally). A single-device program is jnp's
+# own (the guard costs up to 7x on a whole-array max on the CPU). Not seen: jit with
+# in_shardings= of uncommitted input traces with an empty mesh (docs/distributed.md).
 # tests/sharded/test_jax_sharding.py has the reproduction of the XLA bug.
 _TRACER = jax.core.Tracer
+_MANUAL = getattr(getattr(jax.sharding, "AxisType", None), "Manual", None)
 
 
 def _maybe_sharded(x):
-    return isinstance(x, _TRACER) or len(x.sharding.device_set) > 1
+    if isinstance(x, _TRACER):
+        try:
+            mesh = jax.typeof(x).sharding.mesh
+        except AttributeError:  # a jax whose avals carry no sharding: guard
+            return True
+        # (builtins: this module's any/max/min are kernels)
+        return not mesh.empty and builtins.any(t != _MANUAL for t in mesh.axis_types)
+    return len(x.sharding.device_set) > 1
 
 
 def _nan_kept(fn):
