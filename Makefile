@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 .venv: $(STAMP)
 
 # Stamp: re-install only when the dependency declarations change.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt setup.py xops/_speedups.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) -e '.[all,test,examples]'

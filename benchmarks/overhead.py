@@ -29,6 +29,7 @@ from typing import Any, Callable
 import numpy as np
 
 import xops
+from xops import _fast
 from xops import numpy as xnp
 from xops.backends import _canonical_name
 
@@ -243,7 +244,7 @@ def main() -> int:
     rounds, budget, reps = (5, 0.002, 3) if a.quick else (15, 0.005, 7)
     print(f"xops {xops.__version__}, python {sys.version.split()[0]}, numpy {np.__version__}; "
           f"{rounds} interleaved rounds, median per-call time, float32 inputs on "
-          f"{a.device}\n")
+          f"{a.device}; fast paths in {'C' if _fast.ACTIVE else 'Python'} (xops/_fast.py)\n")
     rows = []
     for name in names:
         if name not in installed:

@@ -56,6 +56,7 @@ from overhead import OPS, SHAPES, TARGETS, _same, _why, args_for, batch, calibra
 from overhead import table as md_table  # noqa: E402
 
 import xops  # noqa: E402
+from xops import _fast  # noqa: E402
 
 IMPLS = ["xops", *_peers.PEERS, _peers.KERAS]
 BACKENDS = ["numpy", "torch", "jax", "tensorflow"]
@@ -603,7 +604,8 @@ def header_lines(mode_name: str, mode: Mode, argv: list[str], started: float,
         f"{platform.system()} {platform.release()}; load average (1 min) {load[0]:.1f} at the "
         f"start, {load[1]:.1f} at the end",
         f"- python {platform.python_version()}; {versions}",
-        f"- xops {xops.__version__} at commit {_commit()}",
+        f"- xops {xops.__version__} at commit {_commit()}; eager fast paths in "
+        f"{'C (xops/_speedups.c)' if _fast.ACTIVE else 'Python (the C speedups are not built)'}",
         f"- mode: {mode_name} (`{cmd}`); eager: "
         f"{mode.rounds} interleaved rounds of about {mode.budget_s * 1e3:g} ms per "
         f"implementation; jit: {mode.jit_rounds} rounds; train: {mode.train_repeats} rounds of "

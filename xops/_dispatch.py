@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Literal, Sequence
 
-from . import _dtypes
+from . import _dtypes, _fast
 from . import backends as _backends
 from ._axes import (  # noqa: F401 - re-exported
     _ALLOCATING,
@@ -605,6 +605,24 @@ def make_unary(op: Elementwise) -> Callable[[Any], Any]:
     fget = op.fast.get
     slow = _elementwise_slow
     name = op.name
+    cache = op.fast
+    c_unary = _fast.unary
+    miss = _fast.MISS
+
+    def fn_c(x, /):  # the C path (xops/_speedups.c): the Python path below, in one call
+        if IS_DYNAMO():
+            return traced_elementwise(name, (x,))
+        try:
+            out = c_unary(cache, x)
+        except Exception as e:
+            annotate(e, name, TYPE_CACHE.get(type(x)), (x,))
+            raise
+        if out is not miss:
+            return out
+        return slow(op, (x,))
+
+    if c_unary is not None:
+        return fn_c
 
     def fn(x, /):
         if IS_DYNAMO():
@@ -629,6 +647,22 @@ def same_dtype_fast(name: str, cache: dict[type, dict[Any, Callable]],
     dtype] -> kernel`` (filled by the op itself): two arrays of one type and dtype call the
     kernel in this one frame; anything else, and everything while dynamo traces, goes to
     ``op`` (the declared op)."""
+    c_binary = _fast.binary
+    miss = _fast.MISS
+
+    def fast_c(x1: Any, x2: Any, /) -> Any:  # the C path (xops/_speedups.c) of fast below
+        if IS_DYNAMO():
+            return op(x1, x2)
+        try:
+            out = c_binary(cache, x1, x2)
+        except Exception as e:
+            annotate(e, name, TYPE_CACHE.get(type(x1)), (x1, x2))
+            raise
+        return op(x1, x2) if out is miss else out
+
+    if c_binary is not None:
+        return fast_c
+
     def fast(x1: Any, x2: Any, /) -> Any:
         t = type(x1)
         ft = None if IS_DYNAMO() else cache.get(t)
@@ -651,6 +685,34 @@ def make_binary(op: Elementwise) -> Callable[[Any, Any], Any]:
     sget = op.scalar_fast.get
     slow = _elementwise_slow
     name = op.name
+    cache = op.fast
+    c_binary = _fast.binary
+    miss = _fast.MISS
+
+    def fn_c(x1, x2, /):  # the C path (xops/_speedups.c) of fn below, then its scalar cases
+        if IS_DYNAMO():
+            return traced_elementwise(name, (x1, x2))
+        try:
+            out = c_binary(cache, x1, x2)
+        except Exception as e:
+            annotate(e, name, TYPE_CACHE.get(type(x1)), (x1, x2), broadcast=True)
+            raise
+        if out is not miss:
+            return out
+        t = type(x1)
+        t2 = type(x2)
+        if (t2 is float or t2 is int) and (st := sget(t)) is not None:
+            k = st.get((x1.dtype, t2, 1))  # array <op> Python scalar
+            if k is not None:
+                return k(x1, x2)
+        elif (t is float or t is int) and (st := sget(t2)) is not None:
+            k = st.get((x2.dtype, t, 0))  # Python scalar <op> array
+            if k is not None:
+                return k(x2, x1)
+        return slow(op, (x1, x2))
+
+    if c_binary is not None:
+        return fn_c
 
     def fn(x1, x2, /):
         if IS_DYNAMO():

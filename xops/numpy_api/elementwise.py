@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from .. import _dispatch as _d
 from .. import _dtypes
+from .. import _fast as _c
 from .._dispatch import PY_SCALARS, TYPE_CACHE, annotate, call, check_kind, promote_args, resolve
 from .._dtypes import bool_
 from ..backends import _compiling
@@ -564,6 +565,23 @@ _WHERE_FAST: dict[type, tuple[Any, dict[Any, Callable]]] = {}
 def _where_fast(op: Callable) -> Callable:
     """``declare(fast=)``: three arrays of one type (a bool condition, x1 and x2 of one dtype)
     call the cached native where in this one frame; the rest goes to the declared op."""
+    c_where = _c.where
+    miss = _c.MISS
+
+    def where_c(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
+        # the C path (xops/_speedups.c) of where below
+        if _d.IS_DYNAMO():
+            return op(condition, x1, x2)
+        try:
+            out = c_where(_WHERE_FAST, condition, x1, x2)
+        except Exception as e:
+            annotate(e, "where", TYPE_CACHE.get(type(x1)), (condition, x1, x2), broadcast=True)
+            raise
+        return op(condition, x1, x2) if out is miss else out
+
+    if c_where is not None:
+        return where_c
+
     def where(condition: Array, x1: Array = None, x2: Array = None, /) -> Array:
         t = type(x1)
         # the eager cache is not read while dynamo traces (it would guard on it)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from .. import _dispatch as _d
 from .. import _dtypes
+from .. import _fast as _c
 from .._dispatch import (
     PY_SCALARS,
     ComputeRule,
@@ -171,8 +172,25 @@ def _public(red: _Reduction, with_dtype: bool) -> Callable[[Callable], Callable]
     fget = red.fast.get
     name = red.name
     check_empty = not red.empty_ok
+    cache = red.fast
+    c_unary: Any = None if check_empty else _c.unary  # max/min check the shape first
+    miss = _c.MISS
 
     def make(checked: Callable) -> Callable:
+        def op_c(x: Array, /, axis: Any = None, dtype: Any = None, *,
+                 keepdims: bool = False) -> Array:  # the C path (xops/_speedups.c) of op below
+            if axis is None and dtype is None and keepdims is False and not _d.IS_DYNAMO():
+                try:
+                    out = c_unary(cache, x)
+                except Exception as e:
+                    annotate(e, name, None)
+                    raise
+                if out is not miss:
+                    return out
+            if with_dtype:
+                return checked(x, axis, dtype, keepdims=keepdims)
+            return checked(x, axis, keepdims=keepdims)
+
         def op(x: Array, /, axis: Any = None, dtype: Any = None, *,
                keepdims: bool = False) -> Array:
             if axis is None and dtype is None and keepdims is False and not _d.IS_DYNAMO():
@@ -189,11 +207,12 @@ def _public(red: _Reduction, with_dtype: bool) -> Callable[[Callable], Callable]
                 return checked(x, axis, dtype, keepdims=keepdims)
             return checked(x, axis, keepdims=keepdims)
 
+        public = op if c_unary is None else op_c
         if with_dtype:
-            return op
+            return public
 
         def op_no_dtype(x: Array, /, axis: Any = None, *, keepdims: bool = False) -> Array:
-            return op(x, axis, None, keepdims=keepdims)
+            return public(x, axis, None, keepdims=keepdims)
 
         return op_no_dtype
 
