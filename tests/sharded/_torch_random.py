@@ -69,8 +69,15 @@ def rank_main(rank: int, port: int, out: str) -> None:
             with open(out, "w") as f:
                 json.dump({"rank0": sizes[0], "rank1": sizes[1]}, f)
         dist.barrier()  # both ranks leave the group together (a rank exiting early aborts gloo)
-    finally:
+    except BaseException:
         dist.destroy_process_group()
+        raise
+    # gloo's teardown (destroy_process_group, then interpreter exit) now and then aborts the
+    # process ("terminate called without an active exception", SIGABRT) after all the work is
+    # done and written: a rank that finished leaves without it
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main() -> None:

@@ -265,8 +265,15 @@ def _rank(rank: int, port: int, mode: str, out: str, only: list[str] | None) -> 
             from tests.sharded._torch_train import train_rank
             train_rank(rank, mesh, out)
         dist.barrier()
-    finally:
+    except BaseException:
         dist.destroy_process_group()
+        raise
+    # gloo's teardown (destroy_process_group, then interpreter exit) now and then aborts the
+    # process ("terminate called without an active exception", SIGABRT) after all the work is
+    # done and written: a rank that finished leaves without it
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: list[str]) -> None:
