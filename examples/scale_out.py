@@ -115,9 +115,17 @@ def _torch_rank(rank, world, port, out):
             bar.update(1, {"loss": losses[-1]})
         bar.close()
         if rank == 0:
-            out.put(losses)
-    finally:
+            out.put(losses)      # a SimpleQueue: written to the pipe when put returns
+        dist.barrier()
+    except BaseException:
         dist.destroy_process_group()
+        raise
+    # torch 2.13's gloo teardown (destroy_process_group, then interpreter exit) now and then
+    # aborts a rank that has finished (SIGABRT, "terminate called without an active
+    # exception"): a finished rank leaves without it
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def run_torch():
