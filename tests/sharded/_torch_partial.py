@@ -10,13 +10,11 @@ per check, what it saw; rank 0 writes both ranks' records.
 """
 from __future__ import annotations
 
-import json
 import os
-import socket
 import sys
 from datetime import timedelta
 
-import torch.multiprocessing as mp
+from tests.sharded._gloo import gather_to_file, leave, spawn
 
 
 def _outcome(fn):
@@ -70,31 +68,12 @@ def rank_main(rank: int, port: int, out: str) -> None:
             "user plain tensor beside a DTensor": lambda: full(xnp.concatenate(
                 [x, torch.zeros(1, 3)])),
         }
-        results = {name: _outcome(fn) for name, fn in checks.items()}
-        both = [None, None]
-        dist.all_gather_object(both, results)
-        if rank == 0:
-            with open(out, "w") as f:
-                json.dump({"rank0": both[0], "rank1": both[1]}, f)
-        dist.barrier()  # both ranks leave the group together (a rank exiting early aborts gloo)
+        gather_to_file({name: _outcome(fn) for name, fn in checks.items()}, out, rank)
     except BaseException:
         dist.destroy_process_group()
         raise
-    # gloo's teardown (destroy_process_group, then interpreter exit) now and then aborts the
-    # process ("terminate called without an active exception", SIGABRT) after all the work is
-    # done and written: a rank that finished leaves without it
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
-def main() -> None:
-    out = sys.argv[1]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    mp.spawn(rank_main, args=(port, out), nprocs=2, join=True)
+    leave()
 
 
 if __name__ == "__main__":
-    main()
+    spawn(rank_main, sys.argv[1])

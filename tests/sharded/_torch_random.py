@@ -4,13 +4,10 @@ whether ``full_tensor()`` equals the unsharded draw and the numbers of counters 
 hashed (each rank must hash its shard only)."""
 from __future__ import annotations
 
-import json
 import os
-import socket
 import sys
 
-import torch.multiprocessing as mp
-
+from tests.sharded._gloo import gather_to_file, leave, spawn
 from tests.test_random import _SHARDED_ARGS as ARGS  # each sampler's arguments for a shape
 
 SHAPE = (5, 6)   # 5 rows over 2 ranks: uneven shards (3 + 2)
@@ -63,30 +60,12 @@ def rank_main(rank: int, port: int, out: str) -> None:
                 if whole.dtype in (torch.float32, torch.int64, torch.bool):  # gloo can gather
                     results[f"{name} {label}"]["equal"] &= bool(torch.equal(d.full_tensor(),
                                                                             whole))
-        sizes = [None, None]
-        dist.all_gather_object(sizes, results)
-        if rank == 0:
-            with open(out, "w") as f:
-                json.dump({"rank0": sizes[0], "rank1": sizes[1]}, f)
-        dist.barrier()  # both ranks leave the group together (a rank exiting early aborts gloo)
+        gather_to_file(results, out, rank)
     except BaseException:
         dist.destroy_process_group()
         raise
-    # gloo's teardown (destroy_process_group, then interpreter exit) now and then aborts the
-    # process ("terminate called without an active exception", SIGABRT) after all the work is
-    # done and written: a rank that finished leaves without it
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
-
-
-def main() -> None:
-    out = sys.argv[1]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    mp.spawn(rank_main, args=(port, out), nprocs=2, join=True)
+    leave()
 
 
 if __name__ == "__main__":
-    main()
+    spawn(rank_main, sys.argv[1])

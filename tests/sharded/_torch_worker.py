@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import time
 import traceback
@@ -16,13 +15,9 @@ from datetime import timedelta
 
 import numpy as np
 
+from tests.sharded._gloo import leave, spawn
+
 WORLD = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _init(rank: int, port: int):
@@ -264,22 +259,15 @@ def _rank(rank: int, port: int, mode: str, out: str, only: list[str] | None) -> 
         else:
             from tests.sharded._torch_train import train_rank
             train_rank(rank, mesh, out)
-        dist.barrier()
     except BaseException:
         dist.destroy_process_group()
         raise
-    # gloo's teardown (destroy_process_group, then interpreter exit) now and then aborts the
-    # process ("terminate called without an active exception", SIGABRT) after all the work is
-    # done and written: a rank that finished leaves without it
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    leave()
 
 
 def main(argv: list[str]) -> None:
-    import torch.multiprocessing as mp
     mode, out, only = argv[0], argv[1], argv[2:] or None
-    mp.spawn(_rank, args=(_free_port(), mode, out, only), nprocs=WORLD, join=True)
+    spawn(_rank, mode, out, only, world=WORLD)
     if mode == "train":
         from tests.sharded._torch_train import single_process
         single_process(out)

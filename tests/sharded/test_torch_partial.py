@@ -5,10 +5,7 @@ DTensors are replicated so composites run, and a plain tensor the user passes be
 DTensor stays an error."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,15 +22,10 @@ X = np.arange(12.0).reshape(4, 3)
 
 
 @pytest.fixture(scope="module")
-def seen():
-    import tempfile
-    with tempfile.TemporaryDirectory() as d:
-        out = Path(d) / "partial.json"
-        env = {**os.environ, "OMP_NUM_THREADS": "1"}
-        p = subprocess.run([sys.executable, "-m", "tests.sharded._torch_partial", str(out)],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-        assert p.returncode == 0 and out.exists(), p.stderr[-6000:]
-        return json.loads(out.read_text())
+def seen(tmp_path_factory):
+    from ._gloo import run_worker
+    return run_worker("tests.sharded._torch_partial",
+                      tmp_path_factory.mktemp("partial") / "partial.json", timeout=180)
 
 
 def test_the_ranks_agree(seen):

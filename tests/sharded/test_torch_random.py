@@ -3,10 +3,7 @@ uneven shards, Shard(1), Replicate()) equals the unsharded draw bit for bit, and
 hashes the counters of its own shard only (tests/sharded/_torch_random.py)."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,12 +18,9 @@ ROOT = Path(__file__).parents[2]
 
 @pytest.fixture(scope="module")
 def draws(tmp_path_factory):
-    out = tmp_path_factory.mktemp("random") / "draws.json"
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    p = subprocess.run([sys.executable, "-m", "tests.sharded._torch_random", str(out)],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0 and out.exists(), p.stderr[-6000:]
-    return json.loads(out.read_text())
+    from ._gloo import run_worker
+    return run_worker("tests.sharded._torch_random",
+                      tmp_path_factory.mktemp("random") / "draws.json")
 
 
 def test_sharded_draws_equal_the_whole_draw(draws):
