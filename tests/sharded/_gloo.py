@@ -2,6 +2,7 @@
 the way a rank leaves (_torch_worker.py, _torch_random.py, _torch_partial.py)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -29,6 +30,19 @@ def gather_to_file(results: Any, out: str, rank: int, world: int = 2) -> None:
     if rank == 0:
         with open(out, "w") as f:
             json.dump({f"rank{r}": v for r, v in enumerate(both)}, f)
+
+
+@contextlib.contextmanager
+def rank_scope():
+    """The body of a rank after ``init_process_group``: on a failure the group is destroyed
+    and the error raised; on success the rank leaves (:func:`leave`)."""
+    import torch.distributed as dist
+    try:
+        yield
+    except BaseException:
+        dist.destroy_process_group()
+        raise
+    leave()
 
 
 def leave() -> None:

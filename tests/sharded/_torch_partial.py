@@ -14,7 +14,7 @@ import os
 import sys
 from datetime import timedelta
 
-from tests.sharded._gloo import gather_to_file, leave, spawn
+from tests.sharded._gloo import gather_to_file, rank_scope, spawn
 
 
 def _outcome(fn):
@@ -37,7 +37,7 @@ def rank_main(rank: int, port: int, out: str) -> None:
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     # ranks that part ways (one raises, the other waits in a collective) fail in a minute
     dist.init_process_group("gloo", rank=rank, world_size=2, timeout=timedelta(seconds=60))
-    try:
+    with rank_scope():  # on a failure: destroy the group, raise; else leave
         mesh = init_device_mesh("cpu", (2,))
 
         def shard(values, dim=0):
@@ -69,10 +69,6 @@ def rank_main(rank: int, port: int, out: str) -> None:
                 [x, torch.zeros(1, 3)])),
         }
         gather_to_file({name: _outcome(fn) for name, fn in checks.items()}, out, rank)
-    except BaseException:
-        dist.destroy_process_group()
-        raise
-    leave()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-from tests.sharded._gloo import gather_to_file, leave, spawn
+from tests.sharded._gloo import gather_to_file, rank_scope, spawn
 from tests.test_random import _SHARDED_ARGS as ARGS  # each sampler's arguments for a shape
 
 SHAPE = (5, 6)   # 5 rows over 2 ranks: uneven shards (3 + 2)
@@ -32,7 +32,7 @@ def rank_main(rank: int, port: int, out: str) -> None:
         return real(k0, k1, x0, x1)
 
     keys.threefry2x32 = counting
-    try:
+    with rank_scope():  # on a failure: destroy the group, raise; else leave
         mesh = init_device_mesh("cpu", (2,))
         results = {}
         for name, args in ARGS.items():
@@ -61,10 +61,6 @@ def rank_main(rank: int, port: int, out: str) -> None:
                     results[f"{name} {label}"]["equal"] &= bool(torch.equal(d.full_tensor(),
                                                                             whole))
         gather_to_file(results, out, rank)
-    except BaseException:
-        dist.destroy_process_group()
-        raise
-    leave()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from tests.sharded._gloo import leave, spawn
+from tests.sharded._gloo import rank_scope, spawn
 
 WORLD = 2
 
@@ -251,18 +251,13 @@ def sweep(rank: int, mesh, out: str, only: list[str] | None) -> None:
 # entry points
 # --------------------------------------------------------------------------------------------
 def _rank(rank: int, port: int, mode: str, out: str, only: list[str] | None) -> None:
-    import torch.distributed as dist
     mesh = _init(rank, port)
-    try:
+    with rank_scope():  # on a failure: destroy the group, raise; else leave
         if mode == "ops":
             sweep(rank, mesh, out, only)
         else:
             from tests.sharded._torch_train import train_rank
             train_rank(rank, mesh, out)
-    except BaseException:
-        dist.destroy_process_group()
-        raise
-    leave()
 
 
 def main(argv: list[str]) -> None:

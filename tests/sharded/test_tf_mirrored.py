@@ -35,12 +35,9 @@ import warnings
 import numpy as np
 import pytest
 
-_SEL = os.environ.get("XOPS_SHARDED", "")
-if not _SEL:
-    pytest.skip("the sharded suite runs in its own pytest process (make test: XOPS_SHARDED=1)",
-                allow_module_level=True)
-if _SEL not in ("1", "all") and "tensorflow" not in _SEL.split(","):
-    pytest.skip(f"XOPS_SHARDED={_SEL} does not select tensorflow", allow_module_level=True)
+from ._select import require  # noqa: E402
+
+require("tensorflow")
 
 REPLICAS = 2
 
