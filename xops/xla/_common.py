@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Sequence
 
+from .. import backends as _backends
 from ..backends import TYPE_CACHE, backend_of, get_backend, on_load
 from ..backends._transforms_common import PY_SCALARS, is_array, leaf_backend, registry_leaves
 
@@ -56,10 +57,16 @@ def backend_name(where: str, args: Sequence[Any], kwargs: dict | None = None,
     if kwargs:
         nested.extend(kwargs.values())
     if nested:
-        # tree_map, not tree_leaves: under torch.compile (2.13) dynamo cannot trace
-        # optree.tree_leaves through an empty dict node (a parameter-free layer's {} params).
-        leaves: list[Any] = []
-        _optree().tree_map(leaves.append, nested)
+        leaves: list[Any]
+        if _backends.IS_DYNAMO():
+            # tree_map, not tree_leaves: under torch.compile (2.13) dynamo cannot trace
+            # optree.tree_leaves through an empty dict node (a parameter-free layer's {} params).
+            leaves = []
+            _optree().tree_map(leaves.append, nested)
+        else:
+            # one leaf of each type (the backend depends on the type alone): a pytree of
+            # parameters costs one C flatten and a dict, not a Python call per leaf
+            leaves = list({type(v): v for v in _optree().tree_leaves(nested)}.values())
         for leaf in leaves:
             be = leaf_backend(leaf)
             if be is None:
