@@ -32,6 +32,11 @@ def tree_unflatten(spec: Any, leaves: Sequence[Any]) -> Any:
 # --------------------------------------------------------------------------------------------
 # jit, autodiff, vmap
 # --------------------------------------------------------------------------------------------
+# The leaves of a pytree as jax.jit will see them, for xops.xla's backend check of each call
+# (xla/_common.backend_name): jax's C++ flatten, 3x faster than optree on namedtuple states.
+fast_leaves = jax.tree_util.tree_leaves
+
+
 def jit(fun: Callable, static_argnums: tuple[int, ...], donate_argnums: tuple[int, ...],
         options: dict[str, Any], donate_argnames: tuple[str | None, ...] = (),
         cuda_graphs: bool = False) -> Callable:
