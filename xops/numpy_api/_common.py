@@ -67,11 +67,17 @@ def _known_true(be: Backend, cond: Array) -> bool:
     return bool(call(be, "known_true", cond))
 
 
+def _reduced(be: Backend, x: Array) -> Array:
+    """``x`` with a distributed array's pending partial reduction done (torch DTensor
+    ``Partial`` placements, the backend's ``reduce_partial``); any other array as it is."""
+    reduce_partial = getattr(be.k, "reduce_partial", None)
+    return x if reduce_partial is None else reduce_partial(x)
+
+
 def _host_int(be: Backend, x: Array) -> int:
     """The Python int of 0-d ``x``, the same on every rank of a distributed array (a torch
-    DTensor's pending partial reduction is done first: its ``int()`` reads this rank's part)."""
-    reduce_partial = getattr(be.k, "reduce_partial", None)
-    return int(reduce_partial(x) if reduce_partial is not None else x)
+    DTensor's ``int()`` reads this rank's partial part: reduced first)."""
+    return int(_reduced(be, x))
 
 
 def _err(name: str, msg: str) -> str:

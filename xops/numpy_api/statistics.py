@@ -23,7 +23,7 @@ from . import indexing as ix
 from . import manipulation as mp
 from . import products as pr
 from . import reductions as red
-from ._common import _err, _is_float, _kind_check, _no_out, _to_float
+from ._common import _err, _is_float, _kind_check, _no_out, _reduced, _to_float
 from ._registry import declare
 from .creation import _array
 
@@ -432,10 +432,8 @@ def ptp(a: Array, axis: Any = None, out: Any = None, keepdims: bool = False) -> 
     hi, lo = red.max(x, axis=axis, keepdims=keepdims), red.min(x, axis=axis, keepdims=keepdims)
     if not _is_float(d) and not is_tracing():
         # integers wrap around: a torch DTensor's Partial(max) - min is then wrong (torch 2.13);
-        # the backend reduces such partial results first (xops/backends/torch reduce_partial)
-        reduce_partial = getattr(be.k, "reduce_partial", None)
-        if reduce_partial is not None:
-            hi, lo = reduce_partial(hi), reduce_partial(lo)
+        # such partial results are reduced first (xops/backends/torch reduce_partial)
+        hi, lo = _reduced(be, hi), _reduced(be, lo)
     return ew.subtract(hi, lo)
 
 

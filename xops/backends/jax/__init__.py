@@ -2,6 +2,8 @@
 aliases). Arguments arrive normalised by xops dispatch; see xops/_dispatch.py."""
 from __future__ import annotations
 
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -87,7 +89,7 @@ def asarray(obj, dtype, device, copy):
 
 # Whole-array reductions for float/complex input, called directly by the sum(x) fast path
 # (reductions.py adds max and min, which guard sharded NaN).
-FULL_REDUCTIONS = {"sum": jnp.sum, "mean": jnp.mean}
+FULL_REDUCTIONS: dict[str, Any] = {"sum": jnp.sum, "mean": jnp.mean}
 
 
 def known_true(b):
